@@ -1,0 +1,30 @@
+"""scikit-learn conformance: parametrize_with_checks and clone/params round trips."""
+
+import pytest
+from sklearn.base import clone
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from tsrnn import RNNClassifier, RNNRegressor
+
+# Small networks that still learn the checks' toy problems (scikit-learn asserts
+# real accuracy in check_classifiers_train / check_regressors_train).
+ESTIMATORS = [
+    RNNRegressor(hidden_size=16, max_epochs=40, learning_rate=0.02, random_state=0),
+    RNNClassifier(hidden_size=16, max_epochs=40, learning_rate=0.02, random_state=0),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("est", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_clone_get_set_params_round_trip(est):
+    params = est.get_params()
+    cloned = clone(est)
+    assert cloned.get_params() == params
+    cloned.set_params(hidden_size=3, cell="gru")
+    assert cloned.get_params()["hidden_size"] == 3
+    assert cloned.get_params()["cell"] == "gru"
+    assert est.get_params() == params  # the original is untouched

@@ -1,0 +1,206 @@
+"""Shared estimator base: parameters, seeding, device, the fit/predict plumbing, pickling.
+
+:class:`BaseRNN` holds everything the estimators have in common. A concrete class
+adds only its input adapter, head size, loss and output adapter.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+
+from tsrnn import __version__
+from tsrnn._network import CELLS, build_network
+from tsrnn._param_validation import Integral, Interval, Real, StrOptions
+from tsrnn._training import LOSSES, TrainConfig, predict_outputs, train
+from tsrnn.exceptions import VersionMismatchWarning
+
+__all__ = ["BaseRNN", "resolve_device"]
+
+
+def resolve_device(device: str) -> torch.device:
+    """``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` -> an available torch device."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not re.fullmatch(r"cpu|cuda(:\d+)?", device):
+        raise ValueError(
+            f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto'; got {device!r}."
+        )
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available on this "
+            "machine. Use device='cpu', or device='auto' to use a GPU when there is one."
+        )
+    return torch.device(device)
+
+
+class BaseRNN(BaseEstimator):
+    """Parameters and plumbing common to every tsrnn estimator (private).
+
+    Its ``__init__`` holds the sequence estimators' parameters (``RNNClassifier``
+    uses it as is); other estimators declare their own.
+    """
+
+    _parameter_constraints: dict[str, list] = {
+        "cell": [StrOptions(set(CELLS))],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "gradient_clip": [Interval(Real, 0, None, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "device": [str],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        cell: str = "lstm",
+        *,
+        hidden_size: int = 32,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        embedding_dim: int | None = None,
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.0,
+        batch_size: int = 32,
+        max_epochs: int = 100,
+        gradient_clip: float | None = None,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        random_state=None,
+        device: str = "cpu",
+        verbose: int = 0,
+        warm_start: bool = False,
+    ) -> None:
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.bidirectional = bidirectional
+        self.embedding_dim = embedding_dim
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.gradient_clip = gradient_clip
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    # -- fitting ---------------------------------------------------------------
+    def _train_config(self) -> TrainConfig:
+        return TrainConfig(
+            learning_rate=float(self.learning_rate),
+            weight_decay=float(self.weight_decay),
+            batch_size=int(self.batch_size),
+            max_epochs=int(self.max_epochs),
+            gradient_clip=None
+            if self.gradient_clip is None
+            else float(self.gradient_clip),
+            early_stopping=bool(self.early_stopping),
+            patience=int(self.patience),
+            verbose=int(self.verbose),
+        )
+
+    def _seed(self) -> int:
+        return int(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+
+    def _fit_network(self, arch: dict[str, Any], make_batches, loss: str, seed: int):
+        """Build (or reuse, with ``warm_start``) the network and train it.
+
+        ``make_batches(device)`` returns ``(train_batches, valid_batches_or_None)``
+        with tensors already on ``device``: data moves to the device once per fit.
+        """
+        device = resolve_device(self.device)
+        reuse = (
+            self.warm_start
+            and getattr(self, "module_", None) is not None
+            and getattr(self, "_arch", None) == arch
+        )
+        fork_devices = [device] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=fork_devices):
+            torch.manual_seed(seed)
+            if reuse:
+                module = self.module_.to(device)
+                history = list(self.history_)
+            else:
+                module = build_network(**arch).to(device)
+                history = []
+            self.module_, self._arch, self.device_ = module, dict(arch), str(device)
+            self.history_ = history
+            train_batches, valid_batches = make_batches(device)
+            generator = torch.Generator().manual_seed(seed)
+            train(
+                module,
+                train_batches,
+                loss_fn=LOSSES[loss],
+                config=self._train_config(),
+                generator=generator,
+                valid=valid_batches,
+                history=history,
+            )
+        self.n_epochs_ = len(history)
+        return self
+
+    def _module_device(self) -> torch.device:
+        return next(self.module_.parameters()).device
+
+    def _outputs(self, batches) -> np.ndarray:
+        return predict_outputs(self.module_, batches)
+
+    # -- pickling: a CPU state_dict, rebuilt through the one network builder -----
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        module = state.get("module_")
+        if module is not None:
+            state = dict(state)
+            state["module_"] = {
+                k: v.detach().cpu().numpy().copy()
+                for k, v in module.state_dict().items()
+            }
+        state["_tsrnn_version"] = __version__
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        version = state.pop("_tsrnn_version", None)
+        if version != __version__:
+            warnings.warn(
+                f"This {type(self).__name__} was pickled with tsrnn {version} and is "
+                f"loaded with tsrnn {__version__}. It may behave differently; refit "
+                "it or save it again with this version.",
+                VersionMismatchWarning,
+                stacklevel=2,
+            )
+        weights = state.get("module_")
+        super().__setstate__(state)
+        if isinstance(weights, dict):
+            module = build_network(**self._arch)
+            module.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
+            device = torch.device(getattr(self, "device_", "cpu"))
+            if device.type == "cuda" and not torch.cuda.is_available():
+                device = torch.device("cpu")
+            self.module_ = module.to(device).eval()
+            self.device_ = str(device)

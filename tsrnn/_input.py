@@ -1,0 +1,166 @@
+"""Sequence input forms -> one NaN-padded float32 array ``(n_samples, n_steps, n_features)``.
+
+Forms (see DESIGN §2.1):
+
+* ``"table"``: a 2-D array-like ``(n_samples, n_steps)``; each row is a univariate
+  sequence. This is what scikit-learn transformers hand on in a Pipeline. It is
+  validated by scikit-learn's ``validate_data`` in the estimator, not here, so that
+  feature-count and feature-name checks follow scikit-learn exactly.
+* ``"sequences"``: a 3-D array ``(n_samples, n_steps, n_features)``, a list of
+  1-D/2-D arrays of different lengths, or a DataFrame whose columns are a
+  ``(feature, step)`` MultiIndex.
+
+NaN means "no value". Where NaN is padding and where it is a missing value is the
+business of :mod:`tsrnn._padding`. Data errors are raised here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["input_form", "to_array3d"]
+
+_FORMS_HINT = (
+    "Pass a 2-D array (n_samples, n_steps), a 3-D array "
+    "(n_samples, n_steps, n_features), a list of 1-D/2-D arrays of different "
+    "lengths, or a DataFrame with (feature, step) MultiIndex columns."
+)
+
+
+def input_form(X) -> str:
+    """Say whether ``X`` is a 2-D ``"table"`` or a ``"sequences"`` form.
+
+    Anything that is not recognisably 3-D or ragged is called a table, so that
+    scikit-learn's own validation produces its usual messages (1-D input, sparse
+    matrices, object arrays, ...).
+    """
+    if isinstance(X, pd.DataFrame):
+        return "sequences" if isinstance(X.columns, pd.MultiIndex) else "table"
+    if isinstance(X, np.ndarray):
+        return "sequences" if X.ndim >= 3 else "table"
+    if isinstance(X, (list, tuple)):
+        if len(X) == 0:
+            return "table"
+        if all(np.ndim(x) == 0 for x in X):
+            return "table"
+        if _ragged_or_nd(X):
+            return "sequences"
+        return "table"
+    if hasattr(X, "ndim") and getattr(X, "ndim", 2) >= 3:
+        return "sequences"
+    return "table"
+
+
+def _ragged_or_nd(X: Sequence) -> bool:
+    first = np.shape(X[0])
+    return len(first) >= 2 or any(np.shape(x) != first for x in X)
+
+
+def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray, list[str] | None]:
+    """Convert a ``"sequences"`` form to a float32 ``(n, T, F)`` array with NaN padding.
+
+    Returns the array and the feature names (from MultiIndex DataFrame columns),
+    or ``None``.
+    """
+    names = None
+    if isinstance(X, pd.DataFrame):
+        values, names = _frame_to_array3d(X, name)
+    elif isinstance(X, (list, tuple)):
+        values = _list_to_array3d(X, name)
+    else:
+        values = _as_float32(X, name)
+        if values.ndim != 3:
+            raise ValueError(
+                f"{name} must be 2-D or 3-D; got a {values.ndim}-D array of shape "
+                f"{values.shape}. {_FORMS_HINT}"
+            )
+        if values is X:  # never hand the caller's array to code that fills NaN
+            values = values.copy()
+    if values.shape[0] == 0:
+        raise ValueError(f"{name} is empty: it holds 0 sequences. Pass at least one.")
+    if values.shape[2] == 0:
+        raise ValueError(
+            f"{name} has 0 features per step (shape={values.shape}); "
+            "pass at least one feature."
+        )
+    if values.shape[1] == 0:
+        raise ValueError(
+            f"{name} has sequences of 0 steps (shape={values.shape}); "
+            "every sequence needs at least one step."
+        )
+    if np.isinf(values).any():
+        raise ValueError(
+            f"Input {name} contains infinity. Replace inf with finite values, or "
+            "with NaN to mark a missing value."
+        )
+    return values, names
+
+
+def _as_float32(x, name: str) -> np.ndarray:
+    """``np.asarray(x, float32)`` with errors that name the argument and the fix."""
+    arr = np.asarray(x)
+    if arr.dtype.kind in "USO" or arr.dtype.kind not in "biuf":
+        try:
+            return arr.astype(np.float32)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} must hold numbers, but it has dtype {arr.dtype} with values "
+                f"that are not numbers ({exc}). Encode strings or categories as "
+                "numbers first; for text, pass integer token ids and set "
+                "embedding_dim."
+            ) from exc
+    if arr.ndim > 3:
+        raise ValueError(
+            f"{name} must be 2-D or 3-D; got a {arr.ndim}-D array of shape "
+            f"{arr.shape}. {_FORMS_HINT}"
+        )
+    return arr.astype(np.float32, copy=False)
+
+
+def _list_to_array3d(X: Sequence, name: str) -> np.ndarray:
+    seqs = []
+    for i, x in enumerate(X):
+        a = _as_float32(x, f"{name}[{i}]")
+        if a.ndim == 1:
+            a = a[:, None]
+        elif a.ndim != 2:
+            raise ValueError(
+                f"{name}[{i}] must be a 1-D sequence (n_steps,) or a 2-D sequence "
+                f"(n_steps, n_features); got shape {a.shape}. {_FORMS_HINT}"
+            )
+        seqs.append(a)
+    if not seqs:
+        raise ValueError(f"{name} is empty: it holds 0 sequences. Pass at least one.")
+    n_features = {a.shape[1] for a in seqs}
+    if len(n_features) > 1:
+        raise ValueError(
+            f"The sequences in {name} have different numbers of features "
+            f"{sorted(n_features)}; every sequence needs the same features per step."
+        )
+    out = np.full(
+        (len(seqs), max(len(a) for a in seqs), n_features.pop()),
+        np.nan,
+        dtype=np.float32,
+    )
+    for i, a in enumerate(seqs):  # one copy per sequence: lists are ragged by nature
+        out[i, : len(a)] = a
+    return out
+
+
+def _frame_to_array3d(X: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]]:
+    cols = X.columns
+    if cols.nlevels != 2:
+        raise ValueError(
+            f"{name} has {cols.nlevels}-level MultiIndex columns; expected two levels "
+            "(feature, step) as tsrnn.make_windows produces."
+        )
+    features = list(cols.get_level_values(0).unique())
+    steps = list(cols.get_level_values(1).unique())
+    full = pd.MultiIndex.from_product([features, steps])
+    frame = X if cols.equals(full) else X.reindex(columns=full)
+    values = _as_float32(frame.to_numpy(), name)
+    values = values.reshape(len(X), len(features), len(steps)).transpose(0, 2, 1)
+    return np.ascontiguousarray(values), [str(f) for f in features]

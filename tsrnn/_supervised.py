@@ -1,0 +1,538 @@
+"""Sequence-level estimators: :class:`RNNRegressor` and :class:`RNNClassifier`.
+
+Each adds to :class:`~tsrnn._base.BaseRNN` only its target handling, head size,
+loss and output decoding; input conversion is the module-level ``_sequence_*``
+helpers, shared by both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils import check_array
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
+
+from tsrnn import _padding
+from tsrnn._base import BaseRNN
+from tsrnn._input import input_form, to_array3d
+from tsrnn._param_validation import (
+    Integral,
+    Interval,
+    StrOptions,
+    _fit_context,
+    check_is_fitted,
+    validate_data,
+)
+from tsrnn._training import SequenceBatches
+
+__all__ = ["RNNClassifier", "RNNRegressor"]
+
+
+# -- input: every form -> aligned float32 + lengths ----------------------------------
+def _numeric_table(est, X, *, reset: bool) -> np.ndarray:
+    """A 2-D table through scikit-learn's validation, as ``(n, T, 1)`` float32."""
+    kwargs = dict(dtype=(np.float32, np.float64), ensure_all_finite="allow-nan")
+    try:
+        if reset or est.layout_ == "table":
+            arr = validate_data(est, X, reset=reset, **kwargs)
+        else:  # fitted on 3-D / list input: a table is a batch of univariate sequences
+            arr = check_array(X, input_name="X", **kwargs)
+    except TypeError as exc:
+        if "sparse" in str(exc).lower():
+            raise
+        raise TypeError(
+            f"X must hold numbers: {exc}. Encode strings or categories as numbers "
+            "first; for text, pass integer token ids and set embedding_dim."
+        ) from exc
+    except ValueError as exc:
+        if "could not convert" not in str(exc):
+            raise
+        raise TypeError(
+            f"X must hold numbers: {exc}. Encode strings or categories as numbers "
+            "first; for text, pass integer token ids and set embedding_dim."
+        ) from exc
+    return arr.astype(np.float32)[:, :, None]  # always a copy: never fill the caller's
+
+
+def _sequence_values(est, X, *, reset: bool) -> np.ndarray:
+    """Any input form -> ``(n, T, F)`` float32 with NaN; sets/checks fitted metadata."""
+    form = input_form(X)
+    if form == "table":
+        values = _numeric_table(est, X, reset=reset)
+    else:
+        values, names = to_array3d(X)
+        n_features = values.shape[2]
+        if reset:
+            est.n_features_in_ = n_features
+            if names is None:
+                if hasattr(est, "feature_names_in_"):
+                    del est.feature_names_in_
+            else:
+                est.feature_names_in_ = np.asarray(names, dtype=object)
+        else:
+            expected = est.n_features_in_ if est.layout_ == "sequences" else 1
+            if n_features != expected:
+                raise ValueError(
+                    f"X has {n_features} features per step, but {type(est).__name__} "
+                    f"is expecting {expected} features per step as input (the number "
+                    "seen in fit). Pass the same features as in fit."
+                )
+            fitted_names = getattr(est, "feature_names_in_", None)
+            if (
+                names is not None
+                and fitted_names is not None
+                and (list(fitted_names) != names)
+            ):
+                raise ValueError(
+                    f"The feature names of X {names} should match those that were "
+                    f"passed during fit {list(fitted_names)}. Reorder or rename the "
+                    "columns' first level."
+                )
+    if reset:
+        est.layout_ = form
+    return values
+
+
+def _sequence_batches(est, X, *, reset: bool, targets=None) -> SequenceBatches:
+    """Validate ``X`` into CPU tensors; at fit (``reset``), decide the input mode."""
+    values = _sequence_values(est, X, reset=reset)
+    tokens = est.embedding_dim is not None
+    if tokens:
+        values = np.where(values == 0, np.float32(np.nan), values)  # 0 = padding
+    aligned, lengths = _padding.align(values)
+    if tokens:
+        ids = _padding.token_ids(aligned)
+        if reset:
+            est.vocab_size_ = int(ids.max()) + 1
+        elif ids.max() >= est.vocab_size_:
+            raise ValueError(
+                f"X holds token id {int(ids.max())}, but the model was fitted with "
+                f"ids below vocab_size_={est.vocab_size_}. Map unseen tokens to a "
+                "reserved id seen in fit (e.g. 1 for 'unknown')."
+            )
+        inputs = torch.from_numpy(ids)
+    else:
+        missing = _padding.has_interior_missing(aligned, lengths)
+        if reset:
+            est.mask_channel_ = missing
+        elif missing and not est.mask_channel_:
+            raise ValueError(
+                "X has missing values (NaN between observed steps), but the model was "
+                "fitted on data without any, so it has no missing-value channel. "
+                "Impute them (e.g. sklearn.impute.SimpleImputer) or refit on data "
+                "that has missing values."
+            )
+        inputs = torch.from_numpy(
+            _padding.network_values(aligned, mask_channel=est.mask_channel_)
+        )
+    if targets is not None:
+        if len(targets) != len(inputs):
+            raise ValueError(
+                f"X and y have different numbers of samples: X has {len(inputs)}, y "
+                f"has {len(targets)}. Pass one target per sequence."
+            )
+        targets = torch.from_numpy(targets)
+    return SequenceBatches(inputs, lengths, targets)
+
+
+def _require_y(est, y) -> None:
+    if y is None:
+        raise ValueError(
+            f"{type(est).__name__} requires y to be passed, but the target y is None. "
+            "Pass one target per sequence: fit(X, y)."
+        )
+
+
+def _split_validation(est, n: int, seed: int):
+    """Random train/validation row indices for early stopping (no validation: None)."""
+    if not est.early_stopping:
+        return None, None
+    n_valid = max(1, round(est.validation_fraction * n))
+    if n - n_valid < 1:
+        raise ValueError(
+            f"early_stopping=True needs at least 2 samples to hold out a validation "
+            f"set (got n_samples={n}). Pass more samples or set early_stopping=False."
+        )
+    order = np.random.RandomState(seed).permutation(n)
+    return np.sort(order[n_valid:]), np.sort(order[:n_valid])
+
+
+def _fit_sequences(est, X, targets: np.ndarray, *, output_size: int, loss: str):
+    """The fit template shared by the sequence estimators."""
+    seed = est._seed()
+    data = _sequence_batches(est, X, reset=True, targets=targets)
+    train_idx, valid_idx = _split_validation(est, len(data), seed)
+    arch = dict(
+        cell=est.cell,
+        input_size=1 if est.embedding_dim is not None else data.inputs.shape[2],
+        hidden_size=int(est.hidden_size),
+        num_layers=int(est.num_layers),
+        dropout=float(est.dropout),
+        bidirectional=bool(est.bidirectional),
+        output_size=output_size,
+        vocab_size=est.vocab_size_ if est.embedding_dim is not None else None,
+        embedding_dim=est.embedding_dim,
+    )
+
+    def make_batches(device):
+        if train_idx is None:
+            return data.to(device), None
+        return data.subset(train_idx).to(device), data.subset(valid_idx).to(device)
+
+    return est._fit_network(arch, make_batches, loss, seed)
+
+
+def _predict_raw(est, X) -> np.ndarray:
+    check_is_fitted(est)
+    data = _sequence_batches(est, X, reset=False)
+    return est._outputs(data.to(est._module_device()))
+
+
+class _SequenceParams:
+    """Docstring fragments shared by the two sequence estimators."""
+
+    PARAMETERS = """
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    hidden_size : int, default=32
+        Units per recurrent layer.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    dropout : float, default=0.0
+        Dropout between recurrent layers (ignored when ``num_layers=1``).
+    bidirectional : bool, default=False
+        Read each sequence in both directions.
+    embedding_dim : int or None, default=None
+        If set, ``X`` holds integer token ids (0 = padding) that go through
+        ``nn.Embedding(vocab_size_, embedding_dim, padding_idx=0)``.
+    learning_rate : float, default=1e-3
+        Adam step size.
+    weight_decay : float, default=0.0
+        Adam L2 penalty.
+    batch_size : int, default=32
+        Sequences per gradient step.
+    max_epochs : int, default=100
+        Passes over the training data.
+    gradient_clip : float or None, default=None
+        Clip the gradient norm to this value (guards against exploding gradients).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the samples (at random) and stop when
+        the validation loss has not improved for ``patience`` epochs; the best
+        weights are kept.
+    validation_fraction : float, default=0.1
+        Share of samples held out when ``early_stopping=True``.
+    patience : int, default=10
+        Epochs without improvement before stopping.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight init, batch order and dropout: the same seed gives
+        bit-identical weights on CPU. The global torch RNG is left untouched.
+    device : {"cpu", "cuda", "auto"} or "cuda:N", default="cpu"
+        Where to train and predict; the resolved device is in ``device_``.
+    verbose : int, default=0
+        ``1`` prints one line per epoch.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit`` call (same
+        architecture), appending to ``history_``."""
+
+    ATTRIBUTES = """
+    module_ : torch.nn.Module
+        The trained network.
+    history_ : list of dict
+        Per-epoch ``epoch``, ``train_loss``, ``valid_loss`` (None without early
+        stopping) and ``seconds``.
+    n_epochs_ : int
+        Epochs trained (all ``fit`` calls, with ``warm_start``).
+    n_features_in_ : int
+        Columns of a 2-D ``X`` (each a time step of a univariate sequence), or
+        features per step of 3-D / list / MultiIndex-DataFrame input.
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame ``X`` (first level for MultiIndex columns);
+        only when they are all strings.
+    layout_ : {"table", "sequences"}
+        Whether ``fit`` saw a 2-D table or a sequences form.
+    mask_channel_ : bool
+        Whether the training data had interior missing values, so the network
+        gets one observed-indicator channel per feature.
+    vocab_size_ : int
+        Largest token id seen in fit plus one (only with ``embedding_dim``).
+    device_ : str
+        The device the network lives on."""
+
+
+def _document(cls):
+    cls.__doc__ = cls.__doc__.replace("%(parameters)s", _SequenceParams.PARAMETERS)
+    cls.__doc__ = cls.__doc__.replace("%(attributes)s", _SequenceParams.ATTRIBUTES)
+    return cls
+
+
+@_document
+class RNNRegressor(RegressorMixin, BaseRNN):
+    """Recurrent network regressor: sequence -> value(s).
+
+    Accepts 2-D ``(n_samples, n_steps)`` arrays (as scikit-learn transformers hand
+    on), 3-D ``(n_samples, n_steps, n_features)`` arrays, lists of sequences of
+    different lengths, and DataFrames of windows as :func:`tsrnn.make_windows`
+    makes. NaN at either end of a sequence is padding; NaN inside is a missing
+    value, masked and signalled to the network. Targets are standardized
+    internally (mean 0, std 1 per output) and predictions come back in the
+    original units.
+
+    Parameters
+    ----------%(parameters)s
+    loss : {"mse", "mae", "huber"}, default="mse"
+        Training loss, on the standardized targets.
+
+    Attributes
+    ----------%(attributes)s
+    n_outputs_ : int
+        Number of targets.
+    y_mean_, y_scale_ : ndarray of shape (n_outputs_,)
+        Target standardization.
+
+    See Also
+    --------
+    RNNClassifier : The same network with a classification head.
+    tsrnn.make_windows : Supervised windows from a series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsrnn import RNNRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = [rng.normal(size=n) for n in rng.integers(3, 9, size=64)]
+    >>> y = np.array([x.mean() for x in X])
+    >>> reg = RNNRegressor(hidden_size=8, max_epochs=3, random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    """
+
+    _parameter_constraints = {
+        **BaseRNN._parameter_constraints,
+        "bidirectional": ["boolean"],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "loss": [StrOptions({"mse", "mae", "huber"})],
+    }
+
+    def __init__(
+        self,
+        cell: str = "lstm",
+        *,
+        hidden_size: int = 32,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        embedding_dim: int | None = None,
+        loss: str = "mse",
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.0,
+        batch_size: int = 32,
+        max_epochs: int = 100,
+        gradient_clip: float | None = None,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        random_state=None,
+        device: str = "cpu",
+        verbose: int = 0,
+        warm_start: bool = False,
+    ) -> None:
+        super().__init__(
+            cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            dropout=dropout,
+            bidirectional=bidirectional,
+            embedding_dim=embedding_dim,
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            gradient_clip=gradient_clip,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            patience=patience,
+            random_state=random_state,
+            device=device,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.loss = loss
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.target_tags.multi_output = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y) -> RNNRegressor:
+        """Fit the network to sequences ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps) or (n_samples, n_steps, n_features), list of arrays, or DataFrame
+            Sequences; NaN padding at either end, NaN inside = missing value.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (finite).
+
+        Returns
+        -------
+        self : RNNRegressor
+        """
+        _require_y(self, y)
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim > 2:
+            raise ValueError(
+                f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape "
+                f"{y.shape}."
+            )
+        self._y_1d = y.ndim == 1
+        y2 = y.reshape(len(y), -1)
+        if not (self.warm_start and hasattr(self, "y_mean_")):
+            self.y_mean_ = y2.mean(axis=0)
+            scale = y2.std(axis=0)
+            self.y_scale_ = np.where(scale > 0, scale, 1.0)
+        self.n_outputs_ = y2.shape[1]
+        targets = ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32)
+        return _fit_sequences(
+            self, X, targets, output_size=self.n_outputs_, loss=self.loss
+        )
+
+    def predict(self, X) -> np.ndarray:
+        """Predict targets for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Sequences in any form accepted by :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        out = _predict_raw(self, X).astype(np.float64) * self.y_scale_ + self.y_mean_
+        return out[:, 0] if self._y_1d else out
+
+
+@_document
+class RNNClassifier(ClassifierMixin, BaseRNN):
+    """Recurrent network classifier: sequence -> class.
+
+    Labels may be of any type (strings too); binary and multiclass. With
+    ``embedding_dim`` set, ``X`` holds integer token ids (0 = padding), e.g. a text
+    classifier. Input forms, padding and missing values are as in
+    :class:`RNNRegressor`.
+
+    Parameters
+    ----------%(parameters)s
+
+    Attributes
+    ----------%(attributes)s
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    See Also
+    --------
+    RNNRegressor : The same network with a regression head.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsrnn import RNNClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 5))
+    >>> y = np.where(X.sum(axis=1) > 0, "up", "down")
+    >>> clf = RNNClassifier(hidden_size=8, max_epochs=3, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).sum(axis=1)
+    array([1., 1.])
+    """
+
+    _parameter_constraints = {
+        **BaseRNN._parameter_constraints,
+        "bidirectional": ["boolean"],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y) -> RNNClassifier:
+        """Fit the network to sequences ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like, list of arrays, or DataFrame
+            Sequences (see :class:`RNNRegressor`), or token ids with ``embedding_dim``.
+        y : array-like of shape (n_samples,)
+            Class labels, at least two distinct.
+
+        Returns
+        -------
+        self : RNNClassifier
+        """
+        _require_y(self, y)
+        check_classification_targets(y)
+        y = column_or_1d(y, warn=True)
+        classes, encoded = np.unique(y, return_inverse=True)
+        if len(classes) == 0:
+            raise ValueError(
+                "y is empty (0 samples); pass at least two labelled samples."
+            )
+        if len(classes) < 2:
+            raise ValueError(
+                f"y has only one class ({classes[0]!r}); a classifier needs at least "
+                "two classes. Pass samples of at least two classes."
+            )
+        if (
+            self.warm_start
+            and hasattr(self, "classes_")
+            and not np.array_equal(classes, self.classes_)
+        ):
+            raise ValueError(
+                f"With warm_start=True, y must have the classes of the first fit "
+                f"{list(self.classes_)}; got {list(classes)}. Set warm_start=False."
+            )
+        self.classes_ = classes
+        return _fit_sequences(
+            self,
+            X,
+            encoded.astype(np.int64),
+            output_size=len(classes),
+            loss="cross_entropy",
+        )
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to 1; columns follow ``classes_``.
+        """
+        logits = _predict_raw(self, X).astype(np.float64)
+        logits -= logits.max(axis=1, keepdims=True)
+        proba = np.exp(logits)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class for each sequence in ``X``.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        codes = _predict_raw(self, X).argmax(axis=1)
+        return self.classes_[codes]

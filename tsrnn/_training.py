@@ -1,0 +1,275 @@
+"""The one training loop, its masked losses and in-memory batching.
+
+Control flow is explicit (STYLE §8): early stopping breaks the loop, Ctrl-C warns
+and restores the best weights, a non-finite loss restores the last good weights
+and raises :class:`~tsrnn.exceptions.TrainingDivergedError`. Batches are random
+index sets gathered from tensors that live on the training device for the whole
+fit: no DataLoader, no per-sample Python, one host sync per epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from tsrnn.exceptions import TrainingDivergedError, TrainingInterruptedWarning
+
+__all__ = ["LOSSES", "SequenceBatches", "TrainConfig", "predict_outputs", "train"]
+
+
+def _masked_mean(err: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    if mask is None:
+        return err.mean()
+    return (err * mask).sum() / mask.sum().clamp_min(1.0)
+
+
+def mse_loss(pred, target, mask=None):
+    return _masked_mean((pred - target) ** 2, mask)
+
+
+def mae_loss(pred, target, mask=None):
+    return _masked_mean((pred - target).abs(), mask)
+
+
+def huber_loss(pred, target, mask=None):
+    return _masked_mean(F.huber_loss(pred, target, reduction="none"), mask)
+
+
+def cross_entropy_loss(pred, target, mask=None):
+    return F.cross_entropy(pred, target)
+
+
+#: ``loss`` name -> ``f(pred, target, mask) -> scalar``; ``mask`` is 1 where a
+#: target is observed (NaN targets are excluded from the loss).
+LOSSES: dict[str, Callable[..., torch.Tensor]] = {
+    "mse": mse_loss,
+    "mae": mae_loss,
+    "huber": huber_loss,
+    "cross_entropy": cross_entropy_loss,
+}
+
+
+class SequenceBatches:
+    """Rows of in-memory tensors, gathered by index.
+
+    Parameters
+    ----------
+    inputs : Tensor of shape (n, T, F) float32, or (n, T) int64 token ids
+        Valid-steps-first, on the training device.
+    lengths : ndarray of shape (n,), int64
+    targets : Tensor of shape (n, ...) or None
+    target_mask : Tensor like ``targets`` (1.0 = observed) or None
+    """
+
+    def __init__(self, inputs, lengths, targets=None, target_mask=None) -> None:
+        self.inputs = inputs
+        self.lengths = torch.as_tensor(lengths, dtype=torch.int64)
+        self.targets = targets
+        self.target_mask = target_mask
+        self.uniform = bool((self.lengths == inputs.shape[1]).all())
+
+    def __len__(self) -> int:
+        return self.inputs.shape[0]
+
+    def to(self, device) -> SequenceBatches:
+        """The same rows with tensors on ``device`` (moved once per fit)."""
+        move = lambda t: None if t is None else t.to(device)  # noqa: E731
+        return SequenceBatches(
+            move(self.inputs), self.lengths, move(self.targets), move(self.target_mask)
+        )
+
+    def subset(self, idx: np.ndarray) -> SequenceBatches:
+        """Rows ``idx`` as a new (CPU-indexed) batch source."""
+        t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
+        pick = lambda v: None if v is None else v[t.to(v.device)]  # noqa: E731
+        return SequenceBatches(
+            pick(self.inputs),
+            self.lengths[t],
+            pick(self.targets),
+            pick(self.target_mask),
+        )
+
+    def gather(self, idx: torch.Tensor):
+        """Inputs, lengths (None when all rows are full), targets and mask of ``idx``."""
+        lengths = None
+        if self.uniform:
+            dev_idx = idx.to(self.inputs.device, non_blocking=True)
+            x = self.inputs[dev_idx]
+        else:
+            lengths = self.lengths[idx]
+            max_len = int(lengths.max())
+            dev_idx = idx.to(self.inputs.device, non_blocking=True)
+            x = self.inputs[dev_idx, :max_len]
+            if bool((lengths == max_len).all()):
+                lengths = None
+        y = None if self.targets is None else self.targets[dev_idx]
+        m = None if self.target_mask is None else self.target_mask[dev_idx]
+        return x, lengths, y, m
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Resolved training settings (validated by the estimator)."""
+
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.0
+    batch_size: int = 32
+    max_epochs: int = 100
+    gradient_clip: float | None = None
+    early_stopping: bool = False
+    patience: int = 10
+    verbose: int = 0
+
+
+def _state_copy(module: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+@torch.inference_mode()
+def evaluate(module: nn.Module, batches, loss_fn, batch_size: int) -> float:
+    """Mean loss over ``batches`` in fixed order (weighted by batch size)."""
+    module.eval()
+    total = 0.0
+    n = len(batches)
+    for start in range(0, n, batch_size):
+        idx = torch.arange(start, min(start + batch_size, n))
+        x, lengths, y, m = batches.gather(idx)
+        total += float(loss_fn(module(x, lengths), y, m)) * len(idx)
+    return total / n
+
+
+def train(
+    module: nn.Module,
+    batches,
+    *,
+    loss_fn: Callable[..., torch.Tensor],
+    config: TrainConfig,
+    generator: torch.Generator,
+    valid: SequenceBatches | None = None,
+    history: list[dict] | None = None,
+    log: Callable[[str], None] = print,
+) -> list[dict]:
+    """Train ``module`` in place with Adam; return the per-epoch history.
+
+    Parameters
+    ----------
+    module : nn.Module
+        Called as ``module(x, lengths)``.
+    batches : object with ``__len__`` and ``gather(idx)``
+        Training rows (see :class:`SequenceBatches`).
+    loss_fn : callable
+        ``loss_fn(pred, target, mask)``, one of :data:`LOSSES`.
+    config : TrainConfig
+    generator : torch.Generator
+        Source of the batch order (seeded by the estimator).
+    valid : like ``batches`` or None
+        Validation rows for early stopping, evaluated once per epoch.
+    history : list of dict or None
+        Earlier history to continue (``warm_start``); epochs are numbered on.
+
+    Returns
+    -------
+    history : list of dict
+        One ``{"epoch", "train_loss", "valid_loss", "seconds"}`` per epoch.
+    """
+    history = [] if history is None else history
+    first_epoch = history[-1]["epoch"] + 1 if history else 1
+    params = [p for p in module.parameters() if p.requires_grad]
+    optimizer = torch.optim.Adam(
+        params, lr=config.learning_rate, weight_decay=config.weight_decay
+    )
+    n = len(batches)
+    bs = min(config.batch_size, n)
+    last_good = _state_copy(module)
+    best_state, best_loss, bad_epochs = None, math.inf, 0
+    device = next(module.parameters()).device
+    try:
+        for epoch in range(first_epoch, first_epoch + config.max_epochs):
+            t0 = time.perf_counter()
+            module.train()
+            total = torch.zeros((), device=device)
+            order = torch.randperm(n, generator=generator)
+            for start in range(0, n, bs):
+                idx = order[start : start + bs]
+                x, lengths, y, m = batches.gather(idx)
+                optimizer.zero_grad(set_to_none=True)
+                loss = loss_fn(module(x, lengths), y, m)
+                loss.backward()
+                if config.gradient_clip is not None:
+                    nn.utils.clip_grad_norm_(params, config.gradient_clip)
+                optimizer.step()
+                total += loss.detach() * len(idx)
+            train_loss = float(total) / n  # the one sync per epoch
+            valid_loss = (
+                evaluate(module, valid, loss_fn, max(bs, 1024))
+                if valid is not None
+                else None
+            )
+            if not math.isfinite(train_loss) or (
+                valid_loss is not None and not math.isfinite(valid_loss)
+            ):
+                module.load_state_dict(last_good)
+                raise TrainingDivergedError(
+                    f"Training diverged: the loss became {train_loss} at epoch {epoch}. "
+                    "The weights of the last finite epoch were restored. Lower "
+                    f"learning_rate (now {config.learning_rate:g}) or set gradient_clip "
+                    f"(now {config.gradient_clip}), e.g. gradient_clip=1.0, and refit."
+                )
+            last_good = _state_copy(module)
+            seconds = time.perf_counter() - t0
+            history.append(
+                {
+                    "epoch": epoch,
+                    "train_loss": train_loss,
+                    "valid_loss": valid_loss,
+                    "seconds": seconds,
+                }
+            )
+            if config.verbose:
+                valid_txt = (
+                    "" if valid_loss is None else f"  valid_loss {valid_loss:.5g}"
+                )
+                log(
+                    f"epoch {epoch:4d}  train_loss {train_loss:.5g}{valid_txt}  "
+                    f"{seconds:.2f}s"
+                )
+            if config.early_stopping and valid_loss is not None:
+                if valid_loss < best_loss:
+                    best_loss, best_state, bad_epochs = valid_loss, last_good, 0
+                else:
+                    bad_epochs += 1
+                    if bad_epochs >= config.patience:
+                        break
+    except KeyboardInterrupt:
+        warnings.warn(
+            "Training interrupted (KeyboardInterrupt); keeping the best weights so "
+            "far. The estimator is fitted and can predict.",
+            TrainingInterruptedWarning,
+            stacklevel=3,
+        )
+        module.load_state_dict(last_good)
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    module.eval()
+    return history
+
+
+@torch.inference_mode()
+def predict_outputs(module: nn.Module, batches, batch_size: int = 4096) -> np.ndarray:
+    """Raw network outputs for every row of ``batches``, in order, as float32 numpy."""
+    module.eval()
+    n = len(batches)
+    outs = []
+    for start in range(0, n, batch_size):
+        idx = torch.arange(start, min(start + batch_size, n))
+        x, lengths, _, _ = batches.gather(idx)
+        outs.append(module(x, lengths).float().cpu())
+    return torch.cat(outs).numpy()

@@ -1,0 +1,62 @@
+"""Exceptions and warnings raised by tsrnn.
+
+Every tsrnn error subclasses a built-in (``ValueError`` or ``RuntimeError``), so
+code that already catches those keeps working.
+
+Examples
+--------
+>>> from tsrnn.exceptions import TrainingDivergedError
+>>> issubclass(TrainingDivergedError, RuntimeError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TrainingDivergedError",
+    "TrainingInterruptedWarning",
+    "VersionMismatchWarning",
+]
+
+
+class TrainingDivergedError(RuntimeError):
+    """Training produced a non-finite loss (NaN or inf).
+
+    The estimator keeps the weights of the last epoch whose loss was finite, so it
+    stays usable, but its predictions come from that earlier state. Lower
+    ``learning_rate`` or set ``gradient_clip`` (for example ``1.0``) and refit.
+
+    Examples
+    --------
+    >>> from tsrnn.exceptions import TrainingDivergedError
+    >>> err = TrainingDivergedError("loss became nan at epoch 3")
+    >>> isinstance(err, RuntimeError)
+    True
+    """
+
+
+class TrainingInterruptedWarning(UserWarning):
+    """``fit`` was stopped by Ctrl-C (``KeyboardInterrupt``).
+
+    The estimator is fitted with the best weights seen so far (or the last finished
+    epoch's weights when ``early_stopping=False``) and can predict.
+
+    Examples
+    --------
+    >>> from tsrnn.exceptions import TrainingInterruptedWarning
+    >>> issubclass(TrainingInterruptedWarning, UserWarning)
+    True
+    """
+
+
+class VersionMismatchWarning(UserWarning):
+    """A pickled estimator was written by another tsrnn version than the one loading it.
+
+    Predictions usually still work; refit or re-save with this version to be sure.
+
+    Examples
+    --------
+    >>> from tsrnn.exceptions import VersionMismatchWarning
+    >>> issubclass(VersionMismatchWarning, UserWarning)
+    True
+    """
