@@ -1,0 +1,58 @@
+"""Docs are tested like code: docstring examples of the public API, README blocks."""
+
+import doctest
+import importlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import tsrnn
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = [
+    "tsrnn",
+    "tsrnn.exceptions",
+    "tsrnn._supervised",
+    "tsrnn._windowing",
+    "tsrnn.__main__",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(
+        module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
+    assert result.failed == 0
+
+
+def test_every_public_name_has_a_docstring_with_an_example():
+    for name in tsrnn.__all__:
+        obj = getattr(tsrnn, name)
+        if name == "__version__":
+            continue
+        doc = obj.__doc__ or ""
+        assert "Examples" in doc, f"tsrnn.{name} has no Examples section"
+
+
+def _python_blocks(text):
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_python_blocks_run(monkeypatch):
+    monkeypatch.chdir(ROOT)  # blocks read datasets/ relative to the repository root
+    blocks = _python_blocks((ROOT / "README.md").read_text())
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+
+
+def test_readme_test_command_is_the_ci_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    command = "python -m pytest -q"
+    assert command in readme and command in ci
+    assert os.access(ROOT / ".ci" / "run", os.X_OK) or ci.startswith("#!")

@@ -1,0 +1,116 @@
+"""Time-indexed pandas input -> series: validation of the time index and panel split.
+
+Knows no estimator. The forecasters and :func:`tsrnn.make_windows` both go through
+:func:`split_series`, so a Series, a wide DataFrame and a long panel are read the
+same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["SeriesBlock", "split_series"]
+
+
+@dataclass(frozen=True)
+class SeriesBlock:
+    """One series of a panel: its id (None for a single series), time index, values."""
+
+    id: object
+    index: pd.Index
+    values: np.ndarray  # float64 (n_steps, n_columns)
+
+
+def split_series(
+    data, *, id_col=None, time_col=None, name: str = "data"
+) -> tuple[list[SeriesBlock], list[str], list[str | None]]:
+    """Split a Series, a time-indexed DataFrame or a long panel into series.
+
+    Parameters
+    ----------
+    data : Series or DataFrame
+        A Series, a DataFrame indexed by time (columns are variables), or a long
+        panel: MultiIndex ``(series_id, time)`` rows, or ``id_col`` / ``time_col``
+        columns.
+    id_col, time_col : str or None
+        Columns naming the series and the time of each row of a long panel.
+
+    Returns
+    -------
+    blocks : list of SeriesBlock
+        In order of first appearance.
+    columns : list of str
+        Variable names (a Series' name, or ``"y"``).
+    index_names : list
+        ``[id_name, time_name]`` for panels, ``[time_name]`` otherwise.
+    """
+    if isinstance(data, pd.Series):
+        data = data.to_frame(name="y" if data.name is None else data.name)
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            f"{name} must be a pandas Series or DataFrame; got {type(data).__name__}. "
+            "Wrap a numpy array as pd.Series(values) or pd.DataFrame(values)."
+        )
+    if len(data) == 0:
+        raise ValueError(f"{name} is empty (0 rows); pass a series with observations.")
+    for col, role in ((id_col, "id_col"), (time_col, "time_col")):
+        if col is not None and col not in data.columns:
+            raise ValueError(
+                f"{role}={col!r} is not a column of {name}; its columns are "
+                f"{list(data.columns)}. Pass the name of an existing column."
+            )
+    if id_col is not None or time_col is not None:
+        keys = [c for c in (id_col, time_col) if c is not None]
+        data = data.set_index(keys)
+    _check_numeric(data, name)
+    columns = [str(c) for c in data.columns]
+    if isinstance(data.index, pd.MultiIndex):
+        if data.index.nlevels != 2:
+            raise ValueError(
+                f"{name} has a {data.index.nlevels}-level MultiIndex; a long panel needs "
+                "exactly two levels (series_id, time)."
+            )
+        ids = data.index.get_level_values(0)
+        blocks = []
+        for key, positions in pd.Series(np.arange(len(data)), index=ids).groupby(
+            level=0, sort=False
+        ):
+            part = data.iloc[positions.to_numpy()]
+            index = part.index.get_level_values(1)
+            _check_time_index(index, name, key)
+            blocks.append(SeriesBlock(key, index, part.to_numpy(dtype=np.float64)))
+        return blocks, columns, list(data.index.names)
+    _check_time_index(data.index, name, None)
+    block = SeriesBlock(None, data.index, data.to_numpy(dtype=np.float64))
+    return [block], columns, [data.index.name]
+
+
+def _check_numeric(frame: pd.DataFrame, name: str) -> None:
+    bad = [c for c, dt in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(dt)]
+    if bad:
+        raise TypeError(
+            f"{name} has non-numeric column(s) {bad}. Convert them to numbers "
+            "(pd.to_numeric, one-hot encoding) or drop them."
+        )
+    if np.isinf(frame.to_numpy(dtype=np.float64)).any():
+        raise ValueError(
+            f"{name} contains infinity. Replace inf with finite values or with NaN "
+            "(a missing value)."
+        )
+
+
+def _check_time_index(index: pd.Index, name: str, key) -> None:
+    where = "" if key is None else f" (series {key!r})"
+    if index.has_duplicates:
+        dup = index[index.duplicated()][0]
+        raise ValueError(
+            f"{name}{where} has duplicate timestamps, e.g. {dup!r}. Aggregate or drop "
+            "duplicates first (e.g. data.groupby(level=...).mean())."
+        )
+    if not index.is_monotonic_increasing:
+        raise ValueError(
+            f"{name}{where} is not sorted by time. Sort it first (data.sort_index())."
+        )

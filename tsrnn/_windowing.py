@@ -1,0 +1,181 @@
+"""Supervised windows: :func:`make_windows` (public) and window starts as index arithmetic.
+
+``window_starts`` is the O(data) representation the forecasters train on: a window
+is a (series, start offset) pair over one contiguous tensor, gathered per batch.
+:func:`make_windows` materializes windows as pandas for users who want a table
+(e.g. to train :class:`~tsrnn.RNNRegressor` in a Pipeline).
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+
+from tsrnn._time_index import split_series
+
+__all__ = ["make_windows", "window_starts"]
+
+
+def _check_positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
+
+
+def window_starts(length: int, window: int, horizon: int, step: int = 1) -> np.ndarray:
+    """Start offsets of every ``window + horizon`` span inside a series of ``length``.
+
+    Windows end on the last step: the last window's targets are the series' last
+    ``horizon`` values, and the first start is ``(length - window - horizon) % step``.
+
+    Examples
+    --------
+    >>> window_starts(10, window=4, horizon=2, step=2)
+    array([0, 2, 4])
+    """
+    last = length - window - horizon
+    if last < 0:
+        return np.empty(0, dtype=np.int64)
+    return np.arange(last % step, last + 1, step, dtype=np.int64)
+
+
+def _step_labels(window: int, horizon: int) -> tuple[list[str], list[str]]:
+    lags = [f"t-{k}" for k in range(window - 1, 0, -1)] + ["t"]
+    return lags, [f"t+{k}" for k in range(1, horizon + 1)]
+
+
+def _columns(names: list[str], steps: list[str]) -> pd.Index:
+    if len(names) == 1:
+        return pd.Index(steps, name="step")
+    return pd.MultiIndex.from_product([names, steps], names=["feature", "step"])
+
+
+def make_windows(
+    data,
+    window: int,
+    horizon: int = 1,
+    step: int = 1,
+    *,
+    target=None,
+    id_col: str | None = None,
+    time_col: str | None = None,
+    dropna: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cut a series, a multivariate frame or a long panel into supervised windows.
+
+    Each row of ``X`` holds ``window`` consecutive steps; the same row of ``Y``
+    holds the ``horizon`` steps that follow. Windows never cross series boundaries,
+    and the last window of each series ends on its last observation.
+
+    Parameters
+    ----------
+    data : Series or DataFrame
+        A Series, a DataFrame indexed by time (every column is an input feature),
+        or a long panel (MultiIndex ``(series_id, time)`` rows, or ``id_col`` /
+        ``time_col`` columns).
+    window : int
+        Input steps per window.
+    horizon : int, default=1
+        Target steps per window.
+    step : int, default=1
+        Distance between consecutive window starts.
+    target : str or list of str, optional
+        Column(s) that form ``Y``; default all columns.
+    id_col, time_col : str, optional
+        Columns naming the series and the time of a long panel's rows.
+    dropna : bool, default=True
+        Drop windows with a NaN among their targets (NaN inputs are kept: tsrnn
+        estimators treat them as padding or missing values).
+
+    Returns
+    -------
+    X : DataFrame of shape (n_windows, window) or (n_windows, n_features * window)
+        Columns ``"t-{k}" ... "t"`` (one feature), else MultiIndex
+        ``(feature, step)``. The index is the time of each window's last input
+        step (``(series_id, time)`` for panels).
+    Y : DataFrame of shape (n_windows, horizon) or (n_windows, n_targets * horizon)
+        Columns ``"t+1" ... "t+{horizon}"``, MultiIndex ``(target, step)`` when
+        there are several targets; same index as ``X``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from tsrnn import make_windows
+    >>> y = pd.Series(range(6), index=pd.date_range("2024-01-01", periods=6))
+    >>> X, Y = make_windows(y, window=3, horizon=2)
+    >>> X
+    step        t-2  t-1    t
+    2024-01-03  0.0  1.0  2.0
+    2024-01-04  1.0  2.0  3.0
+    >>> Y
+    step        t+1  t+2
+    2024-01-03  3.0  4.0
+    2024-01-04  4.0  5.0
+    """
+    window = _check_positive_int(window, "window")
+    horizon = _check_positive_int(horizon, "horizon")
+    step = _check_positive_int(step, "step")
+    blocks, columns, index_names = split_series(
+        data, id_col=id_col, time_col=time_col, name="data"
+    )
+    targets = (
+        columns
+        if target is None
+        else [target]
+        if isinstance(target, str)
+        else list(target)
+    )
+    missing = [t for t in targets if t not in columns]
+    if missing:
+        raise ValueError(
+            f"target {missing} not among the columns of data {columns}. Pass existing "
+            "column names (or target=None for all columns)."
+        )
+    target_pos = [columns.index(t) for t in targets]
+    xs, ys, keys, skipped = [], [], [], []
+    for block in blocks:
+        starts = window_starts(len(block.values), window, horizon, step)
+        if starts.size == 0:
+            skipped.append(block.id)
+            continue
+        values = block.values
+        # sliding_window_view is a view: only the selected windows are copied.
+        x = sliding_window_view(values, window, axis=0)[starts]  # (n, F, window)
+        y = sliding_window_view(values[window:, target_pos], horizon, axis=0)[starts]
+        xs.append(x.reshape(len(starts), -1))
+        ys.append(y.reshape(len(starts), -1))
+        cutoffs = block.index[starts + window - 1]
+        keys.append(
+            cutoffs
+            if block.id is None
+            else pd.MultiIndex.from_arrays(
+                [np.repeat(np.array([block.id], dtype=object), len(starts)), cutoffs]
+            )
+        )
+    longest = max(len(b.values) for b in blocks)
+    if not xs:
+        raise ValueError(
+            f"make_windows needs series of at least window + horizon = "
+            f"{window + horizon} steps; the longest series has {longest}. Use a "
+            "smaller window or horizon."
+        )
+    if skipped:
+        warnings.warn(
+            f"{len(skipped)} series shorter than window + horizon = {window + horizon} "
+            f"steps gave no window and were skipped, e.g. {skipped[:3]}.",
+            UserWarning,
+            stacklevel=2,
+        )
+    index = keys[0].append(keys[1:]) if len(keys) > 1 else keys[0]
+    index.names = index_names
+    lags, leads = _step_labels(window, horizon)
+    X = pd.DataFrame(np.concatenate(xs), index=index, columns=_columns(columns, lags))
+    Y = pd.DataFrame(np.concatenate(ys), index=index, columns=_columns(targets, leads))
+    if dropna:
+        keep = ~Y.isna().any(axis=1).to_numpy()
+        X, Y = X[keep], Y[keep]
+    return X, Y
