@@ -53,7 +53,7 @@ def test_multivariate_frame_multiindex_columns_and_target():
     np.testing.assert_array_equal(Y.iloc[0], [3, 4])
     assert isinstance(X.index, pd.PeriodIndex)
 
-    X2, Y2 = make_windows(df, window=3, horizon=1)  # all columns are targets
+    _, Y2 = make_windows(df, window=3, horizon=1)  # all columns are targets
     assert Y2.columns.names == ["feature", "step"]
     assert Y2.shape == (5, 2)
 
@@ -73,7 +73,7 @@ def test_long_panel_windows_never_cross_series():
     diffs = np.diff(np.c_[X.to_numpy(), Y.to_numpy()], axis=1)
     assert (diffs == 1).all()
     # the same panel with a MultiIndex gives the same windows
-    X2, Y2 = make_windows(panel.set_index(["id", "t"])["v"], window=3, horizon=1)
+    X2, _ = make_windows(panel.set_index(["id", "t"])["v"], window=3, horizon=1)
     pd.testing.assert_frame_equal(X, X2)
 
 
