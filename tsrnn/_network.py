@@ -34,6 +34,9 @@ class RNNNetwork(nn.Module):
     vocab_size, embedding_dim : int or None
         When both are set, inputs are token ids fed through
         ``nn.Embedding(vocab_size, embedding_dim, padding_idx=0)``.
+    extra_size : int, default=0
+        Width of extra head inputs concatenated to the last hidden state (the
+        forecasters' known-ahead covariates over the horizon).
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class RNNNetwork(nn.Module):
         output_size: int,
         vocab_size: int | None = None,
         embedding_dim: int | None = None,
+        extra_size: int = 0,
     ) -> None:
         super().__init__()
         self.embedding = None
@@ -63,7 +67,7 @@ class RNNNetwork(nn.Module):
             batch_first=True,
         )
         self.directions = 2 if bidirectional else 1
-        self.head = nn.Linear(hidden_size * self.directions, output_size)
+        self.head = nn.Linear(hidden_size * self.directions + extra_size, output_size)
 
     def encode(
         self, x: torch.Tensor, lengths: torch.Tensor | None = None

@@ -114,3 +114,127 @@ def _check_time_index(index: pd.Index, name: str, key) -> None:
         raise ValueError(
             f"{name}{where} is not sorted by time. Sort it first (data.sort_index())."
         )
+
+
+# -- frequency and future index -------------------------------------------------------
+
+#: pandas frequency base -> season length used for default windows and baselines.
+SEASONS = {
+    "h": 24,
+    "D": 7,
+    "B": 5,
+    "W": 52,
+    "M": 12,
+    "MS": 12,
+    "ME": 12,
+    "Q": 4,
+    "QS": 4,
+    "QE": 4,
+    "min": 60,
+    "s": 60,
+}
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    """The time axis shared by every series of a fit: its kind and step.
+
+    ``kind`` is ``"datetime"``, ``"period"`` or ``"integer"``; ``freq`` is a pandas
+    offset (datetime, period) or an int step (integer).
+    """
+
+    kind: str
+    freq: object
+
+    @property
+    def freqstr(self) -> str:
+        if self.kind == "integer":
+            return str(self.freq)
+        if self.kind == "period":
+            return pd.PeriodIndex([], freq=self.freq).freqstr
+        return self.freq.freqstr
+
+    @property
+    def season(self) -> int:
+        """Season length implied by the frequency (1 when there is none)."""
+        if self.kind == "integer":
+            return 1
+        base = self.freq.rule_code.split("-")[0]
+        base = {"H": "h", "T": "min", "S": "s", "A": "Y", "YS": "Y", "YE": "Y"}.get(
+            base, base
+        )
+        return SEASONS.get(base, 1) if self.freq.n == 1 else 1
+
+    def range(self, start, periods: int) -> pd.Index:
+        """``periods`` labels starting at ``start``."""
+        if self.kind == "datetime":
+            return pd.date_range(start=start, periods=periods, freq=self.freq)
+        if self.kind == "period":
+            return pd.period_range(start=start, periods=periods, freq=self.freq)
+        return pd.RangeIndex(start, start + self.freq * periods, self.freq)
+
+    def after(self, last, periods: int) -> pd.Index:
+        """The ``periods`` labels that follow ``last``."""
+        return self.range(last, periods + 1)[1:]
+
+
+def infer_axis(index: pd.Index, *, name: str = "data", key=None) -> TimeAxis | None:
+    """The time axis of one series' index, or None when it cannot be told (too short).
+
+    Raises for an index type that is not time-like and for an irregular index.
+    """
+    where = "" if key is None else f" (series {key!r})"
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            if len(index) < 3:
+                return None
+            raise ValueError(
+                f"{name}{where} has an irregular DatetimeIndex: no frequency can be "
+                "inferred (missing timestamps?). Regularize it first, e.g. "
+                "data.asfreq('D') (missing steps become NaN, which tsrnn masks)."
+            )
+        return TimeAxis("datetime", pd.tseries.frequencies.to_offset(freq))
+    if isinstance(index, pd.PeriodIndex):
+        return TimeAxis("period", index.freq)
+    if pd.api.types.is_integer_dtype(index.dtype):
+        if isinstance(index, pd.RangeIndex):
+            return TimeAxis("integer", int(index.step))
+        if len(index) < 2:
+            return None
+        steps = np.unique(np.diff(index.to_numpy()))
+        if len(steps) != 1:
+            raise ValueError(
+                f"{name}{where} has an integer index with uneven steps {steps[:5]}. "
+                "Use evenly spaced integers (or a RangeIndex)."
+            )
+        return TimeAxis("integer", int(steps[0]))
+    raise TypeError(
+        f"{name}{where} must be indexed by time: a DatetimeIndex, PeriodIndex or "
+        f"integer index; got {type(index).__name__} of dtype {index.dtype}. Set the "
+        "time column as index (data.set_index(...)) or pass time_col=."
+    )
+
+
+def common_axis(blocks: list[SeriesBlock], *, name: str = "data") -> TimeAxis:
+    """The one time axis of all series; every series must follow it exactly."""
+    axis = None
+    for block in sorted(blocks, key=lambda b: -len(b.index)):
+        axis = infer_axis(block.index, name=name, key=block.id)
+        if axis is not None:
+            break
+    if axis is None:
+        raise ValueError(
+            f"The frequency of {name} cannot be inferred from fewer than 3 "
+            "timestamps. Pass longer series or an index with a set freq "
+            "(e.g. pd.date_range(..., freq='D'))."
+        )
+    for block in blocks:
+        if not block.index.equals(axis.range(block.index[0], len(block.index))):
+            where = "" if block.id is None else f" (series {block.id!r})"
+            raise ValueError(
+                f"{name}{where} does not follow the frequency {axis.freqstr!r} of the "
+                "data: timestamps are missing or irregular. Regularize it first "
+                f"(e.g. data.asfreq({axis.freqstr!r}))."
+            )
+    return axis

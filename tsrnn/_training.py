@@ -98,7 +98,10 @@ class SequenceBatches:
         )
 
     def gather(self, idx: torch.Tensor):
-        """Inputs, lengths (None when all rows are full), targets and mask of ``idx``."""
+        """``((x, lengths), targets, mask)`` of rows ``idx``; ``module(*inputs)`` runs them.
+
+        ``lengths`` is None when every row of the batch is full length (no packing).
+        """
         lengths = None
         if self.uniform:
             dev_idx = idx.to(self.inputs.device, non_blocking=True)
@@ -112,7 +115,7 @@ class SequenceBatches:
                 lengths = None
         y = None if self.targets is None else self.targets[dev_idx]
         m = None if self.target_mask is None else self.target_mask[dev_idx]
-        return x, lengths, y, m
+        return (x, lengths), y, m
 
 
 @dataclass(frozen=True)
@@ -141,8 +144,8 @@ def evaluate(module: nn.Module, batches, loss_fn, batch_size: int) -> float:
     n = len(batches)
     for start in range(0, n, batch_size):
         idx = torch.arange(start, min(start + batch_size, n))
-        x, lengths, y, m = batches.gather(idx)
-        total += float(loss_fn(module(x, lengths), y, m)) * len(idx)
+        inputs, y, m = batches.gather(idx)
+        total += float(loss_fn(module(*inputs), y, m)) * len(idx)
     return total / n
 
 
@@ -162,7 +165,7 @@ def train(
     Parameters
     ----------
     module : nn.Module
-        Called as ``module(x, lengths)``.
+        Called as ``module(*inputs)`` with the inputs a batch source gathers.
     batches : object with ``__len__`` and ``gather(idx)``
         Training rows (see :class:`SequenceBatches`).
     loss_fn : callable
@@ -199,9 +202,9 @@ def train(
             order = torch.randperm(n, generator=generator)
             for start in range(0, n, bs):
                 idx = order[start : start + bs]
-                x, lengths, y, m = batches.gather(idx)
+                inputs, y, m = batches.gather(idx)
                 optimizer.zero_grad(set_to_none=True)
-                loss = loss_fn(module(x, lengths), y, m)
+                loss = loss_fn(module(*inputs), y, m)
                 loss.backward()
                 if config.gradient_clip is not None:
                     nn.utils.clip_grad_norm_(params, config.gradient_clip)
@@ -270,6 +273,6 @@ def predict_outputs(module: nn.Module, batches, batch_size: int = 4096) -> np.nd
     outs = []
     for start in range(0, n, batch_size):
         idx = torch.arange(start, min(start + batch_size, n))
-        x, lengths, _, _ = batches.gather(idx)
-        outs.append(module(x, lengths).float().cpu())
+        inputs, _, _ = batches.gather(idx)
+        outs.append(module(*inputs).float().cpu())
     return torch.cat(outs).numpy()
