@@ -25,9 +25,21 @@ _LAZY = {
     "RNNRegressor": "tsrnn._supervised",
     "RNNClassifier": "tsrnn._supervised",
     "make_windows": "tsrnn._windowing",
+    "RNNForecaster": "tsrnn._forecasting",
+    "LSTMForecaster": "tsrnn._forecasting",
+    "GRUForecaster": "tsrnn._forecasting",
 }
 
-__all__ = ["RNNClassifier", "RNNRegressor", "__version__", "exceptions", "make_windows"]
+__all__ = [
+    "GRUForecaster",
+    "LSTMForecaster",
+    "RNNClassifier",
+    "RNNForecaster",
+    "RNNRegressor",
+    "__version__",
+    "exceptions",
+    "make_windows",
+]
 
 
 def __getattr__(name: str) -> Any:

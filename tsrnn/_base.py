@@ -155,7 +155,7 @@ class BaseRNN(BaseEstimator):
             train(
                 module,
                 train_batches,
-                loss_fn=LOSSES[loss],
+                loss_fn=LOSSES[loss] if isinstance(loss, str) else loss,
                 config=self._train_config(),
                 generator=generator,
                 valid=valid_batches,

@@ -89,9 +89,15 @@ class RNNNetwork(nn.Module):
         return h_n[-1]
 
     def forward(
-        self, x: torch.Tensor, lengths: torch.Tensor | None = None
+        self,
+        x: torch.Tensor,
+        lengths: torch.Tensor | None = None,
+        extra: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        return self.head(self.encode(x, lengths))
+        state = self.encode(x, lengths)
+        if extra is not None:
+            state = torch.cat((state, extra), dim=1)
+        return self.head(state)
 
 
 def build_network(**arch) -> RNNNetwork:

@@ -13,11 +13,12 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
+import torch
 from numpy.lib.stride_tricks import sliding_window_view
 
 from tsrnn._time_index import split_series
 
-__all__ = ["make_windows", "window_starts"]
+__all__ = ["WindowBatches", "make_windows", "window_starts"]
 
 
 def _check_positive_int(value, name: str) -> int:
@@ -179,3 +180,109 @@ def make_windows(
         keep = ~Y.isna().any(axis=1).to_numpy()
         X, Y = X[keep], Y[keep]
     return X, Y
+
+
+class WindowBatches:
+    """Forecasting windows as offsets into one contiguous tensor: memory O(data).
+
+    Series are stacked along time in ``data`` (each left-padded so that a window
+    may start before the series does). A window is its cutoff row ``cutoff`` (the
+    last input step) and ``lead``, the number of padding rows at its start. A
+    batch gathers rows ``cutoff - window + 1 + lead ...`` (valid steps first, as
+    packing needs) and the ``horizon`` target rows after ``cutoff``.
+
+    Parameters
+    ----------
+    data : Tensor of shape (n_rows, n_channels), float32
+        Input channels; the first ``n_targets`` are the (scaled) targets.
+    targets : Tensor of shape (n_rows, n_targets) or None
+        Scaled targets with NaN replaced by 0 (None when only predicting).
+    observed : Tensor of shape (n_rows, n_targets) or None
+        1.0 where a target is observed: the loss mask.
+    cutoffs, leads : ndarray of shape (n_windows,), int64
+    window, horizon, n_targets : int
+    future : Tensor of shape (n_rows, n_future) or None
+        Known-ahead covariates; their ``horizon`` rows after the cutoff go to the
+        network's head.
+    local_level : bool
+        Express inputs and targets relative to the last input target value.
+    """
+
+    def __init__(
+        self,
+        data,
+        targets,
+        observed,
+        cutoffs,
+        leads,
+        *,
+        window,
+        horizon,
+        n_targets,
+        future=None,
+        local_level=False,
+    ) -> None:
+        self.data, self.targets, self.observed, self.future = (
+            data,
+            targets,
+            observed,
+            future,
+        )
+        device = data.device
+        self.cutoffs = torch.as_tensor(cutoffs, dtype=torch.int64, device=device)
+        self.leads_cpu = torch.as_tensor(leads, dtype=torch.int64)
+        self.leads = self.leads_cpu.to(device)
+        self.window, self.horizon, self.n_targets = window, horizon, n_targets
+        self.local_level = local_level
+        self.uniform = not bool(self.leads_cpu.any())
+        self._steps = torch.arange(window, device=device)
+        self._ahead = torch.arange(1, horizon + 1, device=device)
+
+    def __len__(self) -> int:
+        return self.cutoffs.shape[0]
+
+    def gather(self, idx: torch.Tensor):
+        """``((x, lengths, extra), y, mask)`` for windows ``idx``."""
+        dev_idx = idx.to(self.cutoffs.device, non_blocking=True)
+        cutoff = self.cutoffs[dev_idx]
+        first = cutoff - (self.window - 1)
+        lengths = None
+        if self.uniform:
+            rows = first[:, None] + self._steps
+        else:
+            lead = self.leads[dev_idx]
+            rows = torch.minimum(
+                first[:, None] + lead[:, None] + self._steps, cutoff[:, None]
+            )
+            lead_cpu = self.leads_cpu[idx]
+            if bool(lead_cpu.any()):
+                lengths = self.window - lead_cpu
+        x = self.data[rows]
+        level = None
+        if self.local_level:
+            level = self.data[cutoff, : self.n_targets]
+            x = torch.cat(
+                (
+                    x[:, :, : self.n_targets] - level[:, None, :],
+                    x[:, :, self.n_targets :],
+                ),
+                dim=2,
+            )
+        ahead = cutoff[:, None] + self._ahead
+        extra = None
+        if self.future is not None:
+            extra = self.future[ahead].reshape(len(idx), -1)
+        y = m = None
+        if self.targets is not None:
+            y = self.targets[ahead]
+            if level is not None:
+                y = y - level[:, None, :]
+            y = y.reshape(len(idx), -1)
+            m = self.observed[ahead].reshape(len(idx), -1)
+        return (x, lengths, extra), y, m
+
+    def levels(self) -> torch.Tensor:
+        """The local level of every window ``(n_windows, n_targets)`` (0 when off)."""
+        if not self.local_level:
+            return torch.zeros(len(self), self.n_targets, device=self.data.device)
+        return self.data[self.cutoffs, : self.n_targets]
