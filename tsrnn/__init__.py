@@ -28,6 +28,7 @@ _LAZY = {
     "RNNForecaster": "tsrnn._forecasting",
     "LSTMForecaster": "tsrnn._forecasting",
     "GRUForecaster": "tsrnn._forecasting",
+    "SeasonalNaiveForecaster": "tsrnn._baselines",
 }
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "RNNClassifier",
     "RNNForecaster",
     "RNNRegressor",
+    "SeasonalNaiveForecaster",
     "__version__",
     "exceptions",
     "make_windows",

@@ -10,6 +10,7 @@ timestamps.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import warnings
 from dataclasses import dataclass
@@ -48,10 +49,21 @@ class Panel:
     static: np.ndarray  # (n_series, S)
     axis: TimeAxis
     index_names: list
+    target_names: list[str]
 
     @property
     def panel(self) -> bool:
         return self.ids[0] is not None
+
+    def tail(self, n: int) -> Panel:
+        """The last ``n`` steps of every series (the context a forecast needs)."""
+        return dataclasses.replace(
+            self,
+            index=[ix[-n:] for ix in self.index],
+            target=[t[-n:] for t in self.target],
+            past=[p[-n:] for p in self.past],
+            future=[f[-n:] for f in self.future],
+        )
 
 
 def _names(value) -> list[str]:
@@ -158,6 +170,7 @@ def read_panel(
         static=np.asarray(statics, dtype=np.float64).reshape(len(blocks), len(static)),
         axis=common_axis(blocks, name=name),
         index_names=index_names,
+        target_names=list(targets),
     )
 
 
@@ -464,6 +477,7 @@ class ForecasterMixin:
             new.static,
             new.axis,
             new.index_names,
+            new.target_names,
         )
         stats = self._series_stats(merged, fitted, upto)
         values = self._forecast(merged, cutoffs, None, stats)
@@ -795,7 +809,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             panel.axis.freqstr,
             panel.axis,
         )
-        self.target_names_ = _names(self.target) or self._targets_from(panel, X, y)
+        self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
         self.mask_channel_ = bool(mask)
         self.quantiles_ = quantiles
@@ -834,7 +848,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             return train, valid
 
         self._fit_network(arch, make_batches, loss, self._seed())
-        self._history = self._tail(panel)
+        self._history = panel.tail(self.window_)
         self._mase_m = panel.axis.season if min(lengths) > 2 * panel.axis.season else 1
         self._naive_scale = np.array(
             [_naive_scale(t, self._mase_m) for t in panel.target]
@@ -872,14 +886,6 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         out = np.sort(out, axis=3)  # quantiles never cross
         series = np.repeat(np.arange(len(cutoffs)), [len(c) for c in cutoffs])
         return out * scale[series][:, None, :, None] + center[series][:, None, :, None]
-
-    def _targets_from(self, panel, X, y) -> list[str]:
-        frame = _join(X, y, "X")
-        covs = set(_names(self.past_covariates)) | set(_names(self.future_covariates))
-        covs |= set(_names(self.static_covariates)) | {self.id_col, self.time_col}
-        if isinstance(frame, pd.Series):
-            return ["y" if frame.name is None else str(frame.name)]
-        return [str(c) for c in frame.columns if c not in covs]
 
     def _encode(
         self, panel: Panel, center=None, scale=None, future_rows=None
@@ -960,20 +966,6 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             n_targets=len(self.target_names_),
             future=tensors["future"],
             local_level=bool(self.local_level),
-        )
-
-    def _tail(self, panel: Panel) -> Panel:
-        """The last ``window_`` steps of every series: the context ``predict()`` needs."""
-        w = self.window_
-        return Panel(
-            ids=panel.ids,
-            index=[ix[-w:] for ix in panel.index],
-            target=[t[-w:] for t in panel.target],
-            past=[p[-w:] for p in panel.past],
-            future=[f[-w:] for f in panel.future],
-            static=panel.static,
-            axis=panel.axis,
-            index_names=panel.index_names,
         )
 
 

@@ -7,6 +7,7 @@ same way everywhere.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,6 +179,12 @@ class TimeAxis:
         return self.range(last, periods + 1)[1:]
 
 
+def _infer_freq(index: pd.DatetimeIndex):
+    with warnings.catch_warnings():  # pandas 3 announces an offset return type
+        warnings.simplefilter("ignore")
+        return pd.infer_freq(index)
+
+
 def infer_axis(index: pd.Index, *, name: str = "data", key=None) -> TimeAxis | None:
     """The time axis of one series' index, or None when it cannot be told (too short).
 
@@ -185,7 +192,7 @@ def infer_axis(index: pd.Index, *, name: str = "data", key=None) -> TimeAxis | N
     """
     where = "" if key is None else f" (series {key!r})"
     if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        freq = index.freq or (_infer_freq(index) if len(index) >= 3 else None)
         if freq is None:
             if len(index) < 3:
                 return None

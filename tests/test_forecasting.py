@@ -1,0 +1,320 @@
+"""Forecaster contract suite and forecaster behaviour.
+
+Every forecaster x index kind x input form x horizon: future index values, column
+names, rows per series, finite values, clone, pickling identical forecasts.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from tsrnn import (
+    GRUForecaster,
+    LSTMForecaster,
+    RNNForecaster,
+    SeasonalNaiveForecaster,
+)
+
+TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, random_state=0)
+FORECASTERS = {
+    "lstm": lambda **kw: LSTMForecaster(**TINY, **kw),
+    "gru": lambda **kw: GRUForecaster(**TINY, **kw),
+    "rnn": lambda **kw: RNNForecaster("rnn", **TINY, **kw),
+    "snaive": lambda **kw: SeasonalNaiveForecaster(**kw),
+}
+INDEXES = {
+    "range": lambda n, start=0: pd.RangeIndex(start, start + n),
+    "D": lambda n, start=0: (
+        pd.date_range("2021-01-01", periods=n, freq="D") + pd.Timedelta(days=start)
+    ),
+    "h": lambda n, start=0: pd.date_range("2021-01-01", periods=n + start, freq="h")[
+        start:
+    ],
+    "MS": lambda n, start=0: pd.date_range("2001-01-01", periods=n + start, freq="MS")[
+        start:
+    ],
+    "W-SUN": lambda n, start=0: pd.date_range(
+        "2021-01-03", periods=n + start, freq="W-SUN"
+    )[start:],
+    "period": lambda n, start=0: pd.period_range(
+        "2001-01", periods=n + start, freq="M"
+    )[start:],
+}
+
+
+def series(kind, n=40, start=0, seed=0):
+    rng = np.random.default_rng(seed)
+    values = 10 + np.sin(np.arange(n) / 3.0) + rng.normal(0, 0.1, n)
+    return pd.Series(values, index=INDEXES[kind](n, start), name="sales")
+
+
+def frame(kind, n=40):
+    y = series(kind, n)
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({"sales": y, "temp": rng.normal(size=n)}, index=y.index)
+
+
+def panel(kind):
+    parts = []
+    for sid, n, start in (
+        ("a", 40, 0),
+        ("b", 30, 10),
+        ("c", 12, 25),
+    ):  # unequal, staggered
+        s = series(kind, n, start, seed=len(parts))
+        parts.append(
+            pd.DataFrame(
+                {"sales": s.to_numpy()},
+                index=pd.MultiIndex.from_arrays(
+                    [[sid] * n, s.index], names=["id", "time"]
+                ),
+            )
+        )
+    return pd.concat(parts)
+
+
+def expected_future(index, horizon):
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return pd.RangeIndex(index[-1] + 1, index[-1] + 1 + horizon)
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq)
+    freq = index.freq or pd.infer_freq(index)
+    return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
+
+
+@pytest.mark.parametrize("horizon", [1, 3])
+@pytest.mark.parametrize("form", ["series", "frame", "panel"])
+@pytest.mark.parametrize("kind", list(INDEXES))
+@pytest.mark.parametrize("name", list(FORECASTERS))
+def test_forecaster_contract(name, kind, form, horizon):
+    if form == "series":
+        data, kw = series(kind), {}
+    elif form == "frame":
+        data, kw = frame(kind), {"target": "sales", "past_covariates": ["temp"]}
+    else:
+        data, kw = panel(kind), {}
+    est = FORECASTERS[name](horizon=horizon, **kw)
+    before = data.copy(deep=True)
+    fc = est.fit(data).predict()
+    (
+        pd.testing.assert_series_equal
+        if isinstance(data, pd.Series)
+        else pd.testing.assert_frame_equal
+    )(data, before)
+
+    assert list(fc.columns) == ["sales"]
+    assert np.isfinite(fc.to_numpy()).all()
+    if form == "panel":
+        assert fc.index.names == ["id", "time"]
+        for sid, part in fc.groupby(level="id"):
+            history = data.xs(sid, level="id").index
+            got = part.index.get_level_values("time")
+            assert len(got) == horizon
+            assert list(got) == list(expected_future(history, horizon))
+    else:
+        assert len(fc) == horizon
+        assert list(fc.index) == list(expected_future(data.index, horizon))
+        assert type(fc.index) is type(expected_future(data.index, horizon))
+
+    cloned = clone(est)
+    assert cloned.get_params() == est.get_params()
+    again = pickle.loads(pickle.dumps(est)).predict()
+    pd.testing.assert_frame_equal(again, fc)
+
+
+@pytest.mark.parametrize("make", [LSTMForecaster, GRUForecaster])
+def test_fixed_cell_forecasters_have_no_cell_param(make):
+    est = make()
+    assert "cell" not in est.get_params()
+    assert est.cell in {"lstm", "gru"}
+    with pytest.raises(ValueError, match="Invalid parameter 'cell'"):
+        est.set_params(cell="rnn")
+    assert clone(est).cell == est.cell
+
+
+def test_predict_after_new_history_and_other_series():
+    y = series("D", 60)
+    est = LSTMForecaster(horizon=4, **TINY).fit(y.iloc[:40])
+    fc = est.predict(y.iloc[:50])  # the same series, further on
+    assert fc.index[0] == y.index[50]
+    other = series("D", 30, start=100, seed=3)
+    fc_other = est.predict(other)
+    assert fc_other.index[0] == other.index[-1] + pd.Timedelta(days=1)
+    assert np.isfinite(fc_other.to_numpy()).all()
+
+
+def test_fit_with_y_uses_x_as_covariates():
+    df = frame("D", 50)
+    a = LSTMForecaster(horizon=2, past_covariates="temp", **TINY).fit(df).predict()
+    b = (
+        LSTMForecaster(horizon=2, past_covariates="temp", **TINY)
+        .fit(df[["temp"]], df["sales"])
+        .predict()
+    )
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_quantiles_columns_sorted_and_point_is_median():
+    y = series("D", 60)
+    fc = LSTMForecaster(horizon=3, quantiles=[0.9, 0.1], **TINY).fit(y).predict()
+    assert list(fc.columns) == ["sales", "sales_q0.1", "sales_q0.9"]
+    assert (fc["sales_q0.1"] <= fc["sales"]).all() and (
+        fc["sales"] <= fc["sales_q0.9"]
+    ).all()
+
+
+def test_quantile_training_gives_intervals_that_cover():
+    rng = np.random.default_rng(0)
+    y = pd.Series(rng.normal(10, 1, 400), index=pd.RangeIndex(400))
+    est = GRUForecaster(
+        horizon=1,
+        window=8,
+        quantiles=[0.1, 0.9],
+        hidden_size=8,
+        max_epochs=30,
+        learning_rate=0.01,
+        batch_size=32,
+        random_state=0,
+    ).fit(y.iloc[:300])
+    out = est.rolling_forecasts(y.iloc[300:])
+    inside = ((out["y"] >= out["q0.1"]) & (out["y"] <= out["q0.9"])).mean()
+    assert 0.6 < inside < 0.95  # nominal 80 %
+
+
+def test_panel_with_covariates_and_future_values():
+    rng = np.random.default_rng(0)
+    rows = []
+    for sid, n, size in (("a", 60, 1.0), ("b", 45, 2.0), ("c", 20, 3.0)):
+        t = pd.date_range("2020-01-01", periods=n, freq="D")
+        promo = rng.integers(0, 2, n)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "store": sid,
+                    "date": t,
+                    "sales": 10 * size + 3 * promo,
+                    "promo": promo,
+                    "temp": rng.normal(size=n),
+                    "size": size,
+                }
+            )
+        )
+    data = pd.concat(rows, ignore_index=True)
+    est = LSTMForecaster(
+        horizon=5,
+        window=7,
+        id_col="store",
+        time_col="date",
+        target="sales",
+        past_covariates="temp",
+        future_covariates="promo",
+        static_covariates="size",
+        **TINY,
+    )
+    est.fit(data)
+    ends = data.groupby("store")["date"].max()
+    future = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "store": s,
+                    "date": pd.date_range(e + pd.Timedelta(days=1), periods=5),
+                    "promo": 1,
+                }
+            )
+            for s, e in ends.items()
+        ]
+    )
+    fc = est.predict(future=future)
+    assert fc.index.names == ["store", "date"]
+    assert fc.groupby(level="store").size().to_dict() == {"a": 5, "b": 5, "c": 5}
+    with pytest.raises(
+        ValueError, match="future_covariates \\['promo'\\] are known ahead.*future="
+    ):
+        est.predict()
+    with pytest.raises(
+        ValueError, match="no complete future_covariates values.*series 'b'"
+    ):
+        est.predict(future=future[future.store != "b"])
+
+
+def test_interior_nan_target_is_masked_not_zero():
+    y = series("D", 60)
+    y_nan = y.copy()
+    y_nan.iloc[[10, 11, 30]] = np.nan
+    est = LSTMForecaster(horizon=2, **TINY).fit(y_nan)
+    assert est.mask_channel_
+    assert est.module_.rnn.input_size == 2  # value + observed indicator
+    assert np.isfinite(est.predict().to_numpy()).all()
+    # NaN targets are excluded from the loss: the history stays finite
+    assert all(np.isfinite(h["train_loss"]) for h in est.history_)
+
+
+def test_short_series_in_panel_are_padded_not_dropped():
+    data = panel("D")
+    est = LSTMForecaster(horizon=3, window=20, **TINY).fit(
+        data
+    )  # series c has 12 < 23 steps
+    assert set(est.predict().index.get_level_values("id")) == {"a", "b", "c"}
+
+
+def test_score_is_negative_mae_of_rolling_forecasts():
+    y = series("MS", 80)
+    est = GRUForecaster(horizon=3, **TINY).fit(y.iloc[:60])
+    tidy = est.rolling_forecasts(y.iloc[60:])
+    # first origin is the last training step; the last forecast ends at the end of X
+    assert tidy["cutoff"].min() == y.index[59]
+    assert tidy["time"].max() == y.index[-1]
+    assert tidy.groupby("cutoff").size().eq(3).all()
+    assert est.score(y.iloc[60:]) == pytest.approx(
+        -np.mean(np.abs(tidy["y"] - tidy["y_pred"]))
+    )
+
+
+def test_same_random_state_same_forecast_and_warm_start():
+    y = series("D", 60)
+    a = LSTMForecaster(horizon=2, **TINY).fit(y).predict()
+    b = LSTMForecaster(horizon=2, **TINY).fit(y).predict()
+    pd.testing.assert_frame_equal(a, b)
+    est = LSTMForecaster(
+        horizon=2, warm_start=True, early_stopping=False, **{**TINY, "max_epochs": 2}
+    ).fit(y)
+    est.fit(y)
+    assert est.n_epochs_ == 4
+
+
+def test_default_lstm_forecaster_beats_seasonal_naive_on_air_passengers(air_passengers):
+    """Learning, not shapes: defaults (only horizon) vs seasonal naive, last 24 months."""
+    y = air_passengers
+    actual = y.iloc[120:144].to_numpy()
+
+    def two_forecasts(est):
+        est.fit(y.iloc[:120])
+        first = est.predict().iloc[:, 0].to_numpy()
+        second = est.predict(y.iloc[:132]).iloc[:, 0].to_numpy()
+        return np.r_[first, second]
+
+    mae_rnn = np.mean(
+        np.abs(two_forecasts(LSTMForecaster(horizon=12, random_state=0)) - actual)
+    )
+    mae_snaive = np.mean(
+        np.abs(two_forecasts(SeasonalNaiveForecaster(horizon=12)) - actual)
+    )
+    assert mae_snaive == pytest.approx(47.58, abs=0.01)
+    assert mae_rnn < mae_snaive
+
+
+@pytest.fixture
+def air_passengers():
+    from pathlib import Path
+
+    raw = pd.read_csv(
+        Path(__file__).resolve().parent.parent / "datasets" / "air_passengers.csv"
+    )
+    index = pd.PeriodIndex(raw["Month"], freq="M").to_timestamp()
+    return pd.Series(raw["#Passengers"].to_numpy(float), index=index, name="passengers")

@@ -1,0 +1,125 @@
+"""Statistical baselines with the forecaster API, so every backtest can say "vs sNaive"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from tsrnn._forecasting import ForecasterMixin, Panel, _naive_scale, read_panel
+from tsrnn._param_validation import Integral, Interval, _fit_context
+
+__all__ = ["SeasonalNaiveForecaster"]
+
+
+class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
+    """Seasonal-naive forecaster: each step repeats the value one season earlier.
+
+    Same input forms, ``predict`` / ``rolling_forecasts`` / ``score`` and output as
+    :class:`~tsrnn.RNNForecaster`, with no training: the baseline that a useful
+    model must beat. Missing values are carried forward from the last observation.
+
+    Parameters
+    ----------
+    season : int or None, default=None
+        Season length; None: from the frequency (24 hourly, 7 daily, 12 monthly,
+        52 weekly, ...; 1 when none). Resolved in ``season_``.
+    horizon : int, default=1
+    target, past_covariates, future_covariates, static_covariates : str, list or None
+        Column roles, as in :class:`~tsrnn.RNNForecaster` (covariates are ignored).
+    id_col, time_col : str or None
+        Columns of a long panel naming the series and the time.
+
+    Attributes
+    ----------
+    season_ : int
+        The season used (capped by the shortest series).
+    freq_ : str
+    target_names_ : list of str
+    series_ids_ : list
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from tsrnn import SeasonalNaiveForecaster
+    >>> y = pd.Series([1.0, 2, 3, 1, 2, 3, 1, 2], index=pd.RangeIndex(8))
+    >>> SeasonalNaiveForecaster(season=3, horizon=4).fit(y).predict()["y"].tolist()
+    [3.0, 1.0, 2.0, 3.0]
+    """
+
+    _parameter_constraints = {
+        "season": [Interval(Integral, 1, None, closed="left"), None],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "target": [str, list, None],
+        "past_covariates": [str, list, None],
+        "future_covariates": [str, list, None],
+        "static_covariates": [str, list, None],
+        "id_col": [str, None],
+        "time_col": [str, None],
+    }
+
+    def __init__(
+        self,
+        season: int | None = None,
+        *,
+        horizon: int = 1,
+        target=None,
+        past_covariates=None,
+        future_covariates=None,
+        static_covariates=None,
+        id_col: str | None = None,
+        time_col: str | None = None,
+    ) -> None:
+        self.season = season
+        self.horizon = horizon
+        self.target = target
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.static_covariates = static_covariates
+        self.id_col = id_col
+        self.time_col = time_col
+
+    quantiles = None
+    quantiles_ = (0.5,)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None) -> SeasonalNaiveForecaster:
+        """Remember the last season of every series.
+
+        Parameters
+        ----------
+        X : Series or DataFrame
+        y : Series or DataFrame, optional
+
+        Returns
+        -------
+        self : SeasonalNaiveForecaster
+        """
+        panel = read_panel(self, X, y, name="X")
+        lengths = [len(t) for t in panel.target]
+        season = self.season or panel.axis.season
+        self.season_ = int(max(1, min(season, min(lengths))))
+        self.window_ = self.season_
+        self.freq_, self._axis = panel.axis.freqstr, panel.axis
+        self.target_names_ = panel.target_names
+        self.series_ids_ = list(panel.ids)
+        self._mase_m = self.season_
+        self._naive_scale = np.array(
+            [_naive_scale(t, self._mase_m) for t in panel.target]
+        )
+        w = self.window_
+        self._history = panel.tail(w)
+        return self
+
+    def _series_stats(self, panel, fitted, upto):
+        return None
+
+    def _forecast(self, panel: Panel, cutoffs, future_rows, stats) -> np.ndarray:
+        h, m = int(self.horizon), self.season_
+        out = []
+        for target, cut in zip(panel.target, cutoffs):
+            filled = pd.DataFrame(target).ffill().bfill().to_numpy()
+            lag = cut[:, None] - m + 1 + (np.arange(h) % m)  # (n, h) positions
+            lag = np.where(lag < 0, cut[:, None], lag)  # too little history: naive
+            out.append(filled[lag])  # (n, h, T)
+        return np.concatenate(out)[..., None]

@@ -1,0 +1,227 @@
+"""Backtesting and time-aware splitting for forecasters.
+
+* :func:`backtest` returns every rolling-origin forecast as a tidy DataFrame, with
+  or without refitting at each origin.
+* :class:`PanelSplitter` cuts every series of a long panel at the same timestamps,
+  usable as ``cv=`` in ``GridSearchCV`` (for one series it behaves like
+  ``TimeSeriesSplit``).
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["PanelSplitter", "backtest"]
+
+
+def _times(X, time_col: str | None) -> pd.Index:
+    """The time label of every row of ``X`` (a Series/DataFrame, maybe a long panel)."""
+    if not isinstance(X, (pd.Series, pd.DataFrame)):
+        raise TypeError(
+            f"X must be a pandas Series or DataFrame indexed by time (or a long panel); "
+            f"got {type(X).__name__}."
+        )
+    if time_col is not None:
+        if time_col not in X.columns:
+            raise ValueError(
+                f"time_col={time_col!r} is not a column of X; its columns are "
+                f"{list(X.columns)}."
+            )
+        return pd.Index(X[time_col])
+    if isinstance(X.index, pd.MultiIndex):
+        return X.index.get_level_values(-1)
+    return X.index
+
+
+class PanelSplitter:
+    """Expanding-window splits that cut every series at the same timestamps.
+
+    Like ``sklearn.model_selection.TimeSeriesSplit``, but on the distinct
+    timestamps of the data rather than on rows, so a long panel (many series
+    stacked) is split consistently: fold ``k`` trains on every row before its cut
+    and tests on the next ``test_size`` timestamps of every series.
+
+    Parameters
+    ----------
+    n_splits : int, default=3
+    test_size : int or None, default=None
+        Timestamps per test fold; None: ``n_timestamps // (n_splits + 1)``.
+    gap : int, default=0
+        Timestamps left out between train and test.
+    time_col : str or None, default=None
+        Column holding the time; None: the index (its last level for a MultiIndex).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from tsrnn.model_selection import PanelSplitter
+    >>> idx = pd.MultiIndex.from_product([["a", "b"], range(6)], names=["id", "t"])
+    >>> panel = pd.Series(range(12), index=idx, dtype=float)
+    >>> [(len(tr), len(te)) for tr, te in PanelSplitter(n_splits=2).split(panel)]
+    [(4, 4), (8, 4)]
+    """
+
+    def __init__(
+        self,
+        n_splits: int = 3,
+        *,
+        test_size: int | None = None,
+        gap: int = 0,
+        time_col: str | None = None,
+    ) -> None:
+        self.n_splits = n_splits
+        self.test_size = test_size
+        self.gap = gap
+        self.time_col = time_col
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        """Number of folds."""
+        return self.n_splits
+
+    def split(self, X, y=None, groups=None):
+        """Yield ``(train_rows, test_rows)`` integer positions for each fold."""
+        if not isinstance(self.n_splits, Integral) or self.n_splits < 1:
+            raise ValueError(
+                f"n_splits must be a positive integer; got {self.n_splits!r}."
+            )
+        times = _times(X, self.time_col)
+        unique = np.sort(pd.unique(times))
+        test_size = self.test_size or len(unique) // (self.n_splits + 1)
+        first_test = len(unique) - self.n_splits * test_size
+        if test_size < 1 or first_test - self.gap < 1:
+            raise ValueError(
+                f"Cannot make n_splits={self.n_splits} folds of test_size={test_size} "
+                f"(gap={self.gap}) from {len(unique)} timestamps. Use fewer splits or "
+                "a smaller test_size."
+            )
+        codes = np.searchsorted(unique, np.asarray(times))
+        for k in range(self.n_splits):
+            start = first_test + k * test_size
+            train = np.flatnonzero(codes < start - self.gap)
+            test = np.flatnonzero((codes >= start) & (codes < start + test_size))
+            yield train, test
+
+    def __repr__(self) -> str:
+        return (
+            f"PanelSplitter(n_splits={self.n_splits}, test_size={self.test_size}, "
+            f"gap={self.gap}, time_col={self.time_col!r})"
+        )
+
+
+def _cut(times: pd.Index, start) -> object:
+    """The first origin's time label from ``start`` (label, int count or fraction)."""
+    unique = np.sort(pd.unique(times))
+    if isinstance(start, (Integral, np.integer)) and not isinstance(start, bool):
+        if not 1 <= start < len(unique):
+            raise ValueError(
+                f"start={start} must be between 1 and the number of timestamps - 1 "
+                f"({len(unique) - 1}): the number of steps used for the first fit."
+            )
+        return unique[start]
+    if isinstance(start, Real) and not isinstance(start, bool):
+        if not 0 < start < 1:
+            raise ValueError(
+                f"start={start} as a float is the share of timestamps used for the first "
+                "fit and must be in (0, 1); pass an int for a step count or a timestamp."
+            )
+        return unique[max(1, int(len(unique) * start))]
+    try:
+        label = pd.Index([start]).astype(times.dtype)[0] if len(times) else start
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"start={start!r} is neither a timestamp of X's time index nor a number."
+        ) from exc
+    return label
+
+
+def backtest(
+    forecaster,
+    X,
+    y=None,
+    *,
+    start=0.5,
+    stride: int = 1,
+    refit: bool = False,
+    n_jobs: int | None = None,
+) -> pd.DataFrame:
+    """Rolling-origin forecasts of ``forecaster`` over ``X``, as a tidy DataFrame.
+
+    The forecaster is fitted on the data before ``start``. With ``refit=False`` it
+    then forecasts from every ``stride``-th origin through the end of ``X`` without
+    refitting (fast: one forward pass). With ``refit=True`` a fresh clone is
+    fitted on all data up to each origin (expensive, run in parallel with
+    ``n_jobs``).
+
+    Parameters
+    ----------
+    forecaster : RNNForecaster, SeasonalNaiveForecaster, ...
+        Any tsrnn forecaster (it is cloned; the argument is not modified).
+    X, y : as the forecaster's ``fit``
+    start : timestamp, int or float, default=0.5
+        First origin: a time label, the number of timestamps used for the first
+        fit, or that number as a share of all timestamps.
+    stride : int, default=1
+        Keep every ``stride``-th origin.
+    refit : bool, default=False
+        Refit at every kept origin.
+    n_jobs : int or None, default=None
+        Parallel refits (joblib); ignored when ``refit=False``.
+
+    Returns
+    -------
+    forecasts : DataFrame
+        Columns ``id``, ``cutoff``, ``time``, ``y``, ``y_pred``, quantile columns
+        ``q{q}``, ``scale`` (in-sample seasonal-naive MAE, for MASE), as
+        :meth:`~tsrnn.RNNForecaster.rolling_forecasts` returns them.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from tsrnn import SeasonalNaiveForecaster
+    >>> from tsrnn.model_selection import backtest
+    >>> y = pd.Series(np.tile([1.0, 2.0, 3.0], 8))
+    >>> out = backtest(SeasonalNaiveForecaster(season=3, horizon=2), y, start=12)
+    >>> float((out["y"] - out["y_pred"]).abs().max())
+    0.0
+    """
+    from joblib import Parallel, delayed
+    from sklearn.base import clone
+
+    if isinstance(stride, bool) or not isinstance(stride, Integral) or stride < 1:
+        raise ValueError(f"stride must be a positive integer; got {stride!r}.")
+    time_col = getattr(forecaster, "time_col", None)
+    frame = X if y is None else y
+    times = _times(frame if time_col is None or y is not None else X, time_col)
+    cut = _cut(times, start)
+    before = np.asarray(times < cut)
+    if not before.any() or before.all():
+        raise ValueError(
+            f"start={start!r} leaves no data before or after the first origin; pick a "
+            "start inside the data."
+        )
+
+    def rows(mask):
+        take = lambda d: None if d is None else d.iloc[np.flatnonzero(mask)]  # noqa: E731
+        return take(X), take(y)
+
+    if not refit:
+        fitted = clone(forecaster).fit(*rows(before))
+        out = fitted.rolling_forecasts(*rows(~before))
+        origins = np.sort(out["cutoff"].unique())
+        keep = set(origins[::stride])
+        return out[out["cutoff"].isin(keep)].reset_index(drop=True)
+
+    unique = np.sort(pd.unique(np.asarray(times)))
+    last_train = np.searchsorted(unique, np.asarray(times[before]).max())
+    origins = unique[last_train : len(unique) - int(forecaster.horizon) : stride]
+
+    def one(origin):
+        est = clone(forecaster).fit(*rows(np.asarray(times <= origin)))
+        pred = est.rolling_forecasts(*rows(np.asarray(times > origin)))
+        return pred[pred["cutoff"] == origin]
+
+    parts = Parallel(n_jobs=n_jobs)(delayed(one)(o) for o in origins)
+    return pd.concat(parts, ignore_index=True)
