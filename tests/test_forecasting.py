@@ -318,3 +318,119 @@ def air_passengers():
     )
     index = pd.PeriodIndex(raw["Month"], freq="M").to_timestamp()
     return pd.Series(raw["#Passengers"].to_numpy(float), index=index, name="passengers")
+
+
+def _irregular():
+    idx = pd.DatetimeIndex(
+        ["2021-01-01", "2021-01-02", "2021-01-05", "2021-01-06", "2021-01-09"] * 1
+    )
+    return pd.Series(np.arange(5.0), index=idx)
+
+
+def _daily(n=30, **kw):
+    return pd.Series(
+        np.arange(float(n)),
+        index=pd.date_range("2021-01-01", periods=n, freq="D"),
+        **kw,
+    )
+
+
+@pytest.mark.parametrize(
+    "data,params,exc,match",
+    [
+        (pd.Series([], dtype=float), {}, ValueError, "X is empty"),
+        (
+            _daily(3),
+            {"horizon": 3},
+            ValueError,
+            "horizon=3 needs at least 4.*smaller horizon",
+        ),
+        (
+            pd.Series([1.0, 2, 3], index=[0, 1, 1]),
+            {},
+            ValueError,
+            "duplicate timestamps",
+        ),
+        (
+            pd.Series([1.0, 2, 3], index=[2, 1, 0]),
+            {},
+            ValueError,
+            "not sorted by time.*sort_index",
+        ),
+        (_irregular(), {}, ValueError, "irregular DatetimeIndex.*asfreq"),
+        (pd.Series([np.nan] * 10), {}, ValueError, "no observed target value"),
+        (
+            pd.Series(list("abcdefgh")),
+            {},
+            TypeError,
+            "non-numeric column.*pd.to_numeric",
+        ),
+        (
+            _daily(),
+            {"bidirectional": True},
+            ValueError,
+            "bidirectional=True is not allowed.*bidirectional=False",
+        ),
+        (
+            pd.DataFrame({"v": np.arange(9.0)}),
+            {"id_col": "store"},
+            ValueError,
+            "id_col='store' is not a column",
+        ),
+        (
+            pd.DataFrame({"v": np.arange(9.0)}),
+            {"past_covariates": ["temp"]},
+            ValueError,
+            "past_covariates=\\['temp'\\] not among the columns",
+        ),
+        (
+            _daily(),
+            {"quantiles": [0.1, 1.5]},
+            ValueError,
+            "quantiles must be values strictly between 0 and 1",
+        ),
+        (
+            pd.Series(np.arange(9.0), index=pd.Index(list("abcdefghi"))),
+            {},
+            TypeError,
+            "must be indexed by time",
+        ),
+        (np.arange(10.0), {}, TypeError, "must be a pandas Series or DataFrame"),
+        (
+            _daily().to_frame("y").assign(temp=np.nan),
+            {"past_covariates": "temp"},
+            ValueError,
+            "have missing values.*ffill",
+        ),
+        (_daily(), {"learning_rate": -1.0}, ValueError, "learning_rate"),
+    ],
+)
+def test_bad_input_names_the_argument_and_the_fix(data, params, exc, match):
+    with pytest.raises(exc, match=match):
+        LSTMForecaster(**{**TINY, **params}).fit(data)
+
+
+def test_predict_history_with_another_frequency_is_rejected():
+    est = LSTMForecaster(horizon=2, **TINY).fit(_daily(40))
+    weekly = pd.Series(
+        np.arange(20.0), index=pd.date_range("2021-01-03", periods=20, freq="W-SUN")
+    )
+    with pytest.raises(ValueError, match="frequency 'W-SUN'.*fitted on 'D'.*resample"):
+        est.predict(weekly)
+
+
+def test_predict_before_fit_raises_not_fitted():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        LSTMForecaster().predict()
+
+
+def test_score_on_too_short_data_says_so():
+    est = LSTMForecaster(horizon=5, window=4, **TINY).fit(_daily(40))
+    with pytest.raises(ValueError, match="too short to evaluate.*horizon=5"):
+        est.score(
+            pd.Series(
+                [1.0, 2.0], index=pd.date_range("2030-01-01", periods=2, freq="D")
+            )
+        )

@@ -1,0 +1,115 @@
+"""GridSearchCV over forecasters, PanelSplitter and backtest."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from tsrnn import GRUForecaster, LSTMForecaster, SeasonalNaiveForecaster
+from tsrnn.model_selection import PanelSplitter, backtest
+
+TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, random_state=0)
+
+
+def seasonal(n=96, freq="MS", name="y", seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = 50 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, n)
+    return pd.Series(
+        values, index=pd.date_range("2000-01-01", periods=n, freq=freq), name=name
+    )
+
+
+def long_panel():
+    parts = []
+    for k, sid in enumerate(["a", "b", "c"]):
+        s = seasonal(72, seed=k)
+        parts.append(pd.DataFrame({"id": sid, "t": s.index, "y": s.to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_grid_search_with_time_series_split(n_jobs):
+    y = seasonal()
+    search = GridSearchCV(
+        LSTMForecaster(horizon=6, **TINY),
+        {"window": [12, 24]},
+        cv=TimeSeriesSplit(n_splits=2),
+        n_jobs=n_jobs,
+    ).fit(y)
+    assert search.best_params_["window"] in {12, 24}
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert (search.cv_results_["mean_test_score"] < 0).all()  # negative MAE
+    fc = search.best_estimator_.predict()
+    assert fc.index[0] == y.index[-1] + pd.offsets.MonthBegin(1)
+
+
+def test_panel_splitter_cuts_every_series_at_the_same_timestamps():
+    data = long_panel()
+    splitter = PanelSplitter(n_splits=3, test_size=6, time_col="t")
+    folds = list(splitter.split(data))
+    assert len(folds) == splitter.get_n_splits() == 3
+    for train, test in folds:
+        cut = data.iloc[test]["t"].min()
+        assert (data.iloc[train]["t"] < cut).all()
+        # every series is cut at the same timestamp
+        assert data.iloc[train].groupby("id")["t"].max().nunique() == 1
+        assert data.iloc[test].groupby("id").size().eq(6).all()
+
+
+def test_grid_search_with_panel_splitter():
+    data = long_panel()
+    search = GridSearchCV(
+        GRUForecaster(horizon=3, id_col="id", time_col="t", **TINY),
+        {"hidden_size": [4, 6]},
+        cv=PanelSplitter(n_splits=2, test_size=6, time_col="t"),
+    ).fit(data)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    fc = search.best_estimator_.predict()
+    assert fc.groupby(level="id").size().eq(3).all()
+
+
+def test_backtest_without_refit_returns_every_origin():
+    y = seasonal(60)
+    out = backtest(LSTMForecaster(horizon=3, **TINY), y, start=40)
+    assert list(out.columns[:5]) == ["id", "cutoff", "time", "y", "y_pred"]
+    assert out["cutoff"].min() == y.index[39]
+    assert out["cutoff"].nunique() == 60 - 40 - 3 + 1
+    strided = backtest(LSTMForecaster(horizon=3, **TINY), y, start=40, stride=5)
+    assert strided["cutoff"].nunique() == 4
+
+
+def test_backtest_with_refit_matches_refitting_by_hand():
+    y = seasonal(60)
+    est = SeasonalNaiveForecaster(horizon=4)
+    out = backtest(est, y, start=48, refit=True, stride=4, n_jobs=2)
+    assert out["cutoff"].nunique() == 3
+    origin = out["cutoff"].iloc[0]
+    by_hand = SeasonalNaiveForecaster(horizon=4).fit(y[y.index <= origin]).predict()
+    np.testing.assert_allclose(out[out["cutoff"] == origin]["y_pred"], by_hand["y"])
+    assert not hasattr(est, "season_")  # the argument is cloned, never fitted
+
+
+def test_backtest_runs_on_a_panel():
+    data = long_panel().set_index(["id", "t"])
+    out = backtest(LSTMForecaster(horizon=2, **TINY), data, start=60)
+    assert set(out["id"]) == {"a", "b", "c"}
+    assert np.isfinite(out["y_pred"]).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs,exc,match",
+    [
+        (dict(start=0), ValueError, "start=0 must be between 1"),
+        (dict(start=1.5), ValueError, "share of timestamps"),
+        (dict(start=30, stride=0), ValueError, "stride must be a positive integer"),
+    ],
+)
+def test_backtest_bad_arguments(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        backtest(SeasonalNaiveForecaster(horizon=2), seasonal(60), **kwargs)
+
+
+def test_panel_splitter_too_many_splits():
+    with pytest.raises(ValueError, match="Cannot make n_splits=10"):
+        list(PanelSplitter(n_splits=10, test_size=10).split(seasonal(60)))
