@@ -27,7 +27,9 @@ WINDOW, HORIZON, TRAIN = 24, 12, 120
 def load() -> pd.Series:
     frame = pd.read_csv(DATA)
     index = pd.PeriodIndex(frame["Month"], freq="M").to_timestamp()
-    return pd.Series(frame["#Passengers"].to_numpy(float), index=index, name="passengers")
+    return pd.Series(
+        frame["#Passengers"].to_numpy(float), index=index, name="passengers"
+    )
 
 
 def main(argv: list[str] | None = None) -> float:
@@ -43,7 +45,10 @@ def main(argv: list[str] | None = None) -> float:
     model = make_pipeline(
         StandardScaler(),
         tsrnn.RNNRegressor(
-            cell="gru", hidden_size=32, learning_rate=0.01, max_epochs=args.epochs,
+            cell="gru",
+            hidden_size=32,
+            learning_rate=0.01,
+            max_epochs=args.epochs,
             random_state=0,
         ),
     )

@@ -41,8 +41,14 @@ def main() -> float:
     rng = np.random.default_rng(0)
     X, y = make_reviews(2000, rng)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    clf = RNNClassifier(cell="gru", embedding_dim=8, hidden_size=32,
-                        learning_rate=0.01, max_epochs=12, random_state=0)
+    clf = RNNClassifier(
+        cell="gru",
+        embedding_dim=8,
+        hidden_size=32,
+        learning_rate=0.01,
+        max_epochs=12,
+        random_state=0,
+    )
     clf.fit(X_train, y_train)
     acc = clf.score(X_test, y_test)
     print(f"vocabulary {clf.vocab_size_ - 1} tokens, classes {clf.classes_.tolist()}")

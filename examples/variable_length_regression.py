@@ -20,12 +20,15 @@ def main() -> float:
     y = np.array([x.mean() for x in X])
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 
-    reg = RNNRegressor(cell="gru", hidden_size=16, learning_rate=0.01, max_epochs=15,
-                       random_state=0)
+    reg = RNNRegressor(
+        cell="gru", hidden_size=16, learning_rate=0.01, max_epochs=15, random_state=0
+    )
     reg.fit(X_train, y_train)
     r2 = reg.score(X_test, y_test)
-    print(f"lengths {min(map(len, X))}..{max(map(len, X))}, "
-          f"{len(X_train)} train / {len(X_test)} test sequences")
+    print(
+        f"lengths {min(map(len, X))}..{max(map(len, X))}, "
+        f"{len(X_train)} train / {len(X_test)} test sequences"
+    )
     print(f"held-out R^2: {r2:.3f}")
     return r2
 

@@ -16,6 +16,10 @@ MODULES = [
     "tsrnn.exceptions",
     "tsrnn._supervised",
     "tsrnn._windowing",
+    "tsrnn._forecasting",
+    "tsrnn._baselines",
+    "tsrnn._scaling",
+    "tsrnn.model_selection",
     "tsrnn.__main__",
 ]
 

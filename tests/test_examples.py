@@ -36,10 +36,33 @@ def test_text_classification_learns():
     assert run_example("text_classification.py") > 0.85
 
 
+def test_forecast_air_passengers_beats_seasonal_naive(tmp_path, capsys):
+    png = tmp_path / "forecast.png"
+    mae = run_example("forecast_air_passengers.py", ["--plot", str(png)])
+    out = capsys.readouterr().out
+    assert "forecast for 1961" in out and "passengers_q0.9" in out
+    assert mae < 47.6  # seasonal naive on the same two 12-month forecasts
+    assert png.stat().st_size > 10_000
+
+
+def test_panel_with_covariates_beats_naive():
+    mae, mae_naive = run_example("panel_with_covariates.py")
+    assert mae < mae_naive
+
+
+def test_grid_search_ranks_candidates():
+    search = run_example("grid_search.py")
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_score_ < 0
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
 def test_every_example_is_tested(path):
     assert path.name in {
         "air_passengers_windows.py",
         "variable_length_regression.py",
         "text_classification.py",
+        "forecast_air_passengers.py",
+        "panel_with_covariates.py",
+        "grid_search.py",
     }, f"{path.name} has no test in tests/test_examples.py"
