@@ -50,8 +50,9 @@ def test_readme_python_blocks_run(monkeypatch):
     monkeypatch.chdir(ROOT)  # blocks read datasets/ relative to the repository root
     blocks = _python_blocks((ROOT / "README.md").read_text())
     assert blocks
+    namespace = {"__name__": "readme"}  # one session, as a reader runs them in order
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+        exec(compile(block, "README.md", "exec"), namespace)
 
 
 def test_readme_test_command_is_the_ci_command():
