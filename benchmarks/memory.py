@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> dict:
         )
         return {}
     if args.quick:
-        args.sizes, args.length = [20, 40], 100
+        args.sizes, args.length = [20], 100
     rows = []
     for n in args.sizes:
         for runner in args.runners:

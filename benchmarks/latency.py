@@ -1,0 +1,137 @@
+"""Predict latency: one-series ``predict()`` and a 1,000-series panel in one call.
+
+The reference is the fitted network's own forward pass on the same context
+window (``module_(x)`` under ``torch.inference_mode``), measured in the same
+process; the overhead is everything ``predict`` adds (validation, scaling,
+gathering, inverse scaling, the pandas output with future timestamps).
+
+Run: ``python benchmarks/latency.py [--calls 200]`` (``--quick`` for a smoke
+test). Writes ``benchmarks/results/latency.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+import tsrnn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from overhead import make_panel
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def per_call(fn, calls: int) -> float:
+    """Median seconds per call over ``calls`` timed calls (after 5 warm-up calls)."""
+    for _ in range(5):
+        fn()
+    samples = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--series", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--output", default=str(RESULTS / "latency.json"))
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.calls, args.series = 10, 20
+    window, horizon = 48, 24
+
+    values = make_panel(1, 300)[0]
+    y = pd.Series(
+        values, index=pd.date_range("2020-01-01", periods=300, freq="h"), name="y"
+    )
+    fc = tsrnn.LSTMForecaster(
+        window=window,
+        horizon=horizon,
+        hidden_size=64,
+        max_epochs=1,
+        early_stopping=False,
+        random_state=0,
+    ).fit(y)
+    x = torch.zeros(1, window, 1)
+    module = fc.module_
+
+    def bare():
+        with torch.inference_mode():
+            module(x)
+
+    t_bare = per_call(bare, args.calls)
+    t_predict = per_call(fc.predict, args.calls)
+
+    panel_values = make_panel(args.series, 200)
+    frame = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(args.series), 200),
+            "t": np.tile(np.arange(200), args.series),
+            "y": panel_values.ravel(),
+        }
+    )
+    pfc = tsrnn.LSTMForecaster(
+        window=window,
+        horizon=horizon,
+        hidden_size=64,
+        max_epochs=1,
+        batch_size=256,
+        early_stopping=False,
+        id_col="id",
+        time_col="t",
+        random_state=0,
+    ).fit(frame)
+    xs = torch.zeros(args.series, window, 1)
+
+    def bare_panel():
+        with torch.inference_mode():
+            pfc.module_(xs)
+
+    calls = max(3, args.calls // 20)
+    t_bare_panel = per_call(bare_panel, calls)
+    t_panel = per_call(pfc.predict, calls)
+    out = {
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "calls": args.calls,
+        "single_series": {
+            "bare_forward_ms": 1e3 * t_bare,
+            "predict_ms": 1e3 * t_predict,
+            "overhead_ms": 1e3 * (t_predict - t_bare),
+        },
+        "panel": {
+            "series": args.series,
+            "bare_forward_ms": 1e3 * t_bare_panel,
+            "predict_ms": 1e3 * t_panel,
+            "overhead_ms": 1e3 * (t_panel - t_bare_panel),
+        },
+    }
+    s, p = out["single_series"], out["panel"]
+    print(
+        f"single series: forward {s['bare_forward_ms']:.3f} ms, predict {s['predict_ms']:.3f} ms,"
+        f" overhead {s['overhead_ms']:.3f} ms per call"
+    )
+    print(
+        f"{p['series']} series in one call: forward {p['bare_forward_ms']:.1f} ms, predict "
+        f"{p['predict_ms']:.1f} ms, overhead {p['overhead_ms']:.1f} ms"
+    )
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(out, indent=2))
+    return out
+
+
+if __name__ == "__main__":
+    main()
