@@ -29,7 +29,11 @@ _LAZY = {
     "LSTMForecaster": "tsrnn._forecasting",
     "GRUForecaster": "tsrnn._forecasting",
     "SeasonalNaiveForecaster": "tsrnn._baselines",
+    "save": "tsrnn._persistence",
+    "load": "tsrnn._persistence",
 }
+
+_SUBMODULES = ("exceptions", "metrics", "model_selection")
 
 __all__ = [
     "GRUForecaster",
@@ -40,7 +44,11 @@ __all__ = [
     "SeasonalNaiveForecaster",
     "__version__",
     "exceptions",
+    "load",
     "make_windows",
+    "metrics",
+    "model_selection",
+    "save",
 ]
 
 
@@ -49,8 +57,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name == "exceptions":
-        return importlib.import_module("tsrnn.exceptions")
+    if name in _SUBMODULES:
+        return importlib.import_module(f"tsrnn.{name}")
     raise AttributeError(f"module 'tsrnn' has no attribute {name!r}")
 
 

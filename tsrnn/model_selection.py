@@ -5,6 +5,18 @@
 * :class:`PanelSplitter` cuts every series of a long panel at the same timestamps,
   usable as ``cv=`` in ``GridSearchCV`` (for one series it behaves like
   ``TimeSeriesSplit``).
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> from tsrnn import SeasonalNaiveForecaster
+>>> from tsrnn.model_selection import backtest
+>>> y = pd.Series(np.tile([1.0, 2.0, 3.0, 4.0], 6))
+>>> out = backtest(SeasonalNaiveForecaster(season=4, horizon=2), y, start=16)
+>>> out[["cutoff", "time", "y", "y_pred"]].head(2)
+   cutoff  time    y  y_pred
+0      15    16  1.0     1.0
+1      15    17  2.0     2.0
 """
 
 from __future__ import annotations

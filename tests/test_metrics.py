@@ -1,0 +1,461 @@
+"""tsrnn.metrics: M4 metrics by hand, Naive2 vs statsmodels, errors, scorers."""
+
+import doctest
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import Ridge
+from sklearn.metrics import check_scoring, make_scorer, mean_pinball_loss
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+
+import tsrnn.metrics
+from tsrnn.metrics import (
+    SCORERS,
+    get_scorer,
+    mae,
+    mase,
+    naive2_forecast,
+    owa,
+    pinball_loss,
+    rmse,
+    seasonal_naive_forecast,
+    smape,
+)
+
+NAN = np.nan
+
+
+def seasonal_series(n, m, seed=0, amplitude=0.2):
+    """Positive series with a trend and multiplicative season ``m``, plus noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    season = 1 + amplitude * np.sin(2 * np.pi * t / m)
+    return (100 + 0.5 * t) * season + rng.normal(0, 1, n)
+
+
+# -- the module -------------------------------------------------------------------------
+def test_docstring_examples():
+    result = doctest.testmod(
+        tsrnn.metrics, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_every_public_function_has_an_example():
+    for name in tsrnn.metrics.__all__:
+        obj = getattr(tsrnn.metrics, name)
+        if callable(obj):
+            assert "Examples" in (obj.__doc__ or ""), name
+
+
+def test_import_is_cheap():
+    code = (
+        "import sys, tsrnn.metrics; "
+        "print(sorted({'torch', 'sklearn', 'pandas'} & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+# -- point errors by hand ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "metric, y_true, y_pred, expected",
+    [
+        (mae, [1.0, 2.0, 3.0], [2.0, 2.0, 1.0], 1.0),
+        (mae, [[1.0, 2.0], [3.0, 4.0]], [[1.0, 3.0], [6.0, 4.0]], 1.0),
+        (rmse, [1.0, 2.0, 3.0], [2.0, 2.0, 1.0], np.sqrt(5 / 3)),
+        (rmse, [[0.0, 0.0], [0.0, 0.0]], [[3.0, 0.0], [0.0, 4.0]], 2.5),
+        (smape, [100.0, 100.0], [110.0, 90.0], (2000 / 210 + 2000 / 190) / 2),
+        (smape, [1.0, -1.0], [-1.0, 1.0], 200.0),  # opposite signs: the maximum
+        (smape, [0.0, 0.0], [0.0, 0.0], 0.0),  # 0/0 counts as 0
+        (smape, [0.0, 5.0], [3.0, 5.0], 100.0),  # y = 0, f != 0: 200
+        (
+            smape,
+            [[2.0, 4.0], [1.0, 1.0]],
+            [[2.0, 2.0], [3.0, 1.0]],
+            (200 / 3 + 100) / 4,
+        ),
+    ],
+)
+def test_known_values(metric, y_true, y_pred, expected):
+    got = metric(y_true, y_pred)
+    assert isinstance(got, float)
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("metric", [mae, rmse, smape])
+def test_nan_in_y_true_is_left_out_not_zero(metric):
+    y_true = np.array([[1.0, NAN, 3.0], [NAN, 5.0, 6.0]])
+    y_pred = np.array([[2.0, 100.0, 3.0], [NAN, 7.0, 4.0]])  # NaN forecast: unused
+    keep = ~np.isnan(y_true)
+    assert metric(y_true, y_pred) == metric(y_true[keep], y_pred[keep])
+    as_zero = metric(np.nan_to_num(y_true), np.nan_to_num(y_pred, nan=1.0))
+    assert metric(y_true, y_pred) != as_zero
+
+
+def test_panel_pools_every_point_and_pandas_inputs_work():
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    assert mae(y_true, y_pred) == pytest.approx(np.mean(np.abs(y_true - y_pred)))
+    assert mae(pd.DataFrame(y_true), pd.DataFrame(y_pred)) == mae(y_true, y_pred)
+    # pandas inputs are used by position: the index is not aligned
+    s_true = pd.Series([1.0, 2.0], index=[0, 1])
+    s_pred = pd.Series([1.0, 4.0], index=[1, 0])
+    assert mae(s_true, s_pred) == 1.0
+    assert smape(pd.Series([1.0, None]), [1.0, 2.0]) == 0.0  # None is missing
+
+
+@pytest.mark.parametrize("quantile", [0.1, 0.5, 0.9])
+def test_pinball_loss_matches_sklearn(quantile):
+    rng = np.random.default_rng(1)
+    y_true, y_pred = rng.normal(size=30), rng.normal(size=30)
+    expected = mean_pinball_loss(y_true, y_pred, alpha=quantile)
+    assert pinball_loss(y_true, y_pred, quantile) == pytest.approx(expected)
+    if quantile == 0.5:
+        assert pinball_loss(y_true, y_pred, 0.5) == pytest.approx(
+            mae(y_true, y_pred) / 2
+        )
+
+
+def test_pinball_loss_by_hand_with_nan():
+    # under-forecast by 2 costs 0.9 * 2, over-forecast by 2 costs 0.1 * 2
+    y_true = [[10.0, 10.0], [NAN, 1.0]]
+    y_pred = [[8.0, 12.0], [0.0, 1.0]]
+    assert pinball_loss(y_true, y_pred, quantile=0.9) == pytest.approx(2.0 / 3)
+
+
+# -- MASE -------------------------------------------------------------------------------
+def test_mase_m1_by_hand():
+    y_train = [1.0, 2.0, 4.0, 5.0]  # |diffs| 1, 2, 1: scale 4/3
+    assert mase([5.0, 6.0], [5.5, 5.0], y_train) == pytest.approx(0.75 / (4 / 3))
+    # NaN in y_train: pairs with a NaN are skipped (|diffs| 1 and 2: scale 1.5)
+    assert mase([4.0], [3.0], [1.0, 2.0, NAN, 3.0, 5.0]) == pytest.approx(1 / 1.5)
+
+
+def test_mase_seasonal_panel_with_train_series_of_different_lengths():
+    m, h = 24, 6
+    lengths = [72, 100, 49]
+    y_train = [seasonal_series(n, m, seed=k) for k, n in enumerate(lengths)]
+    rng = np.random.default_rng(3)
+    y_true = rng.uniform(50, 150, size=(3, h))
+    y_pred = y_true + rng.normal(0, 5, size=(3, h))
+    y_true[1, 2] = NAN  # left out of series 1's mean
+    expected = []
+    for k in range(3):
+        s = y_train[k]
+        scale = sum(abs(s[t] - s[t - m]) for t in range(m, len(s))) / (len(s) - m)
+        err = [abs(a - f) for a, f in zip(y_true[k], y_pred[k]) if not np.isnan(a)]
+        expected.append(sum(err) / len(err) / scale)
+    got = mase(y_true, y_pred, y_train, m=m)
+    assert got == pytest.approx(np.mean(expected), rel=1e-12)
+    # a 2-D y_train is one series per row, too
+    same = [s[:49] for s in y_train]
+    assert mase(y_true, y_pred, np.stack(same), m=m) == mase(y_true, y_pred, same, m=m)
+
+
+def test_mase_one_train_series_pools_windows_and_skips_unobserved_rows():
+    y_train = np.arange(10.0)  # scale 1
+    y_true = np.array([[10.0, 11.0], [11.0, 12.0]])
+    y_pred = np.array([[10.0, 13.0], [12.0, 12.0]])
+    assert mase(y_true, y_pred, y_train) == pytest.approx(0.75)
+    # per-series: a series with no observed actual is left out of the average
+    panel_true = np.array([[10.0, 11.0], [NAN, NAN]])
+    assert mase(panel_true, y_pred, [y_train, y_train]) == pytest.approx(1.0)
+
+
+def test_owa_reproduces_the_m4_es_rnn_hourly_figure():
+    assert owa(9.328, 0.893, 18.383, 2.395) == pytest.approx(
+        0.5 * (9.328 / 18.383 + 0.893 / 2.395)
+    )
+    assert round(owa(9.328, 0.893, 18.383, 2.395), 3) == 0.440
+    assert owa(18.383, 2.395, 18.383, 2.395) == 1.0  # Naive2 itself
+
+
+# -- benchmarks -------------------------------------------------------------------------
+@pytest.mark.parametrize("m", [4, 7, 12, 24])
+def test_naive2_matches_statsmodels_multiplicative_decomposition(m):
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    n, h = 5 * m + 3, 2 * m + 1  # odd length: the last season is incomplete
+    y = seasonal_series(n, m, seed=m)
+    seasonal = seasonal_decompose(y, model="multiplicative", period=m).seasonal
+    last_season = seasonal[n - m :]
+    expected = y[-1] / seasonal[-1] * last_season[np.arange(h) % m]
+    got = naive2_forecast(y, h, m)
+    assert got.shape == (h,)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert not np.allclose(got, y[-1])  # the series was found seasonal
+
+
+def test_seasonality_test_is_the_m4_acf_rule():
+    from statsmodels.tsa.stattools import acf
+
+    from tsrnn.metrics import _is_seasonal
+
+    rng = np.random.default_rng(0)
+    m, t, seen = 12, np.arange(48), set()
+    for amplitude in rng.uniform(0, 0.08, size=40):  # weak seasons: near the limit
+        y = 100 * (1 + amplitude * np.sin(2 * np.pi * t / m)) + rng.normal(0, 3, 48)
+        r = acf(y, nlags=m, fft=False)[1:]
+        limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[: m - 1] ** 2)) / len(y))
+        expected = abs(r[m - 1]) > limit
+        assert _is_seasonal(y, m) == expected
+        seen.add(bool(expected))
+    assert seen == {True, False}  # both branches exercised
+
+
+def test_naive2_non_seasonal_cases_repeat_the_last_value():
+    rng = np.random.default_rng(5)
+    walk = 50 + np.cumsum(rng.normal(size=60))  # hand-made, no season
+    np.testing.assert_array_equal(naive2_forecast(walk, 5, 12), np.full(5, walk[-1]))
+    short = seasonal_series(35, 12)  # < 3m: not seasonal by definition
+    np.testing.assert_array_equal(naive2_forecast(short, 3, 12), np.full(3, short[-1]))
+    y = seasonal_series(60, 12)
+    expected = seasonal_naive_forecast(y, 4, m=1)  # m=1: Naive2 = Naive1 = sNaive
+    np.testing.assert_array_equal(naive2_forecast(y, 4, 1), expected)
+    np.testing.assert_array_equal(naive2_forecast(np.full(40, 3.0), 2, 4), [3.0, 3.0])
+
+
+def test_seasonal_naive_forecast():
+    y = [1.0, 2.0, 3.0, 4.0, 5.0]
+    np.testing.assert_array_equal(seasonal_naive_forecast(y, 3), [5.0, 5.0, 5.0])
+    np.testing.assert_array_equal(seasonal_naive_forecast(y, 4, m=3), [3, 4, 5, 3])
+    assert seasonal_naive_forecast([NAN, 1.0, 2.0], 2, m=2).tolist() == [1.0, 2.0]
+
+
+# -- errors -----------------------------------------------------------------------------
+GOOD = np.array([1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: mae([1.0, 2.0], GOOD), r"same shape.*y_true \(2,\).*y_pred \(3,\)"),
+        (lambda: mae(GOOD.reshape(1, 3), GOOD), "same shape"),
+        (lambda: rmse([], []), "y_true is empty.*at least one"),
+        (lambda: smape(GOOD, [1.0, np.inf, 3.0]), "y_pred contains inf.*finite"),
+        (lambda: mae([1.0, -np.inf, 3.0], GOOD), "y_true contains inf"),
+        (lambda: mae([NAN, NAN], [1.0, 2.0]), "y_true has no observed value"),
+        (lambda: mae(GOOD, [1.0, NAN, 3.0]), "y_pred has NaN where y_true is observed"),
+        (lambda: mae(5.0, 5.0), "y_true must be 1-D or 2-D"),
+        (lambda: mae(np.ones((2, 2, 2)), np.ones((2, 2, 2))), r"got shape \(2, 2, 2\)"),
+        (lambda: mae(["a", "b"], ["c", "d"]), "y_true must be numeric"),
+        (lambda: pinball_loss(GOOD, GOOD, 1.0), "quantile must be .* between 0 and 1"),
+        (lambda: pinball_loss(GOOD, GOOD, 0), "quantile must be"),
+        (lambda: pinball_loss(GOOD, GOOD, "0.5"), "quantile must be"),
+        (lambda: mase(GOOD, GOOD, [1.0, 2.0], m=0), "m must be a positive integer"),
+        (lambda: mase(GOOD, GOOD, [1.0, 2.0], m=True), "m must be a positive integer"),
+        (
+            lambda: mase(GOOD, GOOD, [1.0, 2.0], m=2),
+            r"y_train has 2 values, fewer than m \+ 1 = 3.*longer y_train or a smaller m",
+        ),
+        (
+            lambda: mase(GOOD, GOOD, [1.0, 2.0, 1.0, 2.0], m=2),
+            "y_train repeats itself exactly at lag m=2.*divide by zero",
+        ),
+        (
+            lambda: mase(GOOD, GOOD, [1.0, NAN, NAN, 2.0], m=2),
+            "y_train has no two observed values m=2 steps apart",
+        ),
+        (
+            lambda: mase(np.ones((2, 3)), np.ones((2, 3)), [np.arange(5.0), [1.0]]),
+            r"y_train\[1\] has 1 values, fewer than m \+ 1 = 2",
+        ),
+        (
+            lambda: mase(
+                np.ones((2, 3)), np.ones((2, 3)), [np.ones(5), np.arange(4.0)]
+            ),
+            r"y_train\[0\] repeats itself",
+        ),
+        (
+            lambda: mase(np.ones((3, 2)), np.ones((3, 2)), [np.arange(5.0)] * 2),
+            r"y_train holds 2 series but y_true has shape \(3, 2\)",
+        ),
+        (
+            lambda: mase(GOOD, GOOD, [np.arange(5.0)] * 2),
+            "y_train holds 2 series .* one y_train series per row",
+        ),
+        (lambda: mase(GOOD, GOOD, [1.0, np.inf, 3.0]), "y_train contains inf"),
+        (lambda: mase(GOOD, GOOD, []), "y_train is empty"),
+        (lambda: owa(10.0, 1.0, 0.0, 1.0), "smape_naive2 must be a positive finite"),
+        (lambda: owa(10.0, 1.0, 10.0, NAN), "mase_naive2 must be a positive finite"),
+        (lambda: owa(-1.0, 1.0, 10.0, 1.0), "smape_value must be a non-negative"),
+        (lambda: naive2_forecast([1.0, NAN, 2.0], 2, 1), "y_train contains NaN.*Fill"),
+        (lambda: naive2_forecast(GOOD, 0, 1), "horizon must be a positive integer"),
+        (lambda: naive2_forecast(GOOD, 2, 1.5), "m must be a positive integer"),
+        (lambda: naive2_forecast(np.ones((2, 3)), 2, 1), "y_train must be 1-D"),
+        (
+            lambda: naive2_forecast(seasonal_series(48, 12) - 100, 2, 12),
+            "y_train is seasonal but has values <= 0.*seasonal_naive_forecast",
+        ),
+        (
+            lambda: seasonal_naive_forecast(GOOD, 2, m=4),
+            "y_train has 3 values, fewer than one season m=4",
+        ),
+        (
+            lambda: seasonal_naive_forecast([1.0, NAN, 2.0], 2, m=2),
+            "y_train has NaN among its last m=2 values",
+        ),
+    ],
+)
+def test_errors_name_the_argument_and_the_fix(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# -- properties -------------------------------------------------------------------------
+_values = st.floats(-1e3, 1e3).map(lambda v: round(v, 3))
+_pairs = st.integers(1, 12).flatmap(
+    lambda n: st.tuples(
+        arrays(np.float64, n, elements=_values), arrays(np.float64, n, elements=_values)
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_pairs)
+def test_smape_is_bounded_and_symmetric(pair):
+    y_true, y_pred = pair
+    value = smape(y_true, y_pred)
+    assert 0.0 <= value <= 200.0
+    assert value == smape(y_pred, y_true)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_pairs)
+def test_mae_rmse_are_nonnegative_and_zero_only_when_equal(pair):
+    y_true, y_pred = pair
+    assert mae(y_true, y_pred) >= 0.0
+    assert rmse(y_true, y_pred) >= mae(y_true, y_pred) - 1e-9
+    assert (mae(y_true, y_pred) == 0.0) == np.array_equal(y_true, y_pred)
+    assert mae(y_true, y_true) == rmse(y_true, y_true) == smape(y_true, y_true) == 0.0
+
+
+# -- scorers ----------------------------------------------------------------------------
+class FakeForecaster(BaseEstimator):
+    """Returns a hand-made ``rolling_forecasts`` frame: two series, two quantiles."""
+
+    def __init__(self, bias=0.0, scale=True, quantiles=True):
+        self.bias = bias
+        self.scale = scale
+        self.quantiles = quantiles
+
+    def fit(self, X, y=None):
+        self.is_fitted_ = True
+        return self
+
+    def rolling_forecasts(self, X, y=None):
+        frame = pd.DataFrame(
+            {
+                "id": ["a", "a", "a", "b", "b"],
+                "cutoff": [0, 0, 1, 0, 0],
+                "time": [1, 2, 2, 1, 2],
+                "y": [10.0, 12.0, 12.0, 100.0, NAN],
+                "y_pred": [11.0, 12.0, 10.0, 90.0, 50.0],
+            }
+        )
+        frame["y_pred"] += self.bias
+        if self.quantiles:
+            frame["q0.1"] = frame["y_pred"] - 2.0
+            frame["q0.9"] = frame["y_pred"] + 2.0
+        if self.scale:
+            frame["scale"] = [2.0, 2.0, 2.0, 5.0, 5.0]
+        return frame
+
+
+def test_scorers_are_minus_the_metric_of_rolling_forecasts():
+    est = FakeForecaster()
+    y, f = np.array([10.0, 12.0, 12.0, 100.0]), np.array([11.0, 12.0, 10.0, 90.0])
+    assert get_scorer("mae")(est, None) == -np.mean([1, 0, 2, 10])
+    assert get_scorer("rmse")(est, None) == pytest.approx(-np.sqrt(105 / 4))
+    assert get_scorer("smape")(est, None) == pytest.approx(-smape(y, f))
+    # MASE: per series (a: errors 1, 0, 2 over scale 2; b: 10 over 5), then averaged
+    assert get_scorer("mase")(est, None) == pytest.approx(-(0.5 + 2.0) / 2)
+    pin = (pinball_loss(y, f - 2, 0.1) + pinball_loss(y, f + 2, 0.9)) / 2
+    assert get_scorer("pinball")(est, None) == pytest.approx(-pin)
+
+
+def test_mase_scorer_groups_by_id_and_target_and_handles_single_series():
+    frame = pd.DataFrame(
+        {
+            "id": [None] * 4,
+            "y": [1.0, 2.0, 1.0, 2.0],
+            "y_pred": [2.0, 2.0, 1.0, 5.0],
+            "scale": [1.0, 1.0, 3.0, 3.0],
+            "target": ["u", "u", "v", "v"],
+        }
+    )
+
+    class Est:
+        def __init__(self, frame):
+            self.frame = frame
+
+        def rolling_forecasts(self, X, y=None):
+            return self.frame
+
+    # target u: errors 1, 0 over scale 1; target v: 0, 3 over scale 3
+    assert get_scorer("mase")(Est(frame), None) == pytest.approx(-(0.5 + 0.5) / 2)
+    single = Est(frame.drop(columns="target"))  # one series: every row pooled
+    assert get_scorer("mase")(single, None) == pytest.approx(-(1 + 0 + 0 + 1) / 4)
+
+
+def test_scorer_errors():
+    with pytest.raises(ValueError, match="must provide a 'scale' column"):
+        get_scorer("mase")(FakeForecaster(scale=False), None)
+    with pytest.raises(ValueError, match="no quantile column.*quantiles="):
+        get_scorer("pinball")(FakeForecaster(quantiles=False), None)
+    with pytest.raises(TypeError, match=r"rolling_forecasts.*make_scorer\(tsrnn"):
+        get_scorer("smape")(Ridge(), None)
+    with pytest.raises(ValueError, match=r"not a tsrnn scorer.*'mae'"):
+        get_scorer("r2")
+
+
+def test_scorers_work_with_sklearn():
+    est = FakeForecaster()
+    X = np.arange(20.0).reshape(-1, 1)
+    for name, scorer in SCORERS.items():
+        assert check_scoring(est, scoring=scorer) is scorer
+        assert repr(scorer) == f"tsrnn.metrics.get_scorer({name!r})"
+        copy = pickle.loads(pickle.dumps(scorer))  # n_jobs > 1 pickles scorers
+        assert copy(est, X) == scorer(est, X)
+    search = GridSearchCV(
+        FakeForecaster(),
+        {"bias": [-1.0, 0.0, 3.0]},
+        scoring={"smape": get_scorer("smape"), "mase": get_scorer("mase")},
+        refit="mase",
+        cv=KFold(2),
+    ).fit(X)
+    assert search.best_params_ == {"bias": 0.0}
+    assert (search.cv_results_["mean_test_smape"] < 0).all()
+
+
+def test_scorers_on_a_real_forecaster_frame():
+    from tsrnn import SeasonalNaiveForecaster
+
+    t = np.arange(48)
+    y = pd.Series(10 + np.sin(2 * np.pi * t / 4) + 0.1 * t)
+    est = SeasonalNaiveForecaster(season=4, horizon=2).fit(y.iloc[:36])
+    frame = est.rolling_forecasts(y.iloc[36:])
+    assert get_scorer("mae")(est, y.iloc[36:]) == pytest.approx(est.score(y.iloc[36:]))
+    expected = mae(frame["y"], frame["y_pred"]) / frame["scale"].iloc[0]
+    assert get_scorer("mase")(est, y.iloc[36:]) == pytest.approx(-expected)
+
+
+def test_make_scorer_wraps_the_array_metrics_for_regressors():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(1, 2, size=(40, 2))
+    y = 10 + X @ [1.0, 2.0] + rng.normal(0, 0.1, 40)
+    for metric, kwargs in [(smape, {}), (mae, {}), (pinball_loss, {"quantile": 0.9})]:
+        scoring = make_scorer(metric, greater_is_better=False, **kwargs)
+        scores = cross_val_score(Ridge(alpha=1e-3), X, y, cv=3, scoring=scoring)
+        assert ((scores < 0) & (scores > -1.0)).all()
