@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from tsrnn._forecasting import ForecasterMixin, Panel, _naive_scale, read_panel
+from tsrnn._forecasting import ForecasterMixin, Panel, read_panel
 from tsrnn._param_validation import Integral, Interval, _fit_context
 
 __all__ = ["SeasonalNaiveForecaster"]
@@ -103,12 +103,7 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
         self.freq_, self._axis = panel.axis.freqstr, panel.axis
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
-        self._mase_m = self.season_
-        self._naive_scale = np.array(
-            [_naive_scale(t, self._mase_m) for t in panel.target]
-        )
-        w = self.window_
-        self._history = panel.tail(w)
+        self._remember(panel, lengths)
         return self
 
     def _series_stats(self, panel, fitted, upto):

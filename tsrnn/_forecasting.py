@@ -339,8 +339,22 @@ class ForecasterMixin:
         future_rows = self._future_rows(panel, future)
         cutoffs = [np.array([n - 1]) for n in upto]
         values = self._forecast(panel, cutoffs, future_rows, stats)
-        index = [panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index]
+        if panel is self._history:
+            index = self._future_index
+        else:
+            index = [panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index]
         return self._frame(panel, index, values)
+
+    def _remember(self, panel: Panel, lengths: list[int]) -> None:
+        """Keep what predict and score need after fit: never the training data."""
+        self._history = panel.tail(self.window_)
+        self._future_index = [
+            panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index
+        ]
+        self._mase_m = panel.axis.season if min(lengths) > 2 * panel.axis.season else 1
+        self._naive_scale = np.array(
+            [_naive_scale(t, self._mase_m) for t in panel.target]
+        )
 
     def _future_rows(self, panel: Panel, future) -> list[np.ndarray] | None:
         names = _names(getattr(self, "future_covariates", None))
@@ -390,16 +404,13 @@ class ForecasterMixin:
     ) -> pd.DataFrame:
         """Forecast array ``(n_series, horizon, T, Q)`` -> the documented DataFrame."""
         q_all = list(self.quantiles_)
-        point = values[:, :, :, q_all.index(0.5)]
-        n_t = len(self.target_names_)
-        data = {
-            name: point[:, :, j].ravel() for j, name in enumerate(self.target_names_)
-        }
+        columns = list(self.target_names_)
+        blocks = [values[:, :, :, q_all.index(0.5)]]  # the point forecast: the median
         if getattr(self, "quantiles", None) is not None:
             for q in np.unique(np.asarray(self.quantiles, dtype=float)):
-                k = q_all.index(q)
-                for j, name in enumerate(self.target_names_):
-                    data[f"{name}_q{q:g}"] = values[:, :, j, k].ravel()
+                columns += [f"{name}_q{q:g}" for name in self.target_names_]
+                blocks.append(values[:, :, :, q_all.index(q)])
+        table = np.concatenate(blocks, axis=2).reshape(-1, len(columns))
         if panel.panel:
             ids = np.repeat(
                 np.array(panel.ids, dtype=object), [len(ix) for ix in index]
@@ -410,8 +421,7 @@ class ForecasterMixin:
             )
         else:
             idx = index[0].rename(panel.index_names[-1])
-        del n_t
-        return pd.DataFrame(data, index=idx)
+        return pd.DataFrame(table, index=idx, columns=columns)
 
     def rolling_forecasts(self, X, y=None) -> pd.DataFrame:
         """Every rolling-origin forecast over ``X``, as a tidy DataFrame.
@@ -848,11 +858,8 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             return train, valid
 
         self._fit_network(arch, make_batches, loss, self._seed())
-        self._history = panel.tail(self.window_)
-        self._mase_m = panel.axis.season if min(lengths) > 2 * panel.axis.season else 1
-        self._naive_scale = np.array(
-            [_naive_scale(t, self._mase_m) for t in panel.target]
-        )
+        self._remember(panel, lengths)
+        self._context = self._encode(self._history)  # predict() reuses it as is
         return self
 
     # -- forecasting hooks (see ForecasterMixin) ----------------------------------------
@@ -869,7 +876,10 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats) -> np.ndarray:
         center, scale = stats
-        enc = self._encode(panel, center, scale, future_rows)
+        if panel is self._history and future_rows is None:
+            enc = self._context
+        else:
+            enc = self._encode(panel, center, scale, future_rows)
         starts = np.repeat(enc.offsets, [len(c) for c in cutoffs])
         global_cut = np.concatenate(cutoffs) + starts + enc.pad
         leads = _leads(global_cut, starts, enc.pad, self.window_)
