@@ -1,0 +1,121 @@
+"""Property-based tests (hypothesis): padding, scaling, windows, future index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import tsrnn
+from tsrnn._padding import align
+from tsrnn._scaling import SCALERS, fit_scaler
+from tsrnn._time_index import infer_axis
+from tsrnn._windowing import window_starts
+
+torch.set_num_threads(1)
+_REG = tsrnn.RNNRegressor("gru", hidden_size=4, max_epochs=1, random_state=0)
+_rng = np.random.default_rng(0)
+_X = [_rng.normal(size=n) for n in _rng.integers(2, 10, size=20)]
+_REG.fit(_X, np.array([x.sum() for x in _X]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seq=st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=12),
+    lead=st.integers(0, 6),
+    trail=st.integers(0, 6),
+    others=st.lists(st.integers(1, 15), max_size=4),
+)
+def test_pad_invariance(seq, lead, trail, others):
+    alone = _REG.predict([np.asarray(seq)])[0]
+    padded = np.r_[np.full(lead, np.nan), seq, np.full(trail, np.nan)]
+    batch = [padded] + [np.ones(n) for n in others]
+    assert abs(_REG.predict(batch)[0] - alone) < 1e-5
+    width = len(padded) + max(others, default=0)
+    table = np.full((1 + len(others), width), np.nan)
+    table[0, : len(padded)] = padded
+    for i, n in enumerate(others, start=1):
+        table[i, width - n :] = 1.0  # right-aligned (left-padded) neighbours
+    assert abs(_REG.predict(table)[0] - alone) < 1e-5
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lengths=st.lists(st.integers(1, 9), min_size=1, max_size=6), lead=st.integers(0, 4)
+)
+def test_align_moves_valid_steps_first(lengths, lead):
+    width = max(lengths) + lead + 2
+    values = np.full((len(lengths), width, 1), np.nan, dtype=np.float32)
+    for i, n in enumerate(lengths):
+        values[i, lead : lead + n, 0] = np.arange(1, n + 1)
+    aligned, got = align(values)
+    np.testing.assert_array_equal(got, lengths)
+    for i, n in enumerate(lengths):
+        np.testing.assert_array_equal(aligned[i, :n, 0], np.arange(1, n + 1))
+        assert np.isnan(aligned[i, n:]).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.floats(-1e4, 1e4, allow_nan=False), min_size=2, max_size=40),
+    scaler=st.sampled_from([s for s in SCALERS]),
+)
+def test_scaler_round_trip(values, scaler):
+    y = np.asarray(values)[:, None]
+    center, scale = fit_scaler([y], scaler)
+    assert (scale > 0).all() and np.isfinite(center).all()
+    back = ((y - center[0]) / scale[0]) * scale[0] + center[0]
+    np.testing.assert_allclose(back, y, rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    length=st.integers(1, 200),
+    window=st.integers(1, 30),
+    horizon=st.integers(1, 10),
+    step=st.integers(1, 7),
+)
+def test_window_starts_cover_the_series_end(length, window, horizon, step):
+    starts = window_starts(length, window, horizon, step)
+    if length < window + horizon:
+        assert starts.size == 0
+        return
+    assert starts[-1] + window + horizon == length
+    assert starts[0] >= 0 and starts[0] < step
+    assert (np.diff(starts) == step).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    length=st.integers(3, 60),
+    horizon=st.integers(1, 12),
+    freq=st.sampled_from(["D", "h", "MS", "W-SUN", "B", "QS", "15min", "YS"]),
+)
+def test_future_index_continues_any_frequency(length, horizon, freq):
+    # 3-5 weekdays in a row are daily data as far as anyone can tell: business-day
+    # frequency shows only once the history crosses a weekend
+    assume(freq != "B" or length >= 6)
+    index = pd.date_range("2001-01-01", periods=length + horizon, freq=freq)
+    axis = infer_axis(pd.DatetimeIndex(list(index[:length])))  # no freq attribute set
+    pd.testing.assert_index_equal(
+        axis.after(index[length - 1], horizon),
+        index[length:],
+        check_names=False,
+        check_freq=False,
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    length=st.integers(2, 40),
+    horizon=st.integers(1, 6),
+    freq=st.sampled_from(["M", "Q", "D", "Y"]),
+)
+def test_future_period_index(length, horizon, freq):
+    index = pd.period_range("2001-01", periods=length + horizon, freq=freq)
+    axis = infer_axis(index[:length])
+    pd.testing.assert_index_equal(
+        axis.after(index[length - 1], horizon), index[length:]
+    )
