@@ -11,6 +11,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.base import clone
 
 from tsrnn import (
@@ -434,3 +435,62 @@ def test_score_on_too_short_data_says_so():
                 [1.0, 2.0], index=pd.date_range("2030-01-01", periods=2, freq="D")
             )
         )
+
+
+def test_diverging_forecaster_raises_and_keeps_finite_weights(monkeypatch):
+    from tsrnn import _training
+    from tsrnn.exceptions import TrainingDivergedError
+
+    calls = {"n": 0}
+    real = _training.LOSSES["mae"]
+
+    def nan_after_a_while(pred, target, mask=None):
+        calls["n"] += 1
+        loss = real(pred, target, mask)
+        return loss * float("nan") if calls["n"] > 4 else loss
+
+    monkeypatch.setitem(_training.LOSSES, "mae", nan_after_a_while)
+    est = LSTMForecaster(horizon=2, **{**TINY, "batch_size": 16, "max_epochs": 5})
+    with pytest.raises(TrainingDivergedError, match="learning_rate.*gradient_clip"):
+        est.fit(series("D", 80))
+    assert all(torch.isfinite(p).all() for p in est.module_.parameters())
+
+
+def test_ctrl_c_keeps_a_usable_forecaster(monkeypatch):
+    from tsrnn import _training
+    from tsrnn.exceptions import TrainingInterruptedWarning
+
+    calls = {"n": 0}
+    real = _training.LOSSES["mae"]
+
+    def interrupt_on_third(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setitem(_training.LOSSES, "mae", interrupt_on_third)
+    y = series("D", 80)
+    with pytest.warns(TrainingInterruptedWarning):
+        est = LSTMForecaster(horizon=2, **{**TINY, "batch_size": 8}).fit(y)
+    assert np.isfinite(est.predict().to_numpy()).all()
+
+
+def test_predict_and_score_never_mutate_inputs():
+    df = frame("D", 60)
+    est = LSTMForecaster(horizon=2, past_covariates="temp", **TINY).fit(df.iloc[:40])
+    before = df.copy(deep=True)
+    est.predict(df.iloc[:50])
+    est.score(df.iloc[40:])
+    est.rolling_forecasts(df.iloc[40:])
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_non_finite_outputs_are_never_returned():
+    from tsrnn.exceptions import TrainingDivergedError
+
+    est = LSTMForecaster(horizon=2, **TINY).fit(series("D", 40))
+    with torch.no_grad():
+        est.module_.head.bias.fill_(float("nan"))
+    with pytest.raises(TrainingDivergedError, match="non-finite outputs"):
+        est.predict()

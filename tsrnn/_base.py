@@ -19,7 +19,7 @@ from tsrnn import __version__
 from tsrnn._network import CELLS, build_network
 from tsrnn._param_validation import Integral, Interval, Real, StrOptions
 from tsrnn._training import LOSSES, TrainConfig, predict_outputs, train
-from tsrnn.exceptions import VersionMismatchWarning
+from tsrnn.exceptions import TrainingDivergedError, VersionMismatchWarning
 
 __all__ = ["BaseRNN", "resolve_device"]
 
@@ -168,7 +168,16 @@ class BaseRNN(BaseEstimator):
         return next(self.module_.parameters()).device
 
     def _outputs(self, batches) -> np.ndarray:
-        return predict_outputs(self.module_, batches)
+        """Network outputs for ``batches``; never hands NaN/inf on silently."""
+        out = predict_outputs(self.module_, batches)
+        if not np.isfinite(out).all():
+            raise TrainingDivergedError(
+                f"The network of this {type(self).__name__} produced non-finite outputs "
+                "(NaN or inf): its weights or the input are out of range. Refit with a "
+                "lower learning_rate or with gradient_clip set, and check X for extreme "
+                "values."
+            )
+        return out
 
     # -- pickling: a CPU state_dict, rebuilt through the one network builder -----
     def __getstate__(self) -> dict[str, Any]:
