@@ -33,7 +33,7 @@ _LAZY = {
     "load": "tsrnn._persistence",
 }
 
-_SUBMODULES = ("exceptions", "metrics", "model_selection")
+_SUBMODULES = ("datasets", "exceptions", "metrics", "model_selection")
 
 __all__ = [
     "GRUForecaster",
@@ -43,6 +43,7 @@ __all__ = [
     "RNNRegressor",
     "SeasonalNaiveForecaster",
     "__version__",
+    "datasets",
     "exceptions",
     "load",
     "make_windows",
