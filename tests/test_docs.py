@@ -21,6 +21,9 @@ MODULES = [
     "tsrnn._scaling",
     "tsrnn.model_selection",
     "tsrnn.metrics",
+    "tsrnn.datasets",
+    "tsrnn.plotting",
+    "tsrnn._persistence",
     "tsrnn.__main__",
 ]
 

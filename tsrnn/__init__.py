@@ -33,7 +33,7 @@ _LAZY = {
     "load": "tsrnn._persistence",
 }
 
-_SUBMODULES = ("datasets", "exceptions", "metrics", "model_selection")
+_SUBMODULES = ("datasets", "exceptions", "metrics", "model_selection", "plotting")
 
 __all__ = [
     "GRUForecaster",
@@ -49,6 +49,7 @@ __all__ = [
     "make_windows",
     "metrics",
     "model_selection",
+    "plotting",
     "save",
 ]
 

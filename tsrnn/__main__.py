@@ -1,7 +1,9 @@
-"""Command line entry point (``tsrnn`` console script and ``python -m tsrnn``).
+"""Command line: ``tsrnn`` console script and ``python -m tsrnn``.
 
-Today it has one command, ``tsrnn info``; ``forecast``, ``backtest`` and
-``datasets`` arrive with the forecasters.
+Commands: ``forecast`` (fit and forecast a CSV or a bundled dataset, print the
+table, write CSV/PNG), ``backtest`` (rolling-origin errors of the model and of
+seasonal naive side by side), ``datasets`` (list bundled data), ``info``.
+Errors are one line on stderr with exit code 1 (``--debug`` shows the traceback).
 
 Examples
 --------
@@ -15,8 +17,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from tsrnn import __version__
+
+MODELS = {"lstm": "LSTMForecaster", "gru": "GRUForecaster", "rnn": "RNNForecaster"}
+DATASET_ROLES = {  # bundled dataset -> (loader, default target, id column)
+    "air_passengers": ("load_air_passengers", None, None),
+    "bike_sharing": ("load_bike_sharing", "cnt", None),
+    "us_weather": ("load_us_weather", "actual_mean_temp", "city"),
+}
+
+
+class CLIError(Exception):
+    """A user error: printed as one line."""
 
 
 def _info() -> str:
@@ -33,14 +47,188 @@ def _info() -> str:
     )
 
 
+def _quantiles(text: str | None) -> list[float] | None:
+    if not text:
+        return None
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError as exc:
+        raise CLIError(
+            f"--quantiles must be comma-separated numbers like 0.1,0.9; got {text!r}"
+        ) from exc
+    return values
+
+
+def _load(args):
+    """DATA -> (frame or series, id_col, time_col, target)."""
+    import pandas as pd
+
+    from tsrnn import datasets
+
+    if args.data in DATASET_ROLES and not Path(args.data).exists():
+        loader, target, id_col = DATASET_ROLES[args.data]
+        data = getattr(datasets, loader)()
+        if id_col is not None:
+            data = data.reset_index()
+            return data, id_col, "date", args.target or target
+        return data, None, None, args.target or target
+    path = Path(args.data)
+    if not path.is_file():
+        names = ", ".join(DATASET_ROLES)
+        raise CLIError(
+            f"DATA {args.data!r} is neither a CSV file nor a bundled dataset ({names})"
+        )
+    frame = pd.read_csv(path)
+    time_col = args.time_col or frame.columns[0]
+    for col, flag in (
+        (time_col, "--time-col"),
+        (args.id_col, "--id-col"),
+        (args.target, "--target"),
+    ):
+        if col is not None and col not in frame.columns:
+            raise CLIError(
+                f"{flag} {col!r} is not a column of {path.name}; columns: {list(frame.columns)}"
+            )
+    if not pd.api.types.is_numeric_dtype(frame[time_col]):
+        try:
+            frame[time_col] = pd.to_datetime(frame[time_col])
+        except (ValueError, TypeError) as exc:
+            raise CLIError(
+                f"cannot read the time column {time_col!r} as dates ({exc}); pass --time-col"
+            ) from exc
+    if args.id_col is None:
+        frame = frame.set_index(time_col).sort_index()
+        return frame, None, None, args.target
+    return frame, args.id_col, time_col, args.target
+
+
+def _model(args, id_col, time_col, target):
+    import tsrnn
+
+    cls = getattr(tsrnn, MODELS[args.model])
+    return cls(
+        horizon=args.horizon,
+        window=args.window,
+        quantiles=_quantiles(args.quantiles),
+        target=target,
+        id_col=id_col,
+        time_col=time_col,
+        max_epochs=args.max_epochs,
+        random_state=args.seed,
+        verbose=0 if args.quiet else 1,
+    )
+
+
+def _forecast(args) -> int:
+    data, id_col, time_col, target = _load(args)
+    model = _model(args, id_col, time_col, target).fit(data)
+    forecast = model.predict()
+    print(forecast.round(3).to_string())
+    if args.output:
+        forecast.to_csv(args.output)
+        print(f"forecast written to {args.output}")
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from tsrnn.plotting import plot_forecast
+
+        history = data.set_index([id_col, time_col]) if id_col else data
+        ax = plot_forecast(history, forecast, last=args.plot_history)
+        ax.figure.tight_layout()
+        ax.figure.savefig(args.plot, dpi=110)
+        print(f"plot written to {args.plot}")
+    return 0
+
+
+def _scores(frame) -> dict[str, float]:
+    import numpy as np
+
+    err = (frame["y"] - frame["y_pred"]).abs()
+    smape = 200 * err / (frame["y"].abs() + frame["y_pred"].abs()).replace(0, np.nan)
+    by_series = (err / frame["scale"]).groupby(frame["id"].astype(str)).mean()
+    return {
+        "sMAPE": float(smape.fillna(0).mean()),
+        "MASE": float(by_series.mean()),
+        "MAE": float(err.mean()),
+    }
+
+
+def _backtest(args) -> int:
+    import tsrnn
+    from tsrnn.model_selection import backtest
+
+    data, id_col, time_col, target = _load(args)
+    start = float(args.start) if "." in args.start else int(args.start)
+    model = _model(args, id_col, time_col, target)
+    naive = tsrnn.SeasonalNaiveForecaster(
+        horizon=args.horizon, target=target, id_col=id_col, time_col=time_col
+    )
+    rows = {}
+    for name, est in ((MODELS[args.model], model), ("seasonal naive", naive)):
+        rows[name] = _scores(backtest(est, data, start=start, stride=args.stride))
+    print(f"{'model':<16}{'sMAPE':>9}{'MASE':>9}{'MAE':>12}")
+    for name, s in rows.items():
+        print(f"{name:<16}{s['sMAPE']:>9.3f}{s['MASE']:>9.3f}{s['MAE']:>12.3f}")
+    return 0
+
+
+def _datasets(args) -> int:
+    from tsrnn.datasets import list_datasets
+
+    for name, text in list_datasets().items():
+        print(f"{name:<16} {text}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``tsrnn`` argument parser."""
     parser = argparse.ArgumentParser(
-        prog="tsrnn",
-        description="Recurrent networks for sequences and time series.",
+        prog="tsrnn", description="Recurrent networks for time series."
     )
     parser.add_argument("--version", action="store_true", help="print the version")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command")
+    for name, helptext in (
+        ("forecast", "fit and forecast the next --horizon steps"),
+        ("backtest", "rolling-origin errors vs seasonal naive"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument(
+            "data", help="CSV file or bundled dataset name (see: tsrnn datasets)"
+        )
+        p.add_argument("--horizon", type=int, required=True)
+        p.add_argument("--model", choices=list(MODELS), default="lstm")
+        (
+            p.add_argument("--time-col"),
+            p.add_argument("--target"),
+            p.add_argument("--id-col"),
+        )
+        p.add_argument("--window", type=int)
+        p.add_argument("--quantiles", help="e.g. 0.1,0.9")
+        p.add_argument("--max-epochs", type=int, default=200)
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--quiet", action="store_true", help="no per-epoch progress")
+        p.add_argument("--debug", action="store_true", help="show tracebacks")
+        if name == "forecast":
+            p.add_argument("--output", help="write the forecast as CSV")
+            p.add_argument(
+                "--plot", help="write a PNG of history, forecast and intervals"
+            )
+            p.add_argument(
+                "--plot-history",
+                type=int,
+                default=None,
+                help="show only the last N steps of history",
+            )
+        else:
+            p.add_argument(
+                "--start",
+                default="0.8",
+                help="first origin: share of timestamps (0.8) or a step count",
+            )
+            p.add_argument("--stride", type=int, default=1)
+    sub.add_parser("datasets", help="list the bundled datasets")
     sub.add_parser("info", help="print tsrnn, torch and device information")
     return parser
 
@@ -52,11 +240,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.version:
         print(f"tsrnn {__version__}")
         return 0
-    if args.command == "info":
-        print(_info())
-        return 0
-    parser.print_usage()
-    return 2
+    commands = {
+        "forecast": _forecast,
+        "backtest": _backtest,
+        "datasets": _datasets,
+        "info": lambda a: print(_info()) or 0,
+    }
+    if args.command is None:
+        parser.print_usage()
+        return 2
+    try:
+        return commands[args.command](args)
+    except (
+        CLIError,
+        ValueError,
+        TypeError,
+        FileNotFoundError,
+        KeyError,
+        OSError,
+    ) as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"tsrnn {args.command}: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

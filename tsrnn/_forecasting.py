@@ -356,6 +356,33 @@ class ForecasterMixin:
             [_naive_scale(t, self._mase_m) for t in panel.target]
         )
 
+    def future_index(self, X=None, y=None) -> pd.Index:
+        """The timestamps ``predict`` will forecast (to build its ``future`` frame).
+
+        Parameters
+        ----------
+        X, y : optional
+            New history, as in :meth:`predict`; None: after the training data.
+
+        Returns
+        -------
+        index : Index or MultiIndex
+            The ``horizon`` timestamps after each series' end; ``(series_id, time)``
+            for panels, named like the training index.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from tsrnn import SeasonalNaiveForecaster
+        >>> y = pd.Series(range(10), index=pd.date_range("2024-01-01", periods=10), dtype=float)
+        >>> SeasonalNaiveForecaster(horizon=2).fit(y).future_index()[0]
+        Timestamp('2024-01-11 00:00:00')
+        """
+        check_is_fitted(self)
+        panel = self._history if X is None and y is None else self._new_panel(X, y)
+        index = [panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index]
+        return self._frame_index(panel, index)
+
     def _future_rows(self, panel: Panel, future) -> list[np.ndarray] | None:
         names = _names(getattr(self, "future_covariates", None))
         if not names:
@@ -411,17 +438,20 @@ class ForecasterMixin:
                 columns += [f"{name}_q{q:g}" for name in self.target_names_]
                 blocks.append(values[:, :, :, q_all.index(q)])
         table = np.concatenate(blocks, axis=2).reshape(-1, len(columns))
+        idx = self._frame_index(panel, index)
+        return pd.DataFrame(table, index=idx, columns=columns)
+
+    @staticmethod
+    def _frame_index(panel: Panel, index: list[pd.Index]) -> pd.Index:
         if panel.panel:
             ids = np.repeat(
                 np.array(panel.ids, dtype=object), [len(ix) for ix in index]
             )
-            idx = pd.MultiIndex.from_arrays(
+            return pd.MultiIndex.from_arrays(
                 [ids, index[0].append(index[1:]) if len(index) > 1 else index[0]],
                 names=panel.index_names,
             )
-        else:
-            idx = index[0].rename(panel.index_names[-1])
-        return pd.DataFrame(table, index=idx, columns=columns)
+        return index[0].rename(panel.index_names[-1])
 
     def rolling_forecasts(self, X, y=None) -> pd.DataFrame:
         """Every rolling-origin forecast over ``X``, as a tidy DataFrame.

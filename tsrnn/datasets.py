@@ -193,7 +193,7 @@ def load_japanese_vowels(subset: str = "train") -> tuple[list[np.ndarray], np.nd
     --------
     >>> from tsrnn.datasets import load_japanese_vowels
     >>> X, y = load_japanese_vowels()
-    >>> len(X), X[0].shape[1], sorted(set(y))[:3]
+    >>> len(X), X[0].shape[1], sorted(set(y.tolist()))[:3]
     (270, 12, ['1', '2', '3'])
     """
     if subset not in ("train", "test"):
