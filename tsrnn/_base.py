@@ -141,7 +141,13 @@ class BaseRNN(BaseEstimator):
         )
         fork_devices = [device] if device.type == "cuda" else []
         with torch.random.fork_rng(devices=fork_devices):
-            torch.manual_seed(seed)
+            # Seed only the generators this fit uses, inside the fork that restores
+            # them: torch.manual_seed would also reseed every GPU's generator for
+            # good, even when training on the CPU.
+            torch.default_generator.manual_seed(seed)  # weight init (built on CPU)
+            if device.type == "cuda":
+                with torch.cuda.device(device):
+                    torch.cuda.manual_seed(seed)  # dropout on the GPU
             if reuse:
                 module = self.module_.to(device)
                 history = list(self.history_)
@@ -152,17 +158,24 @@ class BaseRNN(BaseEstimator):
             self.history_ = history
             train_batches, valid_batches = make_batches(device)
             generator = torch.Generator().manual_seed(seed)
-            train(
-                module,
-                train_batches,
-                loss_fn=LOSSES[loss] if isinstance(loss, str) else loss,
-                config=self._train_config(),
-                generator=generator,
-                valid=valid_batches,
-                history=history,
-            )
-        self.n_epochs_ = len(history)
+            try:
+                train(
+                    module,
+                    train_batches,
+                    loss_fn=LOSSES[loss] if isinstance(loss, str) else loss,
+                    config=self._train_config(),
+                    generator=generator,
+                    valid=valid_batches,
+                    history=history,
+                )
+            finally:  # also after TrainingDivergedError: the module keeps good weights
+                self.n_epochs_ = len(history)
         return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        # Not "any attribute ending in _": a fit that failed after validating X
+        # leaves n_features_in_ but no network.
+        return getattr(self, "module_", None) is not None
 
     def _module_device(self) -> torch.device:
         return next(self.module_.parameters()).device
@@ -181,10 +194,9 @@ class BaseRNN(BaseEstimator):
 
     # -- pickling: a CPU state_dict, rebuilt through the one network builder -----
     def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # a copy: never add to self.__dict__
         module = state.get("module_")
         if module is not None:
-            state = dict(state)
             state["module_"] = {
                 k: v.detach().cpu().numpy().copy()
                 for k, v in module.state_dict().items()

@@ -80,7 +80,7 @@ def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray, list[str] | None]:
         if values is X:  # never hand the caller's array to code that fills NaN
             values = values.copy()
     if values.shape[0] == 0:
-        raise ValueError(f"{name} is empty: it holds 0 sequences. Pass at least one.")
+        raise ValueError(f"{name} is empty (0 samples): pass at least one sequence.")
     if values.shape[2] == 0:
         raise ValueError(
             f"{name} has 0 features per step (shape={values.shape}); "
@@ -93,8 +93,9 @@ def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray, list[str] | None]:
         )
     if np.isinf(values).any():
         raise ValueError(
-            f"Input {name} contains infinity. Replace inf with finite values, or "
-            "with NaN to mark a missing value."
+            f"Input {name} contains infinity or a value too large for float32 "
+            f"(|x| > {np.finfo(np.float32).max:.3g}). Replace inf with finite values "
+            "(rescale very large ones), or with NaN to mark a missing value."
         )
     return values, names
 
@@ -102,9 +103,15 @@ def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray, list[str] | None]:
 def _as_float32(x, name: str) -> np.ndarray:
     """``np.asarray(x, float32)`` with errors that name the argument and the fix."""
     arr = np.asarray(x)
-    if arr.dtype.kind in "USO" or arr.dtype.kind not in "biuf":
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"{name} must hold real numbers, but it has complex dtype {arr.dtype}. "
+            "Pass the real and imaginary parts as two features."
+        )
+    if arr.dtype.kind not in "biuf":
         try:
-            return arr.astype(np.float32)
+            with np.errstate(over="ignore"):
+                return arr.astype(np.float32)
         except (TypeError, ValueError) as exc:
             raise TypeError(
                 f"{name} must hold numbers, but it has dtype {arr.dtype} with values "
@@ -117,7 +124,8 @@ def _as_float32(x, name: str) -> np.ndarray:
             f"{name} must be 2-D or 3-D; got a {arr.ndim}-D array of shape "
             f"{arr.shape}. {_FORMS_HINT}"
         )
-    return arr.astype(np.float32, copy=False)
+    with np.errstate(over="ignore"):  # out-of-range values become inf: reported later
+        return arr.astype(np.float32, copy=False)
 
 
 def _list_to_array3d(X: Sequence, name: str) -> np.ndarray:
@@ -133,7 +141,7 @@ def _list_to_array3d(X: Sequence, name: str) -> np.ndarray:
             )
         seqs.append(a)
     if not seqs:
-        raise ValueError(f"{name} is empty: it holds 0 sequences. Pass at least one.")
+        raise ValueError(f"{name} is empty (0 samples): pass at least one sequence.")
     n_features = {a.shape[1] for a in seqs}
     if len(n_features) > 1:
         raise ValueError(

@@ -8,6 +8,7 @@ helpers, shared by both.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils import check_array
@@ -15,7 +16,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from tsrnn import _padding
-from tsrnn._base import BaseRNN
+from tsrnn._base import BaseRNN, resolve_device
 from tsrnn._input import input_form, to_array3d
 from tsrnn._param_validation import (
     Integral,
@@ -31,9 +32,15 @@ __all__ = ["RNNClassifier", "RNNRegressor"]
 
 
 # -- input: every form -> aligned float32 + lengths ----------------------------------
+_NOT_NUMBERS = (
+    "Encode strings or categories as numbers first; for text, pass integer token "
+    "ids and set embedding_dim."
+)
+
+
 def _numeric_table(est, X, *, reset: bool) -> np.ndarray:
     """A 2-D table through scikit-learn's validation, as ``(n, T, 1)`` float32."""
-    kwargs = dict(dtype=(np.float32, np.float64), ensure_all_finite="allow-nan")
+    kwargs = dict(dtype=(np.float32, np.float64), ensure_all_finite=False)
     try:
         if reset or est.layout_ == "table":
             arr = validate_data(est, X, reset=reset, **kwargs)
@@ -42,23 +49,57 @@ def _numeric_table(est, X, *, reset: bool) -> np.ndarray:
     except TypeError as exc:
         if "sparse" in str(exc).lower():
             raise
-        raise TypeError(
-            f"X must hold numbers: {exc}. Encode strings or categories as numbers "
-            "first; for text, pass integer token ids and set embedding_dim."
-        ) from exc
+        raise TypeError(f"X must hold numbers: {exc}. {_NOT_NUMBERS}") from exc
     except ValueError as exc:
-        if "could not convert" not in str(exc):
-            raise
-        raise TypeError(
-            f"X must hold numbers: {exc}. Encode strings or categories as numbers "
-            "first; for text, pass integer token ids and set embedding_dim."
-        ) from exc
-    return arr.astype(np.float32)[:, :, None]  # always a copy: never fill the caller's
+        if "could not convert" in str(exc):
+            raise TypeError(f"X must hold numbers: {exc}. {_NOT_NUMBERS}") from exc
+        if "features, but" in str(exc):  # validate_data's changed-column-count error
+            raise ValueError(
+                f"{str(exc).rstrip('.')}. Each column of a 2-D X is a time step: pass "
+                f"{est.n_features_in_} columns as in fit, NaN-padding shorter "
+                "sequences at either end."
+            ) from exc
+        raise
+    with np.errstate(over="ignore"):
+        values = arr.astype(np.float32)  # always a copy: never fill the caller's
+    if np.isinf(values).any():
+        raise ValueError(
+            "Input X contains infinity or a value too large for float32 "
+            f"(|x| > {np.finfo(np.float32).max:.3g}). Replace inf with finite values "
+            "(rescale very large ones), or with NaN to mark a missing value."
+        )
+    if not reset and est.layout_ == "sequences" and est.n_features_in_ != 1:
+        raise ValueError(
+            f"X is a 2-D table (one univariate sequence per row), but "
+            f"{type(est).__name__} was fitted on sequences with {est.n_features_in_} "
+            f"features per step. Pass a 3-D array (n_samples, n_steps, "
+            f"{est.n_features_in_}), a list of (n_steps, {est.n_features_in_}) arrays "
+            "or a DataFrame with (feature, step) MultiIndex columns."
+        )
+    return values[:, :, None]
+
+
+def _is_empty(X) -> bool:
+    if isinstance(X, (list, tuple)):
+        return len(X) == 0
+    if isinstance(X, (np.ndarray, pd.DataFrame)):
+        return X.ndim > 0 and X.shape[0] == 0
+    return False
+
+
+def _is_list_of_sequences(X) -> bool:
+    return isinstance(X, (list, tuple)) and not all(np.ndim(x) == 0 for x in X)
 
 
 def _sequence_values(est, X, *, reset: bool) -> np.ndarray:
     """Any input form -> ``(n, T, F)`` float32 with NaN; sets/checks fitted metadata."""
+    if _is_empty(X):
+        raise ValueError("X is empty (0 samples): pass at least one sequence.")
     form = input_form(X)
+    if not reset and form == "table" and _is_list_of_sequences(X):
+        # At predict a list is sequences, whatever their lengths: a list has no
+        # columns whose count could be checked, and [one_sequence] must work.
+        form = "sequences"
     if form == "table":
         values = _numeric_table(est, X, reset=reset)
     else:
@@ -95,8 +136,12 @@ def _sequence_values(est, X, *, reset: bool) -> np.ndarray:
     return values
 
 
-def _sequence_batches(est, X, *, reset: bool, targets=None) -> SequenceBatches:
-    """Validate ``X`` into CPU tensors; at fit (``reset``), decide the input mode."""
+def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
+    """Validate ``X`` into a CPU input tensor and lengths; at fit, decide the mode.
+
+    The tensor is ``(n, T)`` int64 token ids with ``embedding_dim``, else
+    ``(n, T, F)`` (or ``2F`` with the mask channel) float32, valid-steps-first.
+    """
     values = _sequence_values(est, X, reset=reset)
     tokens = est.embedding_dim is not None
     if tokens:
@@ -112,29 +157,19 @@ def _sequence_batches(est, X, *, reset: bool, targets=None) -> SequenceBatches:
                 f"ids below vocab_size_={est.vocab_size_}. Map unseen tokens to a "
                 "reserved id seen in fit (e.g. 1 for 'unknown')."
             )
-        inputs = torch.from_numpy(ids)
-    else:
-        missing = _padding.has_interior_missing(aligned, lengths)
-        if reset:
-            est.mask_channel_ = missing
-        elif missing and not est.mask_channel_:
-            raise ValueError(
-                "X has missing values (NaN between observed steps), but the model was "
-                "fitted on data without any, so it has no missing-value channel. "
-                "Impute them (e.g. sklearn.impute.SimpleImputer) or refit on data "
-                "that has missing values."
-            )
-        inputs = torch.from_numpy(
-            _padding.network_values(aligned, mask_channel=est.mask_channel_)
+        return torch.from_numpy(ids), lengths
+    missing = _padding.has_interior_missing(aligned, lengths)
+    if reset:
+        est.mask_channel_ = missing
+    elif missing and not est.mask_channel_:
+        raise ValueError(
+            "X has missing values (NaN between observed steps), but the model was "
+            "fitted on data without any, so it has no missing-value channel. "
+            "Impute them (e.g. sklearn.impute.SimpleImputer) or refit on data "
+            "that has missing values."
         )
-    if targets is not None:
-        if len(targets) != len(inputs):
-            raise ValueError(
-                f"X and y have different numbers of samples: X has {len(inputs)}, y "
-                f"has {len(targets)}. Pass one target per sequence."
-            )
-        targets = torch.from_numpy(targets)
-    return SequenceBatches(inputs, lengths, targets)
+    inputs = _padding.network_values(aligned, mask_channel=est.mask_channel_)
+    return torch.from_numpy(inputs), lengths
 
 
 def _require_y(est, y) -> None:
@@ -159,14 +194,39 @@ def _split_validation(est, n: int, seed: int):
     return np.sort(order[n_valid:]), np.sort(order[:n_valid])
 
 
-def _fit_sequences(est, X, targets: np.ndarray, *, output_size: int, loss: str):
-    """The fit template shared by the sequence estimators."""
+def _check_n_targets(n_samples: int, n_targets: int) -> None:
+    if n_targets != n_samples:
+        raise ValueError(
+            f"X and y have different numbers of samples: X has {n_samples}, y "
+            f"has {n_targets}. Pass one target per sequence."
+        )
+
+
+def _nan_in_y(exc: ValueError) -> ValueError:
+    """scikit-learn's NaN-in-y error, with the fix added."""
+    return ValueError(
+        f"{exc} Drop the samples whose target is NaN (or impute the targets) "
+        "before fitting."
+    )
+
+
+def _fit_sequences(est, X, y, encode_targets, *, loss: str):
+    """The fit template shared by the sequence estimators.
+
+    ``X`` is validated first (as scikit-learn's ``validate_data(X, y)`` does), then
+    ``encode_targets(y, n_samples) -> (targets, output_size)`` checks and encodes
+    the targets.
+    """
+    _require_y(est, y)
+    resolve_device(est.device)  # a bad device fails before any work is done
     seed = est._seed()
-    data = _sequence_batches(est, X, reset=True, targets=targets)
+    inputs, lengths = _sequence_inputs(est, X, reset=True)
+    targets, output_size = encode_targets(y, len(inputs))
+    data = SequenceBatches(inputs, lengths, torch.from_numpy(targets))
     train_idx, valid_idx = _split_validation(est, len(data), seed)
     arch = dict(
         cell=est.cell,
-        input_size=1 if est.embedding_dim is not None else data.inputs.shape[2],
+        input_size=1 if est.embedding_dim is not None else inputs.shape[2],
         hidden_size=int(est.hidden_size),
         num_layers=int(est.num_layers),
         dropout=float(est.dropout),
@@ -186,8 +246,8 @@ def _fit_sequences(est, X, targets: np.ndarray, *, output_size: int, loss: str):
 
 def _predict_raw(est, X) -> np.ndarray:
     check_is_fitted(est)
-    data = _sequence_batches(est, X, reset=False)
-    return est._outputs(data.to(est._module_device()))
+    inputs, lengths = _sequence_inputs(est, X, reset=False)
+    return est._outputs(SequenceBatches(inputs, lengths).to(est._module_device()))
 
 
 class _SequenceParams:
@@ -381,24 +441,41 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         -------
         self : RNNRegressor
         """
-        _require_y(self, y)
-        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        return _fit_sequences(self, X, y, self._encode_targets, loss=self.loss)
+
+    def _encode_targets(self, y, n_samples: int) -> tuple[np.ndarray, int]:
+        try:
+            y = check_array(
+                y,
+                ensure_2d=False,
+                ensure_min_samples=0,
+                dtype=np.float64,
+                input_name="y",
+            )
+        except ValueError as exc:
+            if "NaN" in str(exc):
+                raise _nan_in_y(exc) from exc
+            raise
+        _check_n_targets(n_samples, len(y))
         if y.ndim > 2:
             raise ValueError(
                 f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape "
                 f"{y.shape}."
             )
-        self._y_1d = y.ndim == 1
         y2 = y.reshape(len(y), -1)
-        if not (self.warm_start and hasattr(self, "y_mean_")):
+        keep_scaling = (
+            self.warm_start
+            and hasattr(self, "y_mean_")
+            and self.y_mean_.shape == (y2.shape[1],)
+        )
+        if not keep_scaling:
             self.y_mean_ = y2.mean(axis=0)
             scale = y2.std(axis=0)
             self.y_scale_ = np.where(scale > 0, scale, 1.0)
+        self._y_1d = y.ndim == 1
         self.n_outputs_ = y2.shape[1]
         targets = ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32)
-        return _fit_sequences(
-            self, X, targets, output_size=self.n_outputs_, loss=self.loss
-        )
+        return targets, self.n_outputs_
 
     def predict(self, X) -> np.ndarray:
         """Predict targets for sequences ``X``.
@@ -475,18 +552,22 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         -------
         self : RNNClassifier
         """
-        _require_y(self, y)
-        check_classification_targets(y)
+        return _fit_sequences(self, X, y, self._encode_targets, loss="cross_entropy")
+
+    def _encode_targets(self, y, n_samples: int) -> tuple[np.ndarray, int]:
+        try:
+            check_classification_targets(y)
+        except ValueError as exc:
+            if "NaN" in str(exc):
+                raise _nan_in_y(exc) from exc
+            raise
         y = column_or_1d(y, warn=True)
+        _check_n_targets(n_samples, len(y))
         classes, encoded = np.unique(y, return_inverse=True)
-        if len(classes) == 0:
-            raise ValueError(
-                "y is empty (0 samples); pass at least two labelled samples."
-            )
         if len(classes) < 2:
             raise ValueError(
-                f"y has only one class ({classes[0]!r}); a classifier needs at least "
-                "two classes. Pass samples of at least two classes."
+                f"y has only one class ({classes.tolist()[0]!r}); a classifier needs "
+                "at least two classes. Pass samples of at least two classes."
             )
         if (
             self.warm_start
@@ -495,16 +576,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         ):
             raise ValueError(
                 f"With warm_start=True, y must have the classes of the first fit "
-                f"{list(self.classes_)}; got {list(classes)}. Set warm_start=False."
+                f"{self.classes_.tolist()}; got {classes.tolist()}. Set "
+                "warm_start=False to refit from scratch."
             )
         self.classes_ = classes
-        return _fit_sequences(
-            self,
-            X,
-            encoded.astype(np.int64),
-            output_size=len(classes),
-            loss="cross_entropy",
-        )
+        return encoded.astype(np.int64), len(classes)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities for sequences ``X``.

@@ -220,8 +220,13 @@ def train(
                 valid_loss is not None and not math.isfinite(valid_loss)
             ):
                 module.load_state_dict(last_good)
+                which, value = (
+                    ("loss", train_loss)
+                    if not math.isfinite(train_loss)
+                    else ("validation loss", valid_loss)
+                )
                 raise TrainingDivergedError(
-                    f"Training diverged: the loss became {train_loss} at epoch {epoch}. "
+                    f"Training diverged: the {which} became {value} at epoch {epoch}. "
                     "The weights of the last finite epoch were restored. Lower "
                     f"learning_rate (now {config.learning_rate:g}) or set gradient_clip "
                     f"(now {config.gradient_clip}), e.g. gradient_clip=1.0, and refit."

@@ -1,0 +1,507 @@
+"""RNNRegressor and RNNClassifier: learning, outputs, pipelines, search, pickling, errors."""
+
+import os
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+import tsrnn
+from tsrnn import RNNClassifier, RNNRegressor
+from tsrnn.exceptions import VersionMismatchWarning
+
+NAN = np.nan
+NO_CUDA = not torch.cuda.is_available()
+
+
+def reg(**params):
+    return RNNRegressor(
+        **{"hidden_size": 4, "max_epochs": 2, "random_state": 0, **params}
+    )
+
+
+def clf(**params):
+    return RNNClassifier(
+        **{"hidden_size": 4, "max_epochs": 2, "random_state": 0, **params}
+    )
+
+
+def mean_task(n, rng):
+    """Sequences of 3..20 steps; the target is each sequence's mean."""
+    X = [rng.normal(size=m) for m in rng.integers(3, 21, size=n)]
+    return X, np.array([x.mean() for x in X])
+
+
+def token_task(n, rng):
+    """Token ids 1..10, 4..20 steps; the label says whether id 1 beats id 2.
+
+    Counting needs every real step, and ties are left out.
+    """
+    X, y = [], []
+    while len(X) < n:
+        tokens = rng.integers(1, 11, size=rng.integers(4, 21))
+        ones, twos = (tokens == 1).sum(), (tokens == 2).sum()
+        if ones != twos:
+            X.append(tokens)
+            y.append("ones" if ones > twos else "twos")
+    return X, np.array(y)
+
+
+def nan_padded(seqs, width, rng):
+    """Ragged 1-D sequences in one table, each at a random offset (NaN elsewhere)."""
+    table = np.full((len(seqs), width), NAN)
+    for i, x in enumerate(seqs):
+        start = rng.integers(0, width - len(x) + 1)
+        table[i, start : start + len(x)] = x
+    return table
+
+
+# -- learning -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["list", "NaN-padded 2-D"])
+def test_regressor_learns_the_mean_of_variable_length_sequences(form):
+    rng = np.random.default_rng(0)
+    X, y = mean_task(800, rng)
+    if form != "list":
+        X = nan_padded(X, 24, rng)
+    est = RNNRegressor(
+        cell="gru", hidden_size=8, learning_rate=0.02, max_epochs=8, random_state=0
+    )
+    est.fit(X[:600], y[:600])
+    assert est.score(X[600:], y[600:]) > 0.8
+    assert est.history_[-1]["train_loss"] < est.history_[0]["train_loss"]
+
+
+def test_classifier_learns_token_counts_with_an_embedding():
+    rng = np.random.default_rng(0)
+    X, y = token_task(800, rng)
+    assert 0.3 < np.mean(y == "ones") < 0.7
+    est = RNNClassifier(
+        cell="gru",
+        embedding_dim=4,
+        hidden_size=8,
+        learning_rate=0.03,
+        max_epochs=8,
+        random_state=0,
+    )
+    est.fit(X[:600], y[:600])
+    assert est.vocab_size_ == 11
+    assert est.score(X[600:], y[600:]) > 0.85
+    # the same held-out reviews as a left-padded 2-D table of ids
+    table = np.zeros((200, 20), dtype=np.int64)
+    for i, x in enumerate(X[600:]):
+        table[i, 20 - len(x) :] = x
+    np.testing.assert_array_equal(est.predict(table), est.predict(X[600:]))
+
+
+# -- regression outputs -------------------------------------------------------------
+
+
+def test_regressor_predicts_float64_of_the_right_shape(rng):
+    X = rng.normal(size=(30, 5)).astype(np.float32)
+    y = X.sum(axis=1).astype(np.float32)
+    pred = reg().fit(X, y).predict(X)
+    assert pred.shape == (30,)
+    assert pred.dtype == np.float64
+
+
+def test_multi_output_regression(rng):
+    X = rng.normal(size=(40, 6, 2))
+    Y = np.c_[X[:, :, 0].mean(axis=1), X[:, :, 1].max(axis=1), np.ones(40)]
+    est = reg(max_epochs=5, learning_rate=0.02).fit(X, Y)
+    assert est.n_outputs_ == 3
+    pred = est.predict(X)
+    assert pred.shape == (40, 3)
+    assert pred.dtype == np.float64
+    assert est.score(X, Y) == pytest.approx(r2_score(Y, pred))
+    # a constant target comes back as that constant (scale 1, mean restored)
+    np.testing.assert_allclose(pred[:, 2], 1.0, atol=0.5)
+
+
+def test_single_column_2d_y_keeps_its_shape(rng):
+    X = rng.normal(size=(20, 4))
+    assert reg().fit(X, X.sum(axis=1, keepdims=True)).predict(X).shape == (20, 1)
+
+
+def test_y_as_dataframe_and_series(rng):
+    X = rng.normal(size=(30, 4))
+    Y = pd.DataFrame({"a": X.sum(axis=1), "b": X.max(axis=1)})
+    est = reg().fit(X, Y)
+    np.testing.assert_array_equal(est.predict(X), reg().fit(X, Y.to_numpy()).predict(X))
+    assert est.predict(X).shape == (30, 2)
+    series = reg().fit(X, Y["a"])
+    assert series.predict(X).shape == (30,)
+    assert series.score(X, Y["a"]) == pytest.approx(r2_score(Y["a"], series.predict(X)))
+
+
+# -- classification -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "labels", [["no", "yes"], ["cat", "ant", "dog"], ["d", "c", "b", "a"]]
+)
+def test_classifier_with_string_labels(rng, labels):
+    X = rng.normal(size=(48, 5))
+    y = np.resize(labels, 48)
+    est = clf(max_epochs=3).fit(X, y)
+    np.testing.assert_array_equal(est.classes_, sorted(labels))
+    proba = est.predict_proba(X)
+    assert proba.shape == (48, len(labels))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+    assert (proba >= 0).all()
+    pred = est.predict(X)
+    assert set(pred) <= set(labels)
+    np.testing.assert_array_equal(pred, est.classes_[proba.argmax(axis=1)])
+    assert est.score(X, y) == accuracy_score(y, pred)
+
+
+def test_classifier_with_integer_labels_and_series(rng):
+    X = rng.normal(size=(30, 4))
+    y = pd.Series(np.arange(30) % 3 + 5)
+    est = clf().fit(X, y)
+    np.testing.assert_array_equal(est.classes_, [5, 6, 7])
+    assert est.predict(X).dtype == est.classes_.dtype
+
+
+# -- pipelines and search -------------------------------------------------------------
+
+
+def test_pipeline_with_standard_scaler(rng):
+    X = rng.normal(loc=5, scale=3, size=(40, 6))
+    y = X.mean(axis=1)
+    pipe = make_pipeline(StandardScaler(), reg(max_epochs=5, learning_rate=0.02))
+    pipe.fit(X, y)
+    assert pipe.predict(X).shape == (40,)
+    assert pipe.score(X, y) == pytest.approx(r2_score(y, pipe.predict(X)))
+
+
+def test_pipeline_keeps_nan_padding(rng):
+    X = nan_padded([rng.normal(size=m) for m in rng.integers(2, 6, 30)], 6, rng)
+    pipe = make_pipeline(StandardScaler(), reg()).fit(X, np.nanmean(X, axis=1))
+    assert np.isfinite(pipe.predict(X)).all()
+
+
+def test_grid_search_in_parallel_needs_no_glue(rng):
+    X = rng.normal(size=(40, 5))
+    y = X.mean(axis=1)
+    search = GridSearchCV(reg(), {"hidden_size": [4, 8]}, cv=2, n_jobs=2)
+    search.fit(X, y)
+    assert search.best_params_["hidden_size"] in (4, 8)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert (
+        search.best_estimator_.module_.rnn.hidden_size
+        == search.best_params_["hidden_size"]
+    )
+    assert search.predict(X).shape == (40,)
+
+
+def _fit_and_count_threads(seed):
+    X = np.random.default_rng(seed).normal(size=(20, 4))
+    RNNRegressor(hidden_size=4, max_epochs=1, random_state=seed).fit(X, X[:, 0])
+    return torch.get_num_threads()
+
+
+def test_torch_does_not_oversubscribe_inside_loky_workers():
+    threads = joblib.Parallel(n_jobs=2, backend="loky")(
+        joblib.delayed(_fit_and_count_threads)(seed) for seed in range(4)
+    )
+    limit = max(1, (os.cpu_count() or 1) // 2)
+    assert all(1 <= t <= limit for t in threads), threads
+
+
+# -- pickle and joblib ----------------------------------------------------------------
+
+
+def _fitted_models():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 6))
+    with_missing = X.copy()
+    with_missing[rng.random(X.shape) < 0.2] = NAN
+    with_missing[:, [0, -1]] = 1.0
+    tokens = [rng.integers(1, 9, size=m) for m in rng.integers(2, 7, size=30)]
+    labels = np.array(["low", "high", "mid"] * 10)
+    return {
+        "regressor": (reg().fit(X, X.sum(axis=1)), X),
+        "multi-output 3-D": (
+            reg(cell="gru", bidirectional=True).fit(X[:, :, None], X[:, :2]),
+            X[:, :, None],
+        ),
+        "classifier string labels": (clf().fit(X, labels), X),
+        "embedding": (clf(embedding_dim=3).fit(tokens, labels), tokens),
+        "mask channel": (reg(cell="rnn").fit(with_missing, X[:, 0]), with_missing),
+    }
+
+
+@pytest.fixture(scope="module")
+def fitted_models():
+    return _fitted_models()
+
+
+def _outputs(est, X):
+    out = [est.predict(X)]
+    if hasattr(est, "predict_proba"):
+        out.append(est.predict_proba(X))
+    return out
+
+
+@pytest.mark.parametrize("name", list(_fitted_models()))
+def test_pickle_round_trip_gives_identical_predictions(fitted_models, name):
+    est, X = fitted_models[name]
+    loaded = pickle.loads(pickle.dumps(est))
+    assert type(loaded.module_) is type(est.module_)
+    assert not loaded.module_.training
+    for a, b in zip(_outputs(est, X), _outputs(loaded, X)):
+        np.testing.assert_array_equal(a, b)
+    assert loaded.get_params() == est.get_params()
+
+
+@pytest.mark.parametrize("name", list(_fitted_models()))
+def test_joblib_round_trip_gives_identical_predictions(fitted_models, name, tmp_path):
+    est, X = fitted_models[name]
+    path = tmp_path / "model.joblib"
+    joblib.dump(est, path)
+    loaded = joblib.load(path)
+    for a, b in zip(_outputs(est, X), _outputs(loaded, X)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_pickle_is_small_and_holds_no_training_data():
+    X = np.random.default_rng(0).normal(size=(20_000, 50))
+    est = RNNRegressor(hidden_size=32, max_epochs=1, batch_size=2048, random_state=0)
+    est.fit(X, X[:, -1])
+    blob = pickle.dumps(est)
+    assert len(blob) < 2_000_000
+    assert len(blob) < X.nbytes / 50
+    assert X[:2, :3].astype(np.float32).tobytes() not in blob
+
+
+def test_pickle_keeps_the_weights_not_the_module(fitted_models):
+    est, _ = fitted_models["regressor"]
+    state = est.__getstate__()
+    assert isinstance(state["module_"], dict)
+    assert all(isinstance(v, np.ndarray) for v in state["module_"].values())
+    assert state["_tsrnn_version"] == tsrnn.__version__
+    assert isinstance(est.module_, torch.nn.Module)  # the estimator is unchanged
+
+
+def test_pickling_an_unfitted_estimator_does_not_change_it():
+    est = reg()
+    before = dict(vars(est))
+    loaded = pickle.loads(pickle.dumps(est))
+    assert vars(est) == before
+    assert loaded.get_params() == est.get_params()
+    with pytest.raises(NotFittedError):
+        loaded.predict(np.zeros((2, 3)))
+
+
+def test_same_version_loads_silently(fitted_models):
+    est, _ = fitted_models["regressor"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", VersionMismatchWarning)
+        pickle.loads(pickle.dumps(est))
+
+
+def test_version_mismatch_warns(fitted_models, monkeypatch):
+    est, X = fitted_models["classifier string labels"]
+    monkeypatch.setattr(tsrnn._base, "__version__", "0.0.1")
+    blob = pickle.dumps(est)
+    monkeypatch.undo()
+    with pytest.warns(VersionMismatchWarning, match=r"tsrnn 0\.0\.1.*refit"):
+        loaded = pickle.loads(blob)
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+
+
+@pytest.mark.skipif(NO_CUDA, reason="needs CUDA")
+def test_gpu_model_loads_on_cpu(monkeypatch):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 5))
+    est = reg(device="cuda").fit(X, X.sum(axis=1))
+    assert est.device_.startswith("cuda")
+    expected = est.predict(X)
+    blob = pickle.dumps(est)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    loaded = pickle.loads(blob)
+    assert loaded.device_ == "cpu"
+    assert next(loaded.module_.parameters()).device.type == "cpu"
+    np.testing.assert_allclose(loaded.predict(X), expected, atol=1e-5)
+
+
+def test_device_auto_resolves(rng):
+    X = rng.normal(size=(10, 3))
+    est = reg(device="auto").fit(X, X[:, 0])
+    assert est.device_ == ("cpu" if NO_CUDA else "cuda")
+    assert est.device == "auto"  # the parameter is never rewritten
+
+
+# -- bad input: errors name the argument, the problem and the fix ----------------------
+
+rng0 = np.random.default_rng(0)
+TABLE = rng0.normal(size=(12, 6))
+CUBE = rng0.normal(size=(12, 6, 3))
+Y = np.arange(12.0)
+LABELS = np.array(["a", "b"] * 6)
+TOKENS = rng0.integers(1, 5, size=(12, 6))
+
+
+def _with(array, index, value):
+    array = array.copy()
+    array[index] = value
+    return array
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return {
+        "table": reg().fit(TABLE, Y),
+        "cube": reg().fit(CUBE, Y),
+        "tokens": clf(embedding_dim=2).fit(TOKENS, LABELS),
+    }
+
+
+FIT_ERRORS = [
+    # (estimator, X, y, error, match)
+    (
+        reg(),
+        np.empty((0, 6)),
+        np.empty(0),
+        ValueError,
+        "X is empty \\(0 samples\\).*at least one sequence",
+    ),
+    (reg(), [], [], ValueError, "X is empty"),
+    (reg(), TABLE, Y[:-1], ValueError, "X has 12, y has 11. Pass one target per"),
+    (reg(), TABLE, [], ValueError, "X has 12, y has 0"),
+    (clf(), TABLE, LABELS[:-1], ValueError, "X has 12, y has 11"),
+    (reg(), CUBE[..., None], Y, ValueError, "X must be 2-D or 3-D; got a 4-D"),
+    (reg(), _with(TABLE, (1, 2), np.inf), Y, ValueError, "X contains infinity.*NaN"),
+    (reg(), _with(TABLE, (1, 2), -np.inf), Y, ValueError, "X contains inf"),
+    (reg(), _with(TABLE, (1, 2), 1e300), Y, ValueError, "too large for float32"),
+    (reg(), _with(CUBE, (1, 2, 0), np.inf), Y, ValueError, "X contains infinity"),
+    (reg(), [np.ones(3), np.r_[1.0, np.inf]], [1, 2], ValueError, "infinity"),
+    (reg(), np.full((3, 4), "x"), Y[:3], TypeError, "X must hold numbers.*Encode"),
+    (reg(), np.full((3, 4, 2), "x"), Y[:3], TypeError, "X must hold numbers.*Encode"),
+    (
+        reg(),
+        pd.DataFrame({"a": ["x", "y", "z"], "b": [1.0, 2, 3]}),
+        Y[:3],
+        TypeError,
+        "X must hold numbers",
+    ),
+    (reg(cell="cnn"), TABLE, Y, ValueError, "'cell' parameter.*'lstm'"),
+    (
+        reg(learning_rate=-1),
+        TABLE,
+        Y,
+        ValueError,
+        "'learning_rate' parameter.*range \\(0.0, inf\\)",
+    ),
+    (reg(hidden_size=0), TABLE, Y, ValueError, "'hidden_size' parameter"),
+    (reg(), TABLE, None, ValueError, "requires y to be passed.*fit\\(X, y\\)"),
+    (clf(), TABLE, None, ValueError, "requires y to be passed"),
+    (reg(), TABLE, _with(Y, 3, NAN), ValueError, "y contains NaN.*Drop the samples"),
+    (clf(), TABLE, _with(Y, 3, NAN), ValueError, "y contains NaN.*Drop the samples"),
+    (clf(), TABLE, ["a"] * 12, ValueError, "only one class \\('a'\\).*at least two"),
+    (clf(), TABLE, np.c_[LABELS, LABELS], ValueError, "y should be a 1d array"),
+    (clf(), TABLE, Y + 0.5, ValueError, "Unknown label type.*continuous"),
+    (
+        reg(),
+        [np.ones((3, 2)), np.ones((4, 3))],
+        [1.0, 2.0],
+        ValueError,
+        "different numbers of features.*same features per step",
+    ),
+    (reg(), _with(TABLE, 4, NAN), Y, ValueError, "no observed step.*row 4.*Drop"),
+    (reg(), [np.ones(3), np.full(2, NAN)], [1, 2], ValueError, "no observed step"),
+    (clf(embedding_dim=2), -TOKENS, LABELS, ValueError, "non-negative integer token"),
+    (clf(embedding_dim=2), TOKENS + 0.5, LABELS, ValueError, "integer token ids"),
+    (reg(device="gpu"), TABLE, Y, ValueError, "device must be 'cpu', 'cuda'.*'gpu'"),
+]
+
+
+@pytest.mark.parametrize(
+    "est, X, y, error, match",
+    FIT_ERRORS,
+    ids=[f"{i}-{c[4][:30]}" for i, c in enumerate(FIT_ERRORS)],
+)
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
+def test_fit_errors(est, X, y, error, match):
+    with pytest.raises(error, match=match):
+        est.fit(X, y)
+
+
+def test_invalid_parameters_are_value_errors():
+    assert issubclass(InvalidParameterError, ValueError)
+    with pytest.raises(InvalidParameterError, match="'dropout' parameter"):
+        reg(dropout=1.5).fit(TABLE, Y)
+
+
+@pytest.mark.skipif(not NO_CUDA, reason="CUDA is available here")
+def test_cuda_device_without_cuda():
+    with pytest.raises(ValueError, match="device='cuda'.*not available.*device='cpu'"):
+        reg(device="cuda").fit(TABLE, Y)
+
+
+PREDICT_ERRORS = [
+    # (fitted model, X, error, match)
+    ("table", TABLE[:, :5], ValueError, "X has 5 features, but RNNRegressor is exp"),
+    ("table", TABLE[:, :5], ValueError, "pass 6 columns as in fit, NaN-padding"),
+    ("cube", CUBE[:, :, :2], ValueError, "X has 2 features per step.*expecting 3"),
+    ("cube", [np.ones((3, 2))], ValueError, "X has 2 features per step"),
+    ("cube", TABLE, ValueError, "2-D table.*fitted on sequences with 3 features"),
+    ("table", np.empty((0, 6)), ValueError, "X is empty"),
+    ("table", _with(TABLE, (0, 0), np.inf), ValueError, "X contains infinity"),
+    ("table", _with(TABLE, (2, 3), NAN), ValueError, "missing values.*Impute"),
+    ("cube", _with(CUBE, (2, 3), NAN), ValueError, "missing values.*refit"),
+    ("table", _with(TABLE, 0, NAN), ValueError, "no observed step"),
+    ("tokens", _with(TOKENS, (0, 0), 9), ValueError, "token id 9.*vocab_size_=5"),
+    ("tokens", [np.array([1, 2, 42])], ValueError, "token id 42.*Map unseen"),
+]
+
+
+@pytest.mark.parametrize(
+    "model, X, error, match",
+    PREDICT_ERRORS,
+    ids=[f"{i}-{c[3][:30]}" for i, c in enumerate(PREDICT_ERRORS)],
+)
+def test_predict_errors(fitted, model, X, error, match):
+    with pytest.raises(error, match=match):
+        fitted[model].predict(X)
+
+
+@pytest.mark.parametrize("method", ["predict", "score"])
+@pytest.mark.parametrize("make", [reg, clf])
+def test_not_fitted(make, method):
+    args = (TABLE, Y) if method == "score" else (TABLE,)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        getattr(make(), method)(*args)
+
+
+def test_predict_proba_not_fitted():
+    with pytest.raises(NotFittedError):
+        clf().predict_proba(TABLE)
+
+
+def test_a_failed_fit_leaves_the_estimator_unfitted():
+    # Regression: the failed fit set n_features_in_, so predict raised AttributeError.
+    est = reg()
+    with pytest.raises(ValueError, match="different numbers of samples"):
+        est.fit(TABLE, Y[:-1])
+    with pytest.raises(NotFittedError):
+        est.predict(TABLE)
+
+
+def test_a_fitted_model_predicts_sequences_of_other_lengths(fitted):
+    # a model fitted on a table reads NaN-padded rows and lists of any length
+    assert fitted["table"].predict([np.ones(2), np.ones(9)]).shape == (2,)
+    assert fitted["cube"].predict(CUBE[:3, :2]).shape == (3,)
+    assert fitted["tokens"].predict([np.array([1, 2])]).shape == (1,)

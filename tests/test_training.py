@@ -1,0 +1,416 @@
+"""The one training loop: losses, batching, seeding, warm start, early stopping, guards."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from tsrnn import RNNClassifier, RNNRegressor
+from tsrnn._network import build_network
+from tsrnn._supervised import _sequence_inputs, _split_validation
+from tsrnn._training import (
+    LOSSES,
+    SequenceBatches,
+    TrainConfig,
+    evaluate,
+    predict_outputs,
+    train,
+)
+from tsrnn.exceptions import TrainingDivergedError, TrainingInterruptedWarning
+
+
+def data(n=40, n_steps=6, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_steps))
+    return X, X.mean(axis=1) + 0.1 * rng.normal(size=n)
+
+
+def reg(**params):
+    base = dict(hidden_size=4, max_epochs=3, batch_size=16, random_state=0)
+    return RNNRegressor(**{**base, **params})
+
+
+def weights(est):
+    return {k: v.detach().clone() for k, v in est.module_.state_dict().items()}
+
+
+def assert_same_weights(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+def assert_finite_weights(est):
+    for key, value in est.module_.state_dict().items():
+        assert torch.isfinite(value).all(), key
+
+
+def calls_then(loss_fn, n_ok, action):
+    """``loss_fn`` for the first ``n_ok`` calls, then ``action(loss)``."""
+    count = {"n": 0}
+
+    def wrapped(pred, target, mask=None):
+        count["n"] += 1
+        loss = loss_fn(pred, target, mask)
+        return loss if count["n"] <= n_ok else action(loss)
+
+    return wrapped
+
+
+# -- losses and batches ---------------------------------------------------------------
+
+
+def test_losses_registry():
+    assert set(LOSSES) == {"mse", "mae", "huber", "cross_entropy"}
+
+
+@pytest.mark.parametrize("name", ["mse", "mae", "huber"])
+def test_regression_losses_ignore_masked_targets(name):
+    pred = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    target = torch.tensor([[1.0, 0.0], [3.0, 100.0]])
+    mask = torch.tensor([[1.0, 0.0], [1.0, 0.0]])
+    assert float(LOSSES[name](pred, target, mask)) == 0.0
+    assert float(LOSSES[name](pred, target)) > 0.0
+
+
+def test_mse_and_cross_entropy_values():
+    pred = torch.tensor([[1.0], [3.0]])
+    assert float(LOSSES["mse"](pred, torch.tensor([[0.0], [0.0]]))) == 5.0
+    logits = torch.tensor([[0.0, 0.0]])
+    value = float(LOSSES["cross_entropy"](logits, torch.tensor([1])))
+    assert value == pytest.approx(math.log(2))
+
+
+def test_gather_packs_only_batches_whose_lengths_differ():
+    inputs = torch.arange(4 * 5, dtype=torch.float32).reshape(4, 5, 1)
+    batches = SequenceBatches(inputs, np.array([5, 2, 3, 5]), torch.arange(4.0))
+    assert len(batches) == 4
+    assert not batches.uniform
+    (x, lengths), y, mask = batches.gather(torch.tensor([1, 2]))
+    assert x.shape == (2, 3, 1)  # trimmed to the batch's longest row
+    assert lengths.tolist() == [2, 3]
+    assert y.tolist() == [1.0, 2.0]
+    assert mask is None
+    (x, lengths), _, _ = batches.gather(torch.tensor([3, 0]))
+    assert lengths is None  # all full length: no packing
+    assert torch.equal(x, inputs[[3, 0]])
+
+
+def test_uniform_batches_never_pack():
+    batches = SequenceBatches(torch.zeros(3, 4, 1), np.array([4, 4, 4]))
+    assert batches.uniform
+    (_, lengths), y, _ = batches.gather(torch.tensor([0, 2]))
+    assert lengths is None and y is None
+
+
+def test_subset_keeps_rows_and_lengths():
+    batches = SequenceBatches(
+        torch.arange(6.0).reshape(3, 2, 1), np.array([2, 1, 2]), torch.tensor([7, 8, 9])
+    )
+    part = batches.subset(np.array([2, 1]))
+    assert part.lengths.tolist() == [2, 1]
+    assert part.targets.tolist() == [9, 8]
+    assert torch.equal(part.inputs, batches.inputs[[2, 1]])
+
+
+def test_train_directly_numbers_epochs_on_and_predicts_in_order():
+    torch.manual_seed(0)
+    net = build_network(
+        cell="gru",
+        input_size=1,
+        hidden_size=4,
+        num_layers=1,
+        dropout=0.0,
+        bidirectional=False,
+        output_size=1,
+    )
+    X = torch.randn(10, 5, 1)
+    batches = SequenceBatches(X, np.full(10, 5), X.mean(dim=1))
+    config = TrainConfig(learning_rate=0.01, batch_size=4, max_epochs=2)
+    history = train(
+        net,
+        batches,
+        loss_fn=LOSSES["mse"],
+        config=config,
+        generator=torch.Generator().manual_seed(0),
+    )
+    assert [h["epoch"] for h in history] == [1, 2]
+    assert set(history[0]) == {"epoch", "train_loss", "valid_loss", "seconds"}
+    history = train(
+        net,
+        batches,
+        loss_fn=LOSSES["mse"],
+        config=config,
+        generator=torch.Generator().manual_seed(0),
+        history=history,
+    )
+    assert [h["epoch"] for h in history] == [1, 2, 3, 4]
+    out = predict_outputs(net, batches, batch_size=3)
+    assert out.shape == (10, 1) and out.dtype == np.float32
+    with torch.no_grad():
+        np.testing.assert_allclose(out, net(X).numpy(), atol=1e-6)
+
+
+# -- seeding ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(cell="lstm"),
+        dict(cell="gru", num_layers=2, dropout=0.3),
+        dict(cell="rnn", bidirectional=True, early_stopping=True),
+    ],
+    ids=["lstm", "gru-dropout", "rnn-early-stopping"],
+)
+def test_same_random_state_gives_bit_identical_weights(params):
+    X, y = data()
+    torch.manual_seed(1)  # the global RNG plays no part
+    first = weights(reg(**params).fit(X, y))
+    torch.manual_seed(2)
+    second = weights(reg(**params).fit(X, y))
+    assert_same_weights(first, second)
+    other = weights(reg(random_state=1, **params).fit(X, y))
+    assert any(not torch.equal(first[k], other[k]) for k in first)
+
+
+def test_fit_leaves_the_global_rngs_alone():
+    X, y = data()
+    torch.manual_seed(123)
+    torch_state = torch.get_rng_state()
+    np_state = np.random.get_state()  # noqa: NPY002 (the legacy global RNG is tested)
+    reg(num_layers=2, dropout=0.5).fit(X, y)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    after = np.random.get_state()  # noqa: NPY002
+    assert np.array_equal(after[1], np_state[1]) and after[2] == np_state[2]
+
+
+def test_fit_on_cpu_does_not_reseed_the_gpu_generators(monkeypatch):
+    # Regression: torch.manual_seed reseeds every GPU for good, outside the fork.
+    calls = []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", lambda s: calls.append(s))
+    monkeypatch.setattr(torch.cuda, "manual_seed", lambda s: calls.append(s))
+    reg(device="cpu").fit(*data())
+    assert calls == []
+
+
+# -- warm start ---------------------------------------------------------------------
+
+
+def test_warm_start_continues_training():
+    X, y = data()
+    est = reg(warm_start=True).fit(X, y)
+    module, before = est.module_, weights(est)
+    est.fit(X, y)
+    assert est.module_ is module
+    assert [h["epoch"] for h in est.history_] == [1, 2, 3, 4, 5, 6]
+    assert est.n_epochs_ == 6
+    assert any(not torch.equal(before[k], v) for k, v in weights(est).items())
+
+
+def test_warm_start_false_restarts():
+    X, y = data()
+    est = reg().fit(X, y)
+    module = est.module_
+    est.fit(X, y)
+    assert est.module_ is not module
+    assert [h["epoch"] for h in est.history_] == [1, 2, 3]
+    assert_same_weights(weights(est), weights(reg().fit(X, y)))
+    # and switching warm_start off after a warm fit restarts too
+    est.set_params(warm_start=True).fit(X, y)
+    est.set_params(warm_start=False).fit(X, y)
+    assert [h["epoch"] for h in est.history_] == [1, 2, 3]
+
+
+def test_warm_start_with_a_new_architecture_rebuilds():
+    X, y = data()
+    est = reg(warm_start=True).fit(X, y)
+    est.set_params(hidden_size=5).fit(X, y)
+    assert est.module_.rnn.hidden_size == 5
+    assert [h["epoch"] for h in est.history_] == [1, 2, 3]
+
+
+def test_warm_start_regressor_with_a_new_number_of_outputs():
+    X, y = data()
+    est = reg(warm_start=True).fit(X, y)
+    Y = np.c_[y, 2 * y]
+    assert est.fit(X, Y).predict(X).shape == (40, 2)
+    assert est.y_mean_.shape == (2,)
+
+
+def test_warm_start_classifier_needs_the_same_classes():
+    X, y = data()
+    labels = np.where(y > 0, "up", "down")
+    clf = RNNClassifier(hidden_size=4, max_epochs=1, warm_start=True, random_state=0)
+    clf.fit(X, labels)
+    with pytest.raises(ValueError, match="classes of the first fit.*warm_start=False"):
+        clf.fit(X, np.where(y > 0, "up", "flat"))
+
+
+# -- early stopping -----------------------------------------------------------------
+
+
+def valid_loss_of_final_weights(est, X):
+    """Recompute the validation loss of ``est``'s weights on its held-out rows."""
+    inputs, lengths = _sequence_inputs(est, X, reset=False)
+    _, valid_idx = _split_validation(est, len(inputs), est._seed())
+    return inputs, lengths, valid_idx
+
+
+def test_early_stopping_stops_and_keeps_the_best_weights():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5))
+    y = rng.normal(size=60)  # noise: the validation loss soon stops improving
+    est = reg(
+        hidden_size=8,
+        learning_rate=0.05,
+        max_epochs=200,
+        early_stopping=True,
+        validation_fraction=0.25,
+        patience=3,
+    ).fit(X, y)
+    assert est.n_epochs_ < 200
+    valid = [h["valid_loss"] for h in est.history_]
+    assert all(v is not None and math.isfinite(v) for v in valid)
+    best = int(np.argmin(valid))
+    assert est.n_epochs_ == best + 1 + 3  # stopped after `patience` bad epochs
+    inputs, lengths, valid_idx = valid_loss_of_final_weights(est, X)
+    targets = torch.from_numpy(
+        ((y[:, None] - est.y_mean_) / est.y_scale_).astype(np.float32)
+    )
+    held_out = SequenceBatches(inputs, lengths, targets).subset(valid_idx)
+    final = evaluate(est.module_, held_out, LOSSES["mse"], 1024)
+    assert final == pytest.approx(min(valid), rel=1e-6)
+    assert final < valid[-1]
+
+
+def test_without_early_stopping_there_is_no_valid_loss():
+    est = reg().fit(*data())
+    assert [h["valid_loss"] for h in est.history_] == [None] * 3
+    assert all(h["seconds"] >= 0 for h in est.history_)
+
+
+# -- divergence and interruption -------------------------------------------------------
+
+
+def test_non_finite_loss_raises_and_keeps_the_last_good_weights(monkeypatch):
+    X, y = data()  # 40 rows, batch_size 16: 3 batches per epoch
+    nan_from_epoch_2 = calls_then(LOSSES["mse"], 3, lambda loss: loss * math.nan)
+    monkeypatch.setitem(LOSSES, "mse", nan_from_epoch_2)
+    est = reg(max_epochs=5)
+    with pytest.raises(
+        TrainingDivergedError,
+        match=r"loss became nan at epoch 2.*learning_rate \(now 0.001\).*gradient_clip",
+    ):
+        est.fit(X, y)
+    assert_finite_weights(est)
+    assert est.n_epochs_ == 1
+    assert np.isfinite(est.predict(X)).all()
+    monkeypatch.undo()
+    assert_same_weights(weights(est), weights(reg(max_epochs=1).fit(X, y)))
+
+
+def test_huge_learning_rate_raises_diverged_error():
+    X, y = data()
+    est = reg(cell="rnn", learning_rate=1e30)
+    with pytest.raises(TrainingDivergedError, match="learning_rate.*gradient_clip"):
+        est.fit(X, y)
+    assert isinstance(TrainingDivergedError("x"), RuntimeError)
+    assert_finite_weights(est)
+    assert np.isfinite(est.predict(X)).all()
+
+
+def test_keyboard_interrupt_warns_and_leaves_a_fitted_estimator(monkeypatch):
+    X, y = data()
+
+    def interrupt(loss):
+        raise KeyboardInterrupt
+
+    # calls 1-3 are epoch 1; Ctrl-C in the middle of epoch 2
+    monkeypatch.setitem(LOSSES, "mse", calls_then(LOSSES["mse"], 4, interrupt))
+    est = reg(max_epochs=5)
+    with pytest.warns(TrainingInterruptedWarning, match="interrupted"):
+        est.fit(X, y)
+    assert est.n_epochs_ == 1
+    assert np.isfinite(est.predict(X)).all()
+    assert_finite_weights(est)
+    monkeypatch.undo()  # the half-trained epoch 2 was rolled back
+    assert_same_weights(weights(est), weights(reg(max_epochs=1).fit(X, y)))
+
+
+def test_keyboard_interrupt_keeps_the_best_weights_with_early_stopping(monkeypatch):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(64, 5)), rng.normal(size=64)
+
+    def interrupt(loss):
+        raise KeyboardInterrupt
+
+    # 48 training rows, batch 16: 3 training calls + 1 validation call per epoch;
+    # Ctrl-C in epoch 8, after the validation loss peaked at epoch 5
+    monkeypatch.setitem(LOSSES, "mse", calls_then(LOSSES["mse"], 30, interrupt))
+    est = reg(
+        hidden_size=8,
+        learning_rate=0.05,
+        max_epochs=50,
+        patience=50,
+        early_stopping=True,
+        validation_fraction=0.25,
+    )
+    with pytest.warns(TrainingInterruptedWarning):
+        est.fit(X, y)
+    monkeypatch.undo()
+    valid = [h["valid_loss"] for h in est.history_]
+    assert len(valid) == 7
+    assert np.argmin(valid) < 6  # the best epoch is not the last one
+    inputs, lengths, valid_idx = valid_loss_of_final_weights(est, X)
+    targets = torch.from_numpy(
+        ((y[:, None] - est.y_mean_) / est.y_scale_).astype(np.float32)
+    )
+    held_out = SequenceBatches(inputs, lengths, targets).subset(valid_idx)
+    final = evaluate(est.module_, held_out, LOSSES["mse"], 1024)
+    assert final == pytest.approx(min(valid), rel=1e-6)
+
+
+# -- verbose and gradient clipping ----------------------------------------------------
+
+
+def test_verbose_prints_one_line_per_epoch(capsys):
+    X, y = data()
+    reg(verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("epoch") and "train_loss" in line for line in lines)
+    reg(verbose=1, early_stopping=True, patience=10).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all("valid_loss" in line for line in lines)
+
+
+def test_verbose_zero_prints_nothing(capsys):
+    reg(verbose=0).fit(*data())
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_gradient_clip_is_applied(monkeypatch):
+    X, y = data()
+    original = torch.nn.utils.clip_grad_norm_
+    norms = []
+
+    def spy(params, max_norm, *args, **kwargs):
+        params = list(params)
+        out = original(params, max_norm, *args, **kwargs)
+        total = torch.norm(torch.stack([p.grad.norm() for p in params]))
+        norms.append((max_norm, float(total)))
+        return out
+
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", spy)
+    clipped = reg(gradient_clip=0.01).fit(X, y)
+    assert len(norms) == 3 * 3  # every step of every epoch
+    assert all(m == 0.01 and total <= 0.01 * (1 + 1e-4) for m, total in norms)
+    norms.clear()
+    free = reg().fit(X, y)
+    assert norms == []
+    a, b = weights(clipped), weights(free)
+    assert any(not torch.equal(a[k], b[k]) for k in a)
+    assert np.isfinite(clipped.predict(X)).all()
