@@ -49,13 +49,7 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
 
     _parameter_constraints = {
         "season": [Interval(Integral, 1, None, closed="left"), None],
-        "horizon": [Interval(Integral, 1, None, closed="left")],
-        "target": [str, list, None],
-        "past_covariates": [str, list, None],
-        "future_covariates": [str, list, None],
-        "static_covariates": [str, list, None],
-        "id_col": [str, None],
-        "time_col": [str, None],
+        **ForecasterMixin._role_constraints,
     }
 
     def __init__(

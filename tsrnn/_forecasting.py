@@ -281,6 +281,17 @@ class ForecasterMixin:
       window per cutoff (the position of the last input step in its series).
     """
 
+    #: parameter constraints of the column roles every forecaster takes
+    _role_constraints = {
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "target": [str, list, None],
+        "past_covariates": [str, list, None],
+        "future_covariates": [str, list, None],
+        "static_covariates": [str, list, None],
+        "id_col": [str, None],
+        "time_col": [str, None],
+    }
+
     def _new_panel(self, X, y) -> Panel:
         panel = read_panel(self, X, y, name="X", targets=self.target_names_)
         if (panel.axis.kind, panel.axis.freqstr) != (
@@ -705,12 +716,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         "local_level": ["boolean"],
         "loss": [StrOptions({"mae", "mse", "huber"})],
         "quantiles": ["array-like", None],
-        "target": [str, list, None],
-        "past_covariates": [str, list, None],
-        "future_covariates": [str, list, None],
-        "static_covariates": [str, list, None],
-        "id_col": [str, None],
-        "time_col": [str, None],
+        **ForecasterMixin._role_constraints,
     }
 
     def __init__(
