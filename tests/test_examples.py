@@ -56,6 +56,15 @@ def test_grid_search_ranks_candidates():
     assert search.best_score_ < 0
 
 
+def test_dask_grid_search_runs_on_a_local_cluster(capsys):
+    pytest.importorskip("distributed")
+    search, forecasts = run_example("dask_grid_search.py")
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_score_ < 0
+    assert forecasts["cutoff"].nunique() == 4 and forecasts["id"].nunique() == 10
+    assert "backtest: 4 origins x 10 cities" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
 def test_every_example_is_tested(path):
     assert path.name in {
@@ -65,4 +74,5 @@ def test_every_example_is_tested(path):
         "forecast_air_passengers.py",
         "panel_with_covariates.py",
         "grid_search.py",
+        "dask_grid_search.py",
     }, f"{path.name} has no test in tests/test_examples.py"
