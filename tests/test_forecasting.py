@@ -494,3 +494,49 @@ def test_non_finite_outputs_are_never_returned():
         est.module_.head.bias.fill_(float("nan"))
     with pytest.raises(TrainingDivergedError, match="non-finite outputs"):
         est.predict()
+
+
+def test_seasonal_level_starts_from_seasonal_naive():
+    # a daily cycle with a weekly-changing amplitude: seasonal naive is near-exact,
+    # the last value is not; a few epochs cannot learn the cycle from scratch
+    t = np.arange(24 * 30)
+    y = pd.Series(
+        10 + 5 * np.sin(2 * np.pi * t / 24) * (1 + 0.1 * np.sin(2 * np.pi * t / 500)),
+        index=pd.date_range("2024-01-01", periods=len(t), freq="h"),
+    )
+    train, test = y.iloc[:-24], y.iloc[-24:].to_numpy()
+    errors = {}
+    for level in ["last", "seasonal"]:
+        fc = LSTMForecaster(
+            horizon=24,
+            hidden_size=8,
+            max_epochs=2,
+            batch_size=64,
+            local_level=level,
+            random_state=0,
+        ).fit(train)
+        errors[level] = np.abs(fc.predict().to_numpy().ravel() - test).mean()
+    snaive = np.abs(train.to_numpy()[-24:] - test).mean()
+    assert errors["seasonal"] < 0.5 * errors["last"], errors
+    assert errors["seasonal"] < snaive + 0.5, (errors, snaive)
+
+
+def test_local_level_rejects_unknown_values():
+    with pytest.raises(ValueError, match="local_level"):
+        LSTMForecaster(local_level="mean").fit(pd.Series(np.arange(30.0)))
+
+
+def test_predict_reuses_its_context_windows_but_never_stale_ones():
+    y = pd.Series(np.sin(np.arange(80) / 3), name="y")
+    fc = LSTMForecaster(
+        horizon=3, window=8, hidden_size=4, max_epochs=2, random_state=0
+    ).fit(y)
+    first = fc.predict()
+    pd.testing.assert_frame_equal(fc.predict(), first)  # the cached inputs
+    assert "_predict_cache" not in fc.__getstate__()  # pickles carry no tensors
+    # a refit (warm start: same network, new weights and history) forecasts anew
+    fc.set_params(warm_start=True, max_epochs=3).fit(y * 2 + 1)
+    fresh = LSTMForecaster(horizon=3, window=8, hidden_size=4, max_epochs=2)
+    fresh.__setstate__(fc.__getstate__())  # the same fitted state, no cache
+    pd.testing.assert_frame_equal(fc.predict(), fresh.predict())
+    assert not np.allclose(fc.predict().to_numpy(), first.to_numpy())

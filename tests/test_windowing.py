@@ -161,3 +161,77 @@ def test_bad_arguments(kwargs, exc, match):
 def test_bad_data(data, exc, match):
     with pytest.raises(exc, match=match):
         make_windows(data, window=2)
+
+
+# -- WindowBatches: the forecasters' offset windows and their baselines -------------
+
+
+def offset_batches(values, cutoffs, leads, *, window, horizon, level, season=1):
+    import torch
+
+    from tsrnn._windowing import WindowBatches
+
+    data = torch.tensor(values, dtype=torch.float32)[:, None]
+    return WindowBatches(
+        data,
+        data.clone(),
+        torch.ones_like(data),
+        np.asarray(cutoffs),
+        np.asarray(leads),
+        window=window,
+        horizon=horizon,
+        n_targets=1,
+        local_level=level,
+        season=season,
+    )
+
+
+@pytest.mark.parametrize("level", [None, "last", "seasonal"])
+def test_window_batches_targets_are_relative_to_the_baseline(level):
+    import torch
+
+    values = np.arange(30.0) ** 1.5  # no two differences alike
+    b = offset_batches(
+        values, [9, 20], [0, 0], window=8, horizon=6, level=level, season=4
+    )
+    (x, lengths, _), y, _ = b.gather(torch.arange(2))
+    base = b.levels().numpy()[..., 0]
+    assert lengths is None and base.shape == (2, 6)
+    np.testing.assert_allclose(
+        y.numpy() + base,
+        values[[[10 + k for k in range(6)], [21 + k for k in range(6)]]],
+        rtol=1e-6,
+    )
+    last = values[[9, 20]]
+    if level is None:
+        assert not base.any()
+        np.testing.assert_allclose(x[0, :, 0].numpy(), values[2:10], rtol=1e-6)
+    else:  # inputs are relative to the last input value in both modes
+        np.testing.assert_allclose(
+            x[0, :, 0].numpy(), values[2:10] - last[0], rtol=1e-5, atol=1e-4
+        )
+    if level == "last":
+        np.testing.assert_allclose(base, np.repeat(last[:, None], 6, axis=1))
+    if level == "seasonal":  # seasonal naive: the last season, repeated
+        np.testing.assert_allclose(base[0], values[[6, 7, 8, 9, 6, 7]])
+        np.testing.assert_allclose(base[1], values[[17, 18, 19, 20, 17, 18]])
+
+
+def test_seasonal_baseline_falls_back_to_the_last_value_where_the_window_ends():
+    import torch
+
+    values = np.arange(1.0, 21.0)
+    # a window of 3 cannot hold a season of 4; a padded start holds fewer steps
+    b = offset_batches(
+        values, [10], [0], window=3, horizon=4, level="seasonal", season=4
+    )
+    np.testing.assert_allclose(b.levels().numpy()[0, :, 0], values[[10, 8, 9, 10]])
+    padded = offset_batches(
+        values, [4], [3], window=6, horizon=2, level="seasonal", season=4
+    )
+    (_, lengths, _), y, _ = padded.gather(torch.arange(1))
+    assert lengths.tolist() == [3]  # rows 2, 3, 4 are the window's valid steps
+    # target 1 would copy row 1 (padding): the last value; target 2 copies row 2
+    base = padded.levels().numpy()[0, :, 0]
+    np.testing.assert_allclose(base, values[[4, 2]])
+    np.testing.assert_allclose(y.numpy()[0] + base, values[[5, 6]])

@@ -195,6 +195,7 @@ class BaseRNN(BaseEstimator):
     # -- pickling: a CPU state_dict, rebuilt through the one network builder -----
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())  # a copy: never add to self.__dict__
+        state.pop("_predict_cache", None)  # tensors rebuilt on the first predict
         module = state.get("module_")
         if module is not None:
             state["module_"] = {

@@ -261,6 +261,10 @@ def _quantile_loss(pred, target, mask=None, *, quantiles: torch.Tensor):
     return (loss * mask).sum() / mask.sum().clamp_min(1.0)
 
 
+#: ``local_level`` parameter -> WindowBatches' baseline
+_LEVELS = {True: "last", False: None, "last": "last", "seasonal": "seasonal"}
+
+
 def _default_window(axis: TimeAxis, horizon: int, lengths: list[int]) -> int:
     season = axis.season
     window = max(2 * season, 2 * horizon, 8)
@@ -644,10 +648,14 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
     scaler : {"standard", "robust", "mean"} or None, default="standard"
         Per-series target scaling fit on each series' history (mean/std,
         median/IQR, mean absolute value, or none).
-    local_level : bool, default=True
-        Feed each window relative to its last observed target value (after
-        scaling) and forecast the change from it; this lets one model serve
-        trending series and series at other levels.
+    local_level : bool or {"last", "seasonal"}, default=True
+        ``True`` / ``"last"``: feed each window relative to its last observed
+        target value (after scaling) and forecast the change from it; this lets one
+        model serve trending series and series at other levels. ``"seasonal"``:
+        the same inputs, but forecast the change from the seasonal naive forecast
+        (the value one season before each target step, read from the window; the
+        season comes from the frequency, e.g. 24 for hourly data), so an untrained
+        network already forecasts seasonal naive. ``False``: neither.
     loss : {"mae", "mse", "huber"}, default="mae"
         Point loss (ignored when ``quantiles`` is set: pinball loss is used).
     quantiles : list of float or None, default=None
@@ -713,7 +721,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "scaler": [StrOptions({s for s in SCALERS if s is not None}), None],
-        "local_level": ["boolean"],
+        "local_level": ["boolean", StrOptions({"last", "seasonal"})],
         "loss": [StrOptions({"mae", "mse", "huber"})],
         "quantiles": ["array-like", None],
         **ForecasterMixin._role_constraints,
@@ -730,7 +738,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         dropout: float = 0.0,
         bidirectional: bool = False,
         scaler: str | None = "standard",
-        local_level: bool = True,
+        local_level: bool | str = True,
         loss: str = "mae",
         quantiles=None,
         target=None,
@@ -896,10 +904,13 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         self._fit_network(arch, make_batches, loss, self._seed())
         self._remember(panel, lengths)
         self._context = self._encode(self._history)  # predict() reuses it as is
+        self.__dict__.pop("_predict_cache", None)
         return self
 
     # -- forecasting hooks (see ForecasterMixin) ----------------------------------------
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):
+        if panel is self._history:
+            return self.center_, self.scale_
         center = np.empty((len(panel.ids), len(self.target_names_)))
         scale = np.empty_like(center)
         for i, pos in enumerate(fitted):
@@ -918,17 +929,24 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             enc = self._encode(panel, center, scale, future_rows)
         starts = np.repeat(enc.offsets, [len(c) for c in cutoffs])
         global_cut = np.concatenate(cutoffs) + starts + enc.pad
-        leads = _leads(global_cut, starts, enc.pad, self.window_)
-        batches = self._batches(
-            self._tensors(enc, self._module_device()),
-            global_cut,
-            leads,
-            with_targets=False,
-        )
+        device = self._module_device()
+        # predict() from the training tail reads the same windows every call: keep
+        # them (inputs, never outputs) on the module's device; not pickled
+        key = (str(device), global_cut.tobytes()) if enc is self._context else None
+        cache = self.__dict__.get("_predict_cache")
+        if key is not None and cache is not None and cache[0] == key:
+            batches, levels = cache[1:]
+        else:
+            leads = _leads(global_cut, starts, enc.pad, self.window_)
+            batches = self._batches(
+                self._tensors(enc, device), global_cut, leads, with_targets=False
+            )
+            levels = batches.levels().cpu().numpy().astype(np.float64)
+            if key is not None:
+                self._predict_cache = (key, batches, levels)
         out = self._outputs(batches).astype(np.float64)
-        levels = batches.levels().cpu().numpy().astype(np.float64)
         n, h, n_t = len(global_cut), int(self.horizon), len(self.target_names_)
-        out = out.reshape(n, h, n_t, -1) + levels[:, None, :, None]
+        out = out.reshape(n, h, n_t, -1) + levels[..., None]
         out = np.sort(out, axis=3)  # quantiles never cross
         series = np.repeat(np.arange(len(cutoffs)), [len(c) for c in cutoffs])
         return out * scale[series][:, None, :, None] + center[series][:, None, :, None]
@@ -1011,7 +1029,8 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             horizon=int(self.horizon),
             n_targets=len(self.target_names_),
             future=tensors["future"],
-            local_level=bool(self.local_level),
+            local_level=_LEVELS[self.local_level],
+            season=self._axis.season,
         )
 
 

@@ -204,8 +204,15 @@ class WindowBatches:
     future : Tensor of shape (n_rows, n_future) or None
         Known-ahead covariates; their ``horizon`` rows after the cutoff go to the
         network's head.
-    local_level : bool
-        Express inputs and targets relative to the last input target value.
+    local_level : {"last", "seasonal"} or None
+        ``"last"``: inputs and targets relative to the last input target value.
+        ``"seasonal"``: inputs relative to it as well, targets relative to the
+        seasonal naive forecast read from the window (the value ``season`` steps
+        before each target, the last season repeated), so the network learns a
+        correction to seasonal naive. A lag the window does not hold (window
+        shorter than the season, or a padded start) falls back to the last value.
+    season : int
+        Season length for ``local_level="seasonal"``.
     """
 
     def __init__(
@@ -220,7 +227,8 @@ class WindowBatches:
         horizon,
         n_targets,
         future=None,
-        local_level=False,
+        local_level=None,
+        season=1,
     ) -> None:
         self.data, self.targets, self.observed, self.future = (
             data,
@@ -233,7 +241,11 @@ class WindowBatches:
         self.leads_cpu = torch.as_tensor(leads, dtype=torch.int64)
         self.leads = self.leads_cpu.to(device)
         self.window, self.horizon, self.n_targets = window, horizon, n_targets
+        if local_level not in (None, "last", "seasonal"):
+            raise ValueError(f"unknown local_level {local_level!r}")
         self.local_level = local_level
+        # target k (1-based) copies row cutoff - season + 1 + (k - 1) % season
+        self._lags = (season - 1) - torch.arange(horizon, device=device) % season
         self.uniform = not bool(self.leads_cpu.any())
         self._steps = torch.arange(window, device=device)
         self._ahead = torch.arange(1, horizon + 1, device=device)
@@ -258,9 +270,10 @@ class WindowBatches:
             if bool(lead_cpu.any()):
                 lengths = self.window - lead_cpu
         x = self.data[rows]
-        level = None
-        if self.local_level:
+        level = base = None
+        if self.local_level is not None:
             level = self.data[cutoff, : self.n_targets]
+            base = self._baseline(cutoff, rows[:, 0], level)
             x = torch.cat(
                 (
                     x[:, :, : self.n_targets] - level[:, None, :],
@@ -275,14 +288,28 @@ class WindowBatches:
         y = m = None
         if self.targets is not None:
             y = self.targets[ahead]
-            if level is not None:
-                y = y - level[:, None, :]
+            if base is not None:
+                y = y - base
             y = y.reshape(len(idx), -1)
             m = self.observed[ahead].reshape(len(idx), -1)
         return (x, lengths, extra), y, m
 
+    def _baseline(self, cutoff, first_valid, level) -> torch.Tensor:
+        """What the targets are relative to: ``(n, horizon, n_targets)``."""
+        if self.local_level == "last":
+            return level[:, None, :].expand(-1, self.horizon, -1)
+        rows = cutoff[:, None] - self._lags
+        held = rows >= first_valid[:, None]
+        rows = torch.where(held, rows, cutoff[:, None])
+        return self.data[rows, : self.n_targets]
+
     def levels(self) -> torch.Tensor:
-        """The local level of every window ``(n_windows, n_targets)`` (0 when off)."""
-        if not self.local_level:
-            return torch.zeros(len(self), self.n_targets, device=self.data.device)
-        return self.data[self.cutoffs, : self.n_targets]
+        """The baseline of every window ``(n_windows, horizon, n_targets)`` (0 when off)."""
+        n = len(self)
+        if self.local_level is None:
+            return torch.zeros(n, self.horizon, self.n_targets, device=self.data.device)
+        cutoff = self.cutoffs
+        first = cutoff - (self.window - 1)
+        if not self.uniform:
+            first = torch.minimum(first + self.leads, cutoff)
+        return self._baseline(cutoff, first, self.data[cutoff, : self.n_targets])
