@@ -195,7 +195,8 @@ class BaseRNN(BaseEstimator):
     # -- pickling: a CPU state_dict, rebuilt through the one network builder -----
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())  # a copy: never add to self.__dict__
-        state.pop("_predict_cache", None)  # tensors rebuilt on the first predict
+        for key in [k for k in state if k.startswith("_predict_cache")]:
+            del state[key]  # predict()'s reusable inputs: rebuilt on first use
         module = state.get("module_")
         if module is not None:
             state["module_"] = {

@@ -31,7 +31,7 @@ from tsrnn._param_validation import (
 from tsrnn._scaling import SCALERS, fit_scaler
 from tsrnn._time_index import TimeAxis, common_axis, split_series
 from tsrnn._training import LOSSES
-from tsrnn._windowing import WindowBatches
+from tsrnn._windowing import GatheredBatches, WindowBatches
 
 __all__ = ["GRUForecaster", "LSTMForecaster", "RNNForecaster"]
 
@@ -453,8 +453,17 @@ class ForecasterMixin:
                 columns += [f"{name}_q{q:g}" for name in self.target_names_]
                 blocks.append(values[:, :, :, q_all.index(q)])
         table = np.concatenate(blocks, axis=2).reshape(-1, len(columns))
-        idx = self._frame_index(panel, index)
-        return pd.DataFrame(table, index=idx, columns=columns)
+        if panel is getattr(self, "_history", None):
+            # predict() from the training tail: the same labels every call
+            cached = self.__dict__.get("_predict_cache_labels")
+            if cached is None or cached[0] is not index or cached[1] != columns:
+                cached = (index, columns, self._frame_index(panel, index))
+                cached += (pd.Index(columns),)
+                self._predict_cache_labels = cached
+            idx, columns = cached[2], cached[3]
+        else:
+            idx = self._frame_index(panel, index)
+        return pd.DataFrame(table, index=idx, columns=columns, copy=False)
 
     @staticmethod
     def _frame_index(panel: Panel, index: list[pd.Index]) -> pd.Index:
@@ -905,6 +914,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         self._remember(panel, lengths)
         self._context = self._encode(self._history)  # predict() reuses it as is
         self.__dict__.pop("_predict_cache", None)
+        self.__dict__.pop("_predict_cache_labels", None)
         return self
 
     # -- forecasting hooks (see ForecasterMixin) ----------------------------------------
@@ -943,6 +953,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             )
             levels = batches.levels().cpu().numpy().astype(np.float64)
             if key is not None:
+                batches = GatheredBatches(batches)
                 self._predict_cache = (key, batches, levels)
         out = self._outputs(batches).astype(np.float64)
         n, h, n_t = len(global_cut), int(self.horizon), len(self.target_names_)

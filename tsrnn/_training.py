@@ -273,7 +273,8 @@ def train(
 @torch.inference_mode()
 def predict_outputs(module: nn.Module, batches, batch_size: int = 4096) -> np.ndarray:
     """Raw network outputs for every row of ``batches``, in order, as float32 numpy."""
-    module.eval()
+    if module.training:
+        module.eval()
     n = len(batches)
     outs = []
     for start in range(0, n, batch_size):

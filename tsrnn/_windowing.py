@@ -313,3 +313,28 @@ class WindowBatches:
         if not self.uniform:
             first = torch.minimum(first + self.leads, cutoff)
         return self._baseline(cutoff, first, self.data[cutoff, : self.n_targets])
+
+
+class GatheredBatches:
+    """:class:`WindowBatches` whose gathers are kept: the same index, the same tensors.
+
+    For inputs read again and again unchanged (``predict()`` from the training tail):
+    the second call skips the gather. Holds inputs only, never network outputs.
+    """
+
+    def __init__(self, batches: WindowBatches) -> None:
+        self.batches = batches
+        self._gathered: dict[bytes, tuple] = {}
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def gather(self, idx: torch.Tensor):
+        key = idx.numpy().tobytes()
+        got = self._gathered.get(key)
+        if got is None:
+            got = self._gathered[key] = self.batches.gather(idx)
+        return got
+
+    def levels(self) -> torch.Tensor:
+        return self.batches.levels()
