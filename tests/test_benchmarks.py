@@ -7,6 +7,7 @@ import json
 import runpy
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -53,6 +54,69 @@ def test_import_time_runs(tmp_path):
     assert set(result["median_s"]) == {"torch", "tsrnn", "tsrnn + an estimator"}
 
 
+def test_scaling_quick(tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "s.json"
+    result = run("scaling.py", ["--quick", "--repeats", "1", "--output", str(out)])
+    search = result["search"]
+    assert set(search["median_seconds"]) == {
+        "n_jobs=1",
+        "n_jobs=1, 1 thread",
+        "loky n_jobs=2",
+        "dask 2 workers",
+    }
+    assert search["same_best_params"] is True
+    assert search["torch_threads_per_process"]["dask 2 workers"] == [1]
+    assert [p["n_series"] for p in result["pickle"]] == [5, 20]
+    assert json.loads(out.read_text())["quick"] is True
+
+
+SHARED_M4 = BENCH.parent.parent / "shared" / "data" / "m4" / "Hourly-train.csv"
+
+
+@pytest.mark.skipif(not SHARED_M4.exists(), reason="../shared/data/m4 is absent")
+@pytest.mark.parametrize("validate", [False, True])
+def test_accuracy_m4_tiny(tmp_path, validate):
+    out = tmp_path / "a.json"
+    argv = ["--series", "3", "--max-epochs", "1", "--output", str(out)]
+    result = run("accuracy_m4.py", argv + (["--validate"] if validate else []))
+    assert [r["subset"] for r in result["results"]] == ["hourly", "weekly"]
+    for r in result["results"]:
+        assert r["n_series"] == 3 and r["epochs"] == [1]
+        rows = r["scores"]
+        assert rows["Naive2 (computed here)"]["owa"] == pytest.approx(1.0)
+        assert all(np.isfinite(list(row.values())).all() for row in rows.values())
+        # published rows only next to test scores: the validation tail has none
+        assert bool(r["published"]) is not validate
+    assert json.loads(out.read_text())["results"][0]["params"]["max_epochs"] == 1
+
+
+def test_accuracy_m4_says_when_the_data_is_absent(tmp_path):
+    with pytest.raises(SystemExit, match="M4 data not found"):
+        run("accuracy_m4.py", ["--data", str(tmp_path)])
+
+
+def test_accuracy_air_passengers_tiny(tmp_path):
+    out = tmp_path / "ap.json"
+    result = run(
+        "accuracy_air_passengers.py",
+        ["--seeds", "0", "--set", "max_epochs=1", "--output", str(out)],
+    )
+    rows = result["scores"]
+    assert rows["seasonal naive"]["mae"] == pytest.approx(47.58, abs=0.01)
+    assert {"LSTMForecaster(horizon=12)", "GRUForecaster(horizon=12)"} <= set(rows)
+    assert all(np.isfinite(row["mae"]) for row in rows.values())
+    assert json.loads(out.read_text())["params"] == {"max_epochs": 1}
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in BENCH.glob("*.py")))
 def test_every_benchmark_has_a_smoke_test(name):
-    assert name in {"overhead.py", "memory.py", "latency.py", "import_time.py"}, name
+    assert name in {
+        "overhead.py",
+        "memory.py",
+        "latency.py",
+        "import_time.py",
+        "scaling.py",
+        "accuracy_m4.py",
+        "accuracy_air_passengers.py",
+    }, name
