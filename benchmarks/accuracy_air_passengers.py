@@ -22,6 +22,7 @@ import itertools
 import json
 import platform
 import statistics
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -33,6 +34,9 @@ import torch
 import tsrnn
 from tsrnn.datasets import load_air_passengers
 from tsrnn.metrics import mae, mase, smape
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from accuracy_m4 import parse_overrides
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -101,13 +105,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
-    extra = {}
-    for item in args.set:
-        key, _, value = item.partition("=")
-        try:
-            extra[key] = json.loads(value)
-        except json.JSONDecodeError:
-            extra[key] = value
+    extra = parse_overrides(args.set)
     y = load_air_passengers()
 
     rows: dict[str, dict] = {}

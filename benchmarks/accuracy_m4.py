@@ -32,7 +32,7 @@ import pandas as pd
 import torch
 
 import tsrnn
-from tsrnn.metrics import naive2_forecast, owa, seasonal_naive_forecast
+from tsrnn.metrics import mase, naive2_forecast, owa, seasonal_naive_forecast, smape
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -96,13 +96,20 @@ def as_panel(series: list[np.ndarray], freq: str) -> pd.Series:
 def scores(
     train: list[np.ndarray], actual: np.ndarray, forecast: np.ndarray, m: int
 ) -> dict:
-    """M4 sMAPE (percent) and MASE, each averaged over series."""
-    smape = np.mean(
-        200 * np.abs(actual - forecast) / (np.abs(actual) + np.abs(forecast)), axis=1
-    )
-    scale = np.array([np.mean(np.abs(y[m:] - y[:-m])) for y in train])
-    mase = np.mean(np.abs(actual - forecast), axis=1) / scale
-    return {"smape": float(smape.mean()), "mase": float(mase.mean())}
+    """M4 sMAPE (percent) and MASE, each averaged over series (tsrnn.metrics)."""
+    return {"smape": smape(actual, forecast), "mase": mase(actual, forecast, train, m)}
+
+
+def parse_overrides(items: list[str]) -> dict:
+    """``PARAM=VALUE`` strings -> parameters; VALUE is JSON or else a bare string."""
+    overrides = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value  # a bare string, e.g. scaler=robust
+    return overrides
 
 
 def published(data: Path, frequency: str) -> dict:
@@ -224,13 +231,7 @@ def main(argv: list[str] | None = None) -> dict:
             f"M4 data not found under {args.data / 'm4'}: this benchmark reads "
             "shared/data beside the repository (pass --data PATH to point elsewhere)."
         )
-    overrides = {}
-    for item in args.set:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[key] = value  # a bare string, e.g. scaler=robust
+    overrides = parse_overrides(args.set)
     if args.max_epochs is not None:
         overrides["max_epochs"] = args.max_epochs
     seeds = [int(s) for s in args.seeds.split(",")]

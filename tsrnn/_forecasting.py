@@ -456,11 +456,10 @@ class ForecasterMixin:
         if panel is getattr(self, "_history", None):
             # predict() from the training tail: the same labels every call
             cached = self.__dict__.get("_predict_cache_labels")
-            if cached is None or cached[0] is not index or cached[1] != columns:
-                cached = (index, columns, self._frame_index(panel, index))
-                cached += (pd.Index(columns),)
+            if cached is None or cached[0] is not index or list(cached[2]) != columns:
+                cached = (index, self._frame_index(panel, index), pd.Index(columns))
                 self._predict_cache_labels = cached
-            idx, columns = cached[2], cached[3]
+            idx, columns = cached[1], cached[2]
         else:
             idx = self._frame_index(panel, index)
         return pd.DataFrame(table, index=idx, columns=columns, copy=False)
