@@ -404,6 +404,7 @@ def _daily(n=30, **kw):
             "have missing values.*ffill",
         ),
         (_daily(), {"learning_rate": -1.0}, ValueError, "learning_rate"),
+        (_daily(), {"lr_schedule": "step"}, ValueError, "lr_schedule"),
     ],
 )
 def test_bad_input_names_the_argument_and_the_fix(data, params, exc, match):

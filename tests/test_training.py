@@ -414,3 +414,47 @@ def test_gradient_clip_is_applied(monkeypatch):
     a, b = weights(clipped), weights(free)
     assert any(not torch.equal(a[k], b[k]) for k in a)
     assert np.isfinite(clipped.predict(X)).all()
+
+
+def record_learning_rates(monkeypatch):
+    """The step size of every optimizer step, as Adam saw it."""
+    original = torch.optim.Adam.step
+    seen = []
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.param_groups[0]["lr"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", spy)
+    return seen
+
+
+def test_cosine_schedule_decays_every_batch_from_learning_rate_to_zero(monkeypatch):
+    X, y = data()  # 40 samples, batch 16: 3 steps per epoch, 9 in all
+    seen = record_learning_rates(monkeypatch)
+    reg(learning_rate=0.02, lr_schedule="cosine").fit(X, y)
+    expected = [0.02 * 0.5 * (1 + math.cos(math.pi * s / 9)) for s in range(9)]
+    np.testing.assert_allclose(seen, expected, rtol=1e-12)
+    assert seen[0] == 0.02 and seen[-1] < 0.001
+    seen.clear()
+    reg(learning_rate=0.02).fit(X, y)
+    assert seen == [0.02] * 9
+
+
+def test_cosine_schedule_restarts_on_a_warm_start_fit(monkeypatch):
+    X, y = data()
+    seen = record_learning_rates(monkeypatch)
+    est = reg(learning_rate=0.02, lr_schedule="cosine", warm_start=True).fit(X, y)
+    first = list(seen)
+    seen.clear()
+    est.fit(X, y)
+    assert seen == first and [h["epoch"] for h in est.history_] == list(range(1, 7))
+
+
+def test_cosine_schedule_changes_the_fit_and_is_validated():
+    X, y = data()
+    a = weights(reg(learning_rate=0.02, lr_schedule="cosine").fit(X, y))
+    b = weights(reg(learning_rate=0.02).fit(X, y))
+    assert any(not torch.equal(a[k], b[k]) for k in a)
+    with pytest.raises(ValueError, match="lr_schedule"):
+        reg(lr_schedule="linear").fit(X, y)

@@ -53,6 +53,7 @@ class BaseRNN(BaseEstimator):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "lr_schedule": [StrOptions({"constant", "cosine"})],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -76,6 +77,7 @@ class BaseRNN(BaseEstimator):
         bidirectional: bool = False,
         embedding_dim: int | None = None,
         learning_rate: float = 1e-3,
+        lr_schedule: str = "constant",
         weight_decay: float = 0.0,
         batch_size: int = 32,
         max_epochs: int = 100,
@@ -95,6 +97,7 @@ class BaseRNN(BaseEstimator):
         self.bidirectional = bidirectional
         self.embedding_dim = embedding_dim
         self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
         self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.max_epochs = max_epochs
@@ -111,6 +114,7 @@ class BaseRNN(BaseEstimator):
     def _train_config(self) -> TrainConfig:
         return TrainConfig(
             learning_rate=float(self.learning_rate),
+            lr_schedule=str(self.lr_schedule),
             weight_decay=float(self.weight_decay),
             batch_size=int(self.batch_size),
             max_epochs=int(self.max_epochs),

@@ -675,6 +675,10 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         Columns of a long panel naming the series and the time.
     learning_rate : float, default=3e-3
         Adam step size.
+    lr_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over
+        ``max_epochs`` (half a cosine, updated every batch), which settles the
+        weights of a short fit; early stopping may end it before the decay does.
     weight_decay : float, default=0.0
     batch_size : int, default=16
         Windows per gradient step (small data needs many steps; raise it for
@@ -756,6 +760,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         id_col: str | None = None,
         time_col: str | None = None,
         learning_rate: float = 3e-3,
+        lr_schedule: str = "constant",
         weight_decay: float = 0.0,
         batch_size: int = 16,
         max_epochs: int = 200,
@@ -786,6 +791,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         self.id_col = id_col
         self.time_col = time_col
         self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
         self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.max_epochs = max_epochs

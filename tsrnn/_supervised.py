@@ -269,6 +269,10 @@ class _SequenceParams:
         ``nn.Embedding(vocab_size_, embedding_dim, padding_idx=0)``.
     learning_rate : float, default=1e-3
         Adam step size.
+    lr_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over
+        ``max_epochs`` (half a cosine, updated every batch); early stopping may
+        end the fit before the end of the decay.
     weight_decay : float, default=0.0
         Adam L2 penalty.
     batch_size : int, default=32
@@ -386,6 +390,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         embedding_dim: int | None = None,
         loss: str = "mse",
         learning_rate: float = 1e-3,
+        lr_schedule: str = "constant",
         weight_decay: float = 0.0,
         batch_size: int = 32,
         max_epochs: int = 100,
@@ -406,6 +411,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             bidirectional=bidirectional,
             embedding_dim=embedding_dim,
             learning_rate=learning_rate,
+            lr_schedule=lr_schedule,
             weight_decay=weight_decay,
             batch_size=batch_size,
             max_epochs=max_epochs,

@@ -123,6 +123,7 @@ class TrainConfig:
     """Resolved training settings (validated by the estimator)."""
 
     learning_rate: float = 1e-3
+    lr_schedule: str = "constant"
     weight_decay: float = 0.0
     batch_size: int = 32
     max_epochs: int = 100
@@ -191,6 +192,10 @@ def train(
     )
     n = len(batches)
     bs = min(config.batch_size, n)
+    # "cosine": half a cosine from learning_rate to 0 over this fit's batches
+    steps_per_epoch = math.ceil(n / bs)
+    total_steps = config.max_epochs * steps_per_epoch
+    cosine = config.lr_schedule == "cosine"
     last_good = _state_copy(module)
     best_state, best_loss, bad_epochs = None, math.inf, 0
     device = next(module.parameters()).device
@@ -200,7 +205,16 @@ def train(
             module.train()
             total = torch.zeros((), device=device)
             order = torch.randperm(n, generator=generator)
+            step = (epoch - first_epoch) * steps_per_epoch
             for start in range(0, n, bs):
+                if cosine:
+                    progress = (step + start // bs) / total_steps
+                    for group in optimizer.param_groups:
+                        group["lr"] = (
+                            config.learning_rate
+                            * 0.5
+                            * (1 + math.cos(math.pi * progress))
+                        )
                 idx = order[start : start + bs]
                 inputs, y, m = batches.gather(idx)
                 optimizer.zero_grad(set_to_none=True)
