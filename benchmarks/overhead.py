@@ -10,6 +10,10 @@ Cases (issue 6):
   batch 32;
 * panel: 1,000 series x 500 steps, window 48, horizon 24, batch 256, 2 epochs.
 
+Optional peers: when ``skorch`` is importable, its ``NeuralNetRegressor`` wrapping
+the same module (same Adam, batch size, epochs, no internal validation split) runs
+on the same windows too. It is never a dependency of tsrnn or its tests.
+
 Run: ``python benchmarks/overhead.py [--case small|panel|all] [--repeats 3]``
 (``--quick`` shrinks everything for a smoke test). Writes
 ``benchmarks/results/overhead.json``.
@@ -18,6 +22,7 @@ Run: ``python benchmarks/overhead.py [--case small|panel|all] [--repeats 3]``
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import platform
 import statistics
@@ -137,6 +142,32 @@ def tsrnn_forecaster(
     return time.perf_counter() - t0
 
 
+def skorch_regressor(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) -> float:
+    """skorch's NeuralNetRegressor on the same module, windows and optimizer."""
+    from skorch import NeuralNetRegressor
+
+    torch.manual_seed(0)
+    net = NeuralNetRegressor(
+        Bare,
+        module__horizon=Y.shape[1],
+        criterion=nn.MSELoss,
+        optimizer=torch.optim.Adam,
+        lr=1e-3,
+        batch_size=batch,
+        max_epochs=epochs,
+        train_split=None,
+        iterator_train__shuffle=True,
+        verbose=0,
+    )
+    t0 = time.perf_counter()
+    net.fit(X, Y)
+    return time.perf_counter() - t0
+
+
+#: Optional peers measured when importable: name -> (module, runner on X, Y).
+PEERS = {"skorch": ("skorch", skorch_regressor)}
+
+
 CASES = {
     "small": dict(n_series=1, length=500, window=24, horizon=12, batch=32, epochs=20),
     "panel": dict(
@@ -160,9 +191,16 @@ def run_case(name: str, cfg: dict, repeats: int) -> dict:
             values, window=cfg["window"], horizon=cfg["horizon"], **kw
         ),
     }
+    peers = {
+        peer: runner
+        for peer, (module, runner) in PEERS.items()
+        if importlib.util.find_spec(module) is not None
+    }
+    for peer, runner in peers.items():
+        runners[peer] = lambda runner=runner: runner(X, Y, **kw)
     small_x, small_y = X[:64], Y[:64]  # warm-up: first-call costs are not overhead
-    bare_loop(small_x, small_y, epochs=1, batch=cfg["batch"])
-    tsrnn_regressor(small_x, small_y, epochs=1, batch=cfg["batch"])
+    for warm in [bare_loop, tsrnn_regressor, *peers.values()]:
+        warm(small_x, small_y, epochs=1, batch=cfg["batch"])
     times = {k: [] for k in runners}
     for _ in range(repeats):  # interleaved, so drift hits every runner alike
         for key, run in runners.items():

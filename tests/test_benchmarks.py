@@ -3,6 +3,7 @@
 Timings are never asserted here; the figures live in benchmarks/README.md.
 """
 
+import importlib.util
 import json
 import runpy
 from pathlib import Path
@@ -21,14 +22,23 @@ def test_overhead_quick(tmp_path):
     out = tmp_path / "o.json"
     result = run("overhead.py", ["--quick", "--repeats", "1", "--output", str(out)])
     assert {r["case"] for r in result["results"]} == {"small", "panel"}
+    peers = {"skorch"} if importlib.util.find_spec("skorch") else set()
     for r in result["results"]:
         assert set(r["ratio_vs_bare"]) == {
             "bare torch",
             "RNNRegressor",
             "LSTMForecaster",
+            *peers,
         }
         assert r["ratio_vs_bare"]["bare torch"] == 1.0
     assert json.loads(out.read_text())["quick"] is True
+
+
+def test_overhead_skorch_peer_trains_the_same_module():
+    pytest.importorskip("skorch")
+    bench = runpy.run_path(str(BENCH / "overhead.py"))
+    X, Y = bench["windows"](bench["make_panel"](2, 40), 8, 4)
+    assert bench["skorch_regressor"](X, Y, epochs=1, batch=16) > 0
 
 
 def test_memory_quick(tmp_path):
