@@ -22,6 +22,7 @@ Run: ``python benchmarks/overhead.py [--case small|panel|all] [--repeats 3]``
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import platform
@@ -142,14 +143,13 @@ def tsrnn_forecaster(
     return time.perf_counter() - t0
 
 
-def skorch_regressor(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) -> float:
-    """skorch's NeuralNetRegressor on the same module, windows and optimizer."""
+def skorch_net(horizon: int, *, epochs: int, batch: int):
+    """skorch's NeuralNetRegressor on the same module and optimizer (unfitted)."""
     from skorch import NeuralNetRegressor
 
-    torch.manual_seed(0)
-    net = NeuralNetRegressor(
+    return NeuralNetRegressor(
         Bare,
-        module__horizon=Y.shape[1],
+        module__horizon=horizon,
         criterion=nn.MSELoss,
         optimizer=torch.optim.Adam,
         lr=1e-3,
@@ -159,6 +159,11 @@ def skorch_regressor(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) -
         iterator_train__shuffle=True,
         verbose=0,
     )
+
+
+def skorch_regressor(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) -> float:
+    torch.manual_seed(0)
+    net = skorch_net(Y.shape[1], epochs=epochs, batch=batch)
     t0 = time.perf_counter()
     net.fit(X, Y)
     return time.perf_counter() - t0
@@ -191,15 +196,13 @@ def run_case(name: str, cfg: dict, repeats: int) -> dict:
             values, window=cfg["window"], horizon=cfg["horizon"], **kw
         ),
     }
-    peers = {
-        peer: runner
-        for peer, (module, runner) in PEERS.items()
-        if importlib.util.find_spec(module) is not None
-    }
-    for peer, runner in peers.items():
-        runners[peer] = lambda runner=runner: runner(X, Y, **kw)
+    warm_up = [bare_loop, tsrnn_regressor]
+    for peer, (module, runner) in PEERS.items():
+        if importlib.util.find_spec(module) is not None:
+            runners[peer] = functools.partial(runner, X, Y, **kw)
+            warm_up.append(runner)
     small_x, small_y = X[:64], Y[:64]  # warm-up: first-call costs are not overhead
-    for warm in [bare_loop, tsrnn_regressor, *peers.values()]:
+    for warm in warm_up:
         warm(small_x, small_y, epochs=1, batch=cfg["batch"])
     times = {k: [] for k in runners}
     for _ in range(repeats):  # interleaved, so drift hits every runner alike

@@ -192,10 +192,12 @@ def train(
     )
     n = len(batches)
     bs = min(config.batch_size, n)
-    # "cosine": half a cosine from learning_rate to 0 over this fit's batches
-    steps_per_epoch = math.ceil(n / bs)
-    total_steps = config.max_epochs * steps_per_epoch
-    cosine = config.lr_schedule == "cosine"
+    schedule = None
+    if config.lr_schedule == "cosine":  # half a cosine to 0 over this fit's batches
+        total_steps = config.max_epochs * math.ceil(n / bs)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: 0.5 * (1 + math.cos(math.pi * step / total_steps))
+        )
     last_good = _state_copy(module)
     best_state, best_loss, bad_epochs = None, math.inf, 0
     device = next(module.parameters()).device
@@ -205,16 +207,7 @@ def train(
             module.train()
             total = torch.zeros((), device=device)
             order = torch.randperm(n, generator=generator)
-            step = (epoch - first_epoch) * steps_per_epoch
             for start in range(0, n, bs):
-                if cosine:
-                    progress = (step + start // bs) / total_steps
-                    for group in optimizer.param_groups:
-                        group["lr"] = (
-                            config.learning_rate
-                            * 0.5
-                            * (1 + math.cos(math.pi * progress))
-                        )
                 idx = order[start : start + bs]
                 inputs, y, m = batches.gather(idx)
                 optimizer.zero_grad(set_to_none=True)
@@ -223,6 +216,8 @@ def train(
                 if config.gradient_clip is not None:
                     nn.utils.clip_grad_norm_(params, config.gradient_clip)
                 optimizer.step()
+                if schedule is not None:
+                    schedule.step()
                 total += loss.detach() * len(idx)
             train_loss = float(total) / n  # the one sync per epoch
             valid_loss = (
