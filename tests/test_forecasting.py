@@ -405,6 +405,22 @@ def _daily(n=30, **kw):
         ),
         (_daily(), {"learning_rate": -1.0}, ValueError, "learning_rate"),
         (_daily(), {"lr_schedule": "step"}, ValueError, "lr_schedule"),
+        (
+            _daily(),
+            {"window": 6, "patch_size": 7},
+            ValueError,
+            "patch_size=7 exceeds the window of 6 steps.*at most 6",
+        ),
+        (_daily(), {"patch_size": 0}, ValueError, "patch_size"),
+        (
+            _daily(),
+            {"target_transform": "log"},
+            ValueError,
+            "target_transform='log' needs target values > 0; X has 1 value.*<= 0 "
+            "\\(the smallest is 0\\).*'log1p'",
+        ),
+        (_daily() - 2, {"target_transform": "log1p"}, ValueError, "values > -1"),
+        (_daily(), {"target_transform": "sqrt"}, ValueError, "target_transform"),
     ],
 )
 def test_bad_input_names_the_argument_and_the_fix(data, params, exc, match):
@@ -520,6 +536,69 @@ def test_seasonal_level_starts_from_seasonal_naive():
     snaive = np.abs(train.to_numpy()[-24:] - test).mean()
     assert errors["seasonal"] < 0.5 * errors["last"], errors
     assert errors["seasonal"] < snaive + 0.5, (errors, snaive)
+
+
+def test_patched_forecaster_reads_whole_windows_in_patches():
+    # window 20 = 5 patches of 4; series c (12 steps) gives shorter, packed windows
+    data = panel("D")
+    est = LSTMForecaster(horizon=3, window=20, patch_size=4, **TINY).fit(data)
+    assert est.module_.rnn.input_size == 4
+    seen = []
+    est.module_.rnn.register_forward_hook(lambda m, i, o: seen.append(i[0]))
+    pred = est.predict()
+    assert set(pred.index.get_level_values("id")) == {"a", "b", "c"}
+    assert np.isfinite(pred.to_numpy()).all()
+    # series c is shorter than the window: its row is packed, 3 patches of 5
+    assert isinstance(seen[0], torch.nn.utils.rnn.PackedSequence)
+    assert len(seen[0].batch_sizes) == 5
+    assert seen[0].batch_sizes.tolist() == [3, 3, 3, 2, 2]
+    # the patched network learns: it beats a copy that never trained
+    y = series("D", 120)
+    trained = LSTMForecaster(
+        horizon=4,
+        window=12,
+        patch_size=3,
+        hidden_size=8,
+        max_epochs=30,
+        learning_rate=1e-2,
+        early_stopping=False,
+        random_state=0,
+    ).fit(y.iloc[:-4])
+    untrained = clone(trained).set_params(max_epochs=1, learning_rate=1e-9)
+    untrained.fit(y.iloc[:-4])
+    error = {
+        name: np.abs(est.predict().to_numpy().ravel() - y.iloc[-4:].to_numpy()).mean()
+        for name, est in {"trained": trained, "untrained": untrained}.items()
+    }
+    assert error["trained"] < 0.5 * error["untrained"], error
+
+
+@pytest.mark.parametrize("transform, forward", [("log", np.log), ("log1p", np.log1p)])
+def test_target_transform_is_the_model_of_the_transformed_series(transform, forward):
+    # fitting with target_transform is fitting the transformed series and
+    # inverting the forecasts: for the training tail, a new history and a panel
+    data = panel("D")
+    data["sales"] = np.exp(data["sales"] / 4)  # positive, multiplicative
+    kw = dict(horizon=3, window=8, **TINY)
+    est = LSTMForecaster(target_transform=transform, **kw).fit(data)
+    ref = LSTMForecaster(**kw).fit(forward(data))
+    inverse = {"log": np.exp, "log1p": np.expm1}[transform]
+    pd.testing.assert_frame_equal(est.predict(), inverse(ref.predict()), rtol=1e-5)
+    new = data.groupby(level="id").head(25)
+    pd.testing.assert_frame_equal(
+        est.predict(new), inverse(ref.predict(forward(new))), rtol=1e-5
+    )
+    assert (est.predict() > 0).all().all()
+
+
+def test_target_transform_checks_new_histories_too():
+    y = series("D", 60)
+    est = LSTMForecaster(horizon=2, target_transform="log", **TINY).fit(y)
+    bad = y.copy()
+    bad.iloc[-3] = -1.0
+    with pytest.raises(ValueError, match="target_transform='log' needs.*X has 1 value"):
+        est.predict(bad)
+    assert (y > 0).all()  # the caller's data is untouched
 
 
 def test_local_level_rejects_unknown_values():

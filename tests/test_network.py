@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from tsrnn._network import CELLS, RNNNetwork, build_network
+from tsrnn._network import CELLS, RNNNetwork, build_network, patch
 
 
 def arch(**overrides):
@@ -109,3 +109,48 @@ def test_embedding_needs_both_vocab_and_dim():
     net = build_network(**arch(vocab_size=10, embedding_dim=None))
     assert net.embedding is None
     assert net.rnn.input_size == 3
+
+
+def test_patch_size_one_is_the_plain_network():
+    torch.manual_seed(0)
+    plain = build_network(**arch())
+    torch.manual_seed(0)
+    same = build_network(**arch(patch_size=1))
+    x = torch.randn(2, 6, 3)
+    torch.testing.assert_close(plain(x), same(x), atol=0, rtol=0)
+
+
+def test_patches_are_consecutive_steps_ending_on_the_last():
+    x = torch.arange(1.0, 8.0).reshape(1, 7, 1).expand(2, 7, 1) * torch.tensor(
+        [1.0, -1.0]
+    ).reshape(2, 1, 1)
+    out, lengths = patch(x, None, 3)
+    assert lengths is None
+    # 7 steps -> 3 patches; the first is zero-filled at its start
+    assert out[0].tolist() == [[0.0, 0.0, 1.0], [2.0, 3.0, 4.0], [5.0, 6.0, 7.0]]
+    assert torch.equal(out[1], -out[0])
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_patched_packed_rows_equal_the_row_alone(cell):
+    # rows shorter than the batch are valid-steps-first; after patching, each
+    # row's recurrence sees what it sees alone (its first patch zero-filled)
+    torch.manual_seed(0)
+    net = build_network(**arch(cell=cell, patch_size=4)).eval()
+    assert net.rnn.input_size == 4 * 3
+    x = torch.randn(3, 10, 3)
+    x[1, 5:] = 1e3  # garbage after row 1's length
+    lengths = torch.tensor([10, 5, 8])
+    with torch.no_grad():
+        batch = net(x, lengths)
+        for row, length in enumerate(lengths.tolist()):
+            alone = net(x[row : row + 1, :length])
+            torch.testing.assert_close(batch[row : row + 1], alone, atol=1e-5, rtol=0)
+
+
+def test_patching_shortens_the_recurrence():
+    net = build_network(**arch(patch_size=6))
+    seen = []
+    net.rnn.register_forward_hook(lambda mod, inp, out: seen.append(inp[0].shape))
+    net(torch.randn(2, 24, 3))
+    assert seen == [torch.Size([2, 4, 18])]

@@ -85,8 +85,10 @@ def _cases():
             (tokens,),
             {},
         ),
-        "forecaster-period-quantiles": (
-            tsrnn.LSTMForecaster(horizon=3, quantiles=[0.1, 0.9], **TINY),
+        "forecaster-period-quantiles-patched": (
+            tsrnn.LSTMForecaster(
+                horizon=3, quantiles=[0.1, 0.9], patch_size=12, **TINY
+            ),
             (y_air,),
             (),
             {},

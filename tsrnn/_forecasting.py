@@ -28,7 +28,7 @@ from tsrnn._param_validation import (
     _fit_context,
     check_is_fitted,
 )
-from tsrnn._scaling import SCALERS, fit_scaler
+from tsrnn._scaling import SCALERS, TRANSFORMS, fit_scaler
 from tsrnn._time_index import TimeAxis, common_axis, split_series
 from tsrnn._training import LOSSES
 from tsrnn._windowing import GatheredBatches, WindowBatches
@@ -197,8 +197,13 @@ def encode(
     pad: int,
     mask_channel: bool,
     future_rows: list[np.ndarray] | None = None,
+    target_values: list[np.ndarray] | None = None,
 ) -> Encoded:
-    """Scale and stack ``panel``; ``future_rows`` appends known-ahead rows per series."""
+    """Scale and stack ``panel``; ``future_rows`` appends known-ahead rows per series.
+
+    ``target_values`` replaces ``panel.target`` (same shapes, e.g. log-transformed).
+    """
+    target_values = panel.target if target_values is None else target_values
     n_t = panel.target[0].shape[1]
     n_p, n_f, n_s = (
         panel.past[0].shape[1],
@@ -217,7 +222,7 @@ def encode(
     for i, start in enumerate(offsets):
         length = len(panel.target[i])
         rows = slice(start + pad, start + pad + length)
-        y = (panel.target[i] - center[i]) / scale[i]
+        y = (target_values[i] - center[i]) / scale[i]
         seen = ~np.isnan(y)
         y = np.where(seen, y, 0.0)
         data[rows, :n_t] = y
@@ -646,6 +651,13 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         capped by the longest series. Resolved in ``window_``.
     horizon : int, default=1
         Steps forecast at once (direct multi-output head).
+    patch_size : int, default=1
+        Input steps per recurrent step: the window is read as non-overlapping
+        patches of ``patch_size`` steps, each one input vector (as ES-RNN and
+        SegRNN do), so the recurrence is ``patch_size`` times shorter and an epoch
+        that many times cheaper. A season (24 for hourly data) is a natural
+        choice; a window that is not a multiple is zero-filled at its start. Must
+        not exceed the window.
     hidden_size : int, default=64
     num_layers : int, default=1
     dropout : float, default=0.0
@@ -656,6 +668,13 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
     scaler : {"standard", "robust", "mean"} or None, default="standard"
         Per-series target scaling fit on each series' history (mean/std,
         median/IQR, mean absolute value, or none).
+    target_transform : {"log", "log1p"} or None, default=None
+        A monotone transform of the targets before scaling, inverted on the
+        forecasts. ``"log"`` (targets must be positive) makes the model
+        multiplicative: levels become ratios, the loss weighs relative errors
+        (what sMAPE and MAPE score) and a seasonal swing that grows with the level
+        is one pattern. ``"log1p"`` is ``log(1 + y)``, for counts with zeros. The
+        MAE-trained forecast is then the median in the original units.
     local_level : bool or {"last", "seasonal"}, default=True
         ``True`` / ``"last"``: feed each window relative to its last observed
         target value (after scaling) and forecast the change from it; this lets one
@@ -731,8 +750,10 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         **BaseRNN._parameter_constraints,
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "horizon": [Interval(Integral, 1, None, closed="left")],
+        "patch_size": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "scaler": [StrOptions({s for s in SCALERS if s is not None}), None],
+        "target_transform": [StrOptions(set(TRANSFORMS)), None],
         "local_level": ["boolean", StrOptions({"last", "seasonal"})],
         "loss": [StrOptions({"mae", "mse", "huber"})],
         "quantiles": ["array-like", None],
@@ -745,11 +766,13 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         *,
         window: int | None = None,
         horizon: int = 1,
+        patch_size: int = 1,
         hidden_size: int = 64,
         num_layers: int = 1,
         dropout: float = 0.0,
         bidirectional: bool = False,
         scaler: str | None = "standard",
+        target_transform: str | None = None,
         local_level: bool | str = True,
         loss: str = "mae",
         quantiles=None,
@@ -776,11 +799,13 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         self.cell = cell
         self.window = window
         self.horizon = horizon
+        self.patch_size = patch_size
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.dropout = dropout
         self.bidirectional = bidirectional
         self.scaler = scaler
+        self.target_transform = target_transform
         self.local_level = local_level
         self.loss = loss
         self.quantiles = quantiles
@@ -858,8 +883,15 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
                     "smaller horizon or a longer series."
                 )
         window = self.window or _default_window(panel.axis, horizon, lengths)
+        if self.patch_size > window:
+            raise ValueError(
+                f"patch_size={self.patch_size} exceeds the window of {window} steps; "
+                "a patch is a piece of the window. Use a patch_size of at most "
+                f"{window} (e.g. the season) or a longer window."
+            )
+        values = self._model_targets(panel)
         if not (self.warm_start and hasattr(self, "center_")):
-            self.center_, self.scale_ = fit_scaler(panel.target, self.scaler)
+            self.center_, self.scale_ = fit_scaler(values, self.scaler)
             covs = np.concatenate(
                 [
                     np.concatenate([p, f, np.broadcast_to(s, (len(p), len(s)))], axis=1)
@@ -883,7 +915,8 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         self.quantiles_ = quantiles
         self._index_names = panel.index_names
         self._panel_input = panel.panel
-        enc = self._encode(panel)
+        enc = self._encode(panel, target_values=values)
+        del values
         train_c, train_l, valid_c, valid_l = self._training_windows(enc, lengths)
         n_t, n_q = len(self.target_names_), len(quantiles)
         n_future = len(_names(self.future_covariates))
@@ -896,6 +929,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             bidirectional=False,
             output_size=horizon * n_t * (n_q if self.quantiles is not None else 1),
             extra_size=horizon * n_future,
+            patch_size=int(self.patch_size),
         )
         loss = LOSSES[self.loss]
         if self.quantiles is not None:
@@ -932,7 +966,10 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             if pos is not None:
                 center[i], scale[i] = self.center_[pos], self.scale_[pos]
             else:
-                c, sc = fit_scaler([panel.target[i][: upto[i]]], self.scaler)
+                c, sc = fit_scaler(
+                    [self._model_target(panel.target[i][: upto[i]], panel.ids[i])],
+                    self.scaler,
+                )
                 center[i], scale[i] = c[0], sc[0]
         return center, scale
 
@@ -965,10 +1002,40 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         out = out.reshape(n, h, n_t, -1) + levels[..., None]
         out = np.sort(out, axis=3)  # quantiles never cross
         series = np.repeat(np.arange(len(cutoffs)), [len(c) for c in cutoffs])
-        return out * scale[series][:, None, :, None] + center[series][:, None, :, None]
+        out = out * scale[series][:, None, :, None] + center[series][:, None, :, None]
+        if self.target_transform is not None:
+            with np.errstate(over="ignore"):  # inf is reported as non-finite output
+                out = TRANSFORMS[self.target_transform][1](out)
+        return out
+
+    def _model_target(self, values: np.ndarray, sid=None) -> np.ndarray:
+        """One series' targets as the network reads them: ``target_transform``ed."""
+        if self.target_transform is None:
+            return values
+        forward, _, bound = TRANSFORMS[self.target_transform]
+        with np.errstate(invalid="ignore"):
+            outside = values <= bound
+        if outside.any():
+            where = "X" if sid is None else f"Series {sid!r} of X"
+            raise ValueError(
+                f"target_transform={self.target_transform!r} needs target values "
+                f"> {bound:g}; {where} has {int(outside.sum())} value(s) <= {bound:g} "
+                f"(the smallest is {np.nanmin(values):g}). Use target_transform="
+                "'log1p' for non-negative data with zeros, shift the target, or "
+                "target_transform=None."
+            )
+        return forward(values)
+
+    def _model_targets(self, panel: Panel) -> list[np.ndarray]:
+        return [self._model_target(t, sid) for sid, t in zip(panel.ids, panel.target)]
 
     def _encode(
-        self, panel: Panel, center=None, scale=None, future_rows=None
+        self,
+        panel: Panel,
+        center=None,
+        scale=None,
+        future_rows=None,
+        target_values=None,
     ) -> Encoded:
         return encode(
             panel,
@@ -979,6 +1046,9 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             pad=self.window_ - 1,
             mask_channel=self.mask_channel_,
             future_rows=future_rows,
+            target_values=(
+                self._model_targets(panel) if target_values is None else target_values
+            ),
         )
 
     def _training_windows(self, enc: Encoded, lengths: list[int]):

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-__all__ = ["CELLS", "RNNNetwork", "build_network"]
+__all__ = ["CELLS", "RNNNetwork", "build_network", "patch"]
 
 #: ``cell`` parameter value -> torch recurrent layer class.
 CELLS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -37,6 +37,11 @@ class RNNNetwork(nn.Module):
     extra_size : int, default=0
         Width of extra head inputs concatenated to the last hidden state (the
         forecasters' known-ahead covariates over the horizon).
+    patch_size : int, default=1
+        Steps per recurrent step: the sequence is cut into non-overlapping patches
+        of this many steps, each one input vector of ``patch_size * input_size``
+        values, so the recurrence is ``patch_size`` times shorter (see
+        :func:`patch`). 1 feeds every step.
     """
 
     def __init__(
@@ -52,14 +57,16 @@ class RNNNetwork(nn.Module):
         vocab_size: int | None = None,
         embedding_dim: int | None = None,
         extra_size: int = 0,
+        patch_size: int = 1,
     ) -> None:
         super().__init__()
+        self.patch_size = int(patch_size)
         self.embedding = None
         if vocab_size is not None and embedding_dim is not None:
             self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
             input_size = embedding_dim
         self.rnn = CELLS[cell](
-            input_size=input_size,
+            input_size=input_size * self.patch_size,
             hidden_size=hidden_size,
             num_layers=num_layers,
             dropout=dropout if num_layers > 1 else 0.0,
@@ -79,6 +86,8 @@ class RNNNetwork(nn.Module):
         """
         if self.embedding is not None:
             x = self.embedding(x)
+        if self.patch_size > 1:
+            x, lengths = patch(x, lengths, self.patch_size)
         if lengths is not None:
             x = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         _, h_n = self.rnn(x)
@@ -98,6 +107,46 @@ class RNNNetwork(nn.Module):
         if extra is not None:
             state = torch.cat((state, extra), dim=1)
         return self.head(state)
+
+
+def patch(
+    x: torch.Tensor, lengths: torch.Tensor | None, size: int
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Cut ``(batch, steps, features)`` into patches of ``size`` steps.
+
+    Returns ``(batch, ceil(steps / size), size * features)`` and the rows' lengths
+    in patches. Each row's last step ends its last patch; when a row's length is not
+    a multiple of ``size``, its first patch is zero-filled at the start. ``lengths``
+    (CPU int64, rows valid-steps-first) stays valid-patches-first.
+
+    Examples
+    --------
+    >>> import torch
+    >>> x = torch.arange(1.0, 6.0).reshape(1, 5, 1)
+    >>> patch(x, None, 2)[0]
+    tensor([[[0., 1.],
+             [2., 3.],
+             [4., 5.]]])
+    >>> patch(x, torch.tensor([3]), 2)
+    (tensor([[[0., 1.],
+             [2., 3.],
+             [0., 0.]]]), tensor([2]))
+    """
+    batch, steps, features = x.shape
+    n = -(-steps // size)
+    if lengths is None:
+        if n * size > steps:
+            x = torch.cat((x.new_zeros(batch, n * size - steps, features), x), dim=1)
+        return x.reshape(batch, n, size * features), None
+    n_rows = (lengths + size - 1) // size
+    # output position j of row b reads step j - shift[b] (zeros outside the row)
+    shift = (n_rows * size - lengths).to(x.device)
+    src = torch.arange(n * size, device=x.device)[None, :] - shift[:, None]
+    inside = (src >= 0) & (src < lengths.to(x.device)[:, None])
+    src = src.clamp(0, steps - 1)
+    out = torch.gather(x, 1, src[..., None].expand(-1, -1, features))
+    out = out * inside[..., None].to(x.dtype)
+    return out.reshape(batch, n, size * features), n_rows
 
 
 def build_network(**arch) -> RNNNetwork:

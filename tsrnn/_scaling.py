@@ -2,7 +2,8 @@
 
 ``SCALERS`` maps the ``scaler`` parameter to a function that returns per-series
 ``(center, scale)`` arrays of shape ``(n_series, n_targets)``; scaling is
-``(y - center) / scale`` and is inverted exactly. NaN values are ignored when
+``(y - center) / scale`` and is inverted exactly. ``TRANSFORMS`` are the optional
+monotone target transforms applied before scaling (``target_transform``). NaN values are ignored when
 fitting; a constant (or all-NaN) series gets scale 1 so nothing divides by zero.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["SCALERS", "fit_scaler"]
+__all__ = ["SCALERS", "TRANSFORMS", "fit_scaler"]
 
 
 def _standard(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -38,6 +39,14 @@ SCALERS: dict[str | None, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]]
     "robust": _robust,
     "mean": _mean,
     None: _identity,
+}
+
+
+#: ``target_transform`` parameter -> ``(forward, inverse, bound)``: applied to the
+#: targets before scaling and inverted on forecasts; defined for values > bound.
+TRANSFORMS: dict[str, tuple[Callable, Callable, float]] = {
+    "log": (np.log, np.exp, 0.0),
+    "log1p": (np.log1p, np.expm1, -1.0),
 }
 
 
