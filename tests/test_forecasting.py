@@ -412,6 +412,7 @@ def _daily(n=30, **kw):
             "patch_size=7 exceeds the window of 6 steps.*at most 6",
         ),
         (_daily(), {"patch_size": 0}, ValueError, "patch_size"),
+        (_daily(), {"n_ensembles": 0}, ValueError, "n_ensembles"),
         (
             _daily(),
             {"target_transform": "log"},
@@ -599,6 +600,32 @@ def test_target_transform_checks_new_histories_too():
     with pytest.raises(ValueError, match="target_transform='log' needs.*X has 1 value"):
         est.predict(bad)
     assert (y > 0).all()  # the caller's data is untouched
+
+
+def test_ensemble_forecast_is_the_mean_of_its_members():
+    y = series("D", 80)
+    kw = dict(horizon=3, window=8, **TINY)
+    est = LSTMForecaster(n_ensembles=3, **kw).fit(y)
+    nets = list(est.module_.members)
+    assert len(nets) == 3
+    # member 0 is the single network of the same random_state, bit for bit
+    single = LSTMForecaster(**kw).fit(y)
+    for a, b in zip(nets[0].parameters(), single.module_.parameters()):
+        assert torch.equal(a, b)
+    assert not torch.equal(nets[0].head.weight, nets[1].head.weight)
+    # each member trained its own epochs, on the same early-stopping rule
+    assert [h["member"] for h in est.history_] == [0, 0, 1, 1, 2, 2]
+    assert est.n_epochs_ == 6
+    alone = []
+    for net in nets:
+        one = clone(est).set_params(n_ensembles=1).fit(y)
+        one.module_ = net
+        alone.append(one.predict())
+    pd.testing.assert_frame_equal(est.predict(), sum(alone) / 3, rtol=1e-5)
+    # warm_start continues every member
+    est.set_params(warm_start=True, early_stopping=False).fit(y)
+    assert [h["epoch"] for h in est.history_ if h["member"] == 2] == [1, 2, 3, 4]
+    assert est.n_epochs_ == 12
 
 
 def test_local_level_rejects_unknown_values():

@@ -4,7 +4,14 @@ import pytest
 import torch
 from torch import nn
 
-from tsrnn._network import CELLS, RNNNetwork, build_network, patch
+from tsrnn._network import (
+    CELLS,
+    EnsembleNetwork,
+    RNNNetwork,
+    build_network,
+    members,
+    patch,
+)
 
 
 def arch(**overrides):
@@ -154,3 +161,20 @@ def test_patching_shortens_the_recurrence():
     net.rnn.register_forward_hook(lambda mod, inp, out: seen.append(inp[0].shape))
     net(torch.randn(2, 24, 3))
     assert seen == [torch.Size([2, 4, 18])]
+
+
+def test_ensemble_members_start_from_their_own_seeds_and_average():
+    net = build_network(**arch(), n_members=3, seeds=[5, 6, 7])
+    assert isinstance(net, EnsembleNetwork)
+    assert len(members(net)) == 3
+    for member, seed in zip(members(net), [5, 6, 7]):
+        torch.manual_seed(seed)
+        alone = build_network(**arch())
+        for a, b in zip(member.parameters(), alone.parameters()):
+            assert torch.equal(a, b)
+    x = torch.randn(4, 6, 3)
+    with torch.no_grad():
+        mean = torch.stack([m(x) for m in members(net)]).mean(dim=0)
+        torch.testing.assert_close(net(x), mean, atol=0, rtol=0)
+    single = build_network(**arch())
+    assert members(single) == [single]

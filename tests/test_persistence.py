@@ -109,8 +109,8 @@ def _cases():
             (),
             {"future": _future(data, 2)},
         ),
-        "rnn-forecaster-range": (
-            tsrnn.RNNForecaster("rnn", horizon=2, **TINY),
+        "rnn-forecaster-range-ensemble": (
+            tsrnn.RNNForecaster("rnn", horizon=2, n_ensembles=2, **TINY),
             (pd.Series(np.arange(30.0)),),
             (),
             {},

@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
 from tsrnn import __version__
-from tsrnn._network import CELLS, build_network
+from tsrnn._network import CELLS, build_network, members
 from tsrnn._param_validation import Integral, Interval, Real, StrOptions
 from tsrnn._training import LOSSES, TrainConfig, predict_outputs, train
 from tsrnn.exceptions import TrainingDivergedError, VersionMismatchWarning
@@ -147,33 +147,45 @@ class BaseRNN(BaseEstimator):
         with torch.random.fork_rng(devices=fork_devices):
             # Seed only the generators this fit uses, inside the fork that restores
             # them: torch.manual_seed would also reseed every GPU's generator for
-            # good, even when training on the CPU.
-            torch.default_generator.manual_seed(seed)  # weight init (built on CPU)
+            # good, even when training on the CPU. Ensemble member i
+            # (arch["n_members"] > 1) is seeded with seed + i: member 0 is the
+            # single network this seed gives.
+            seeds = [seed + i for i in range(int(arch.get("n_members", 1)))]
             if device.type == "cuda":
                 with torch.cuda.device(device):
                     torch.cuda.manual_seed(seed)  # dropout on the GPU
             if reuse:
+                torch.default_generator.manual_seed(seed)  # dropout on the CPU
                 module = self.module_.to(device)
-                history = list(self.history_)
-            else:
-                module = build_network(**arch).to(device)
-                history = []
+            else:  # weights are initialized on the CPU from each member's seed
+                module = build_network(**arch, seeds=seeds).to(device)
+            nets = members(module)
+            parts = [  # each member's own history (warm_start continues it)
+                [h for h in (self.history_ if reuse else []) if h.get("member", 0) == i]
+                for i in range(len(nets))
+            ]
             self.module_, self._arch, self.device_ = module, dict(arch), str(device)
-            self.history_ = history
+            self.history_ = [h for part in parts for h in part]
             train_batches, valid_batches = make_batches(device)
-            generator = torch.Generator().manual_seed(seed)
             try:
-                train(
-                    module,
-                    train_batches,
-                    loss_fn=LOSSES[loss] if isinstance(loss, str) else loss,
-                    config=self._train_config(),
-                    generator=generator,
-                    valid=valid_batches,
-                    history=history,
-                )
+                for i, net in enumerate(nets):  # the one loop, per member, same data
+                    train(
+                        net,
+                        train_batches,
+                        loss_fn=LOSSES[loss] if isinstance(loss, str) else loss,
+                        config=self._train_config(),
+                        generator=torch.Generator().manual_seed(seeds[i]),
+                        valid=valid_batches,
+                        history=parts[i],
+                    )
             finally:  # also after TrainingDivergedError: the module keeps good weights
-                self.n_epochs_ = len(history)
+                if len(nets) > 1:
+                    for i, part in enumerate(parts):
+                        for h in part:
+                            h["member"] = i
+                self.history_ = [h for part in parts for h in part]
+                self.n_epochs_ = len(self.history_)
+                module.eval()
         return self
 
     def __sklearn_is_fitted__(self) -> bool:

@@ -660,6 +660,11 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         not exceed the window.
     hidden_size : int, default=64
     num_layers : int, default=1
+    n_ensembles : int, default=1
+        Networks trained (one after the other, by the same training loop on the
+        same windows, each from its own seed: ``random_state`` + member); the
+        forecast is their mean. Costs ``n_ensembles`` fits; an ensemble of
+        networks trained for fewer epochs often beats one network trained longer.
     dropout : float, default=0.0
         Dropout between recurrent layers.
     bidirectional : bool, default=False
@@ -718,9 +723,13 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
     Attributes
     ----------
     module_ : torch.nn.Module
+        The network; with ``n_ensembles > 1`` an ensemble whose ``members`` are
+        the networks.
     history_ : list of dict
-        Per-epoch losses (on the scaled, level-relative targets).
+        Per-epoch losses (on the scaled, level-relative targets); with
+        ``n_ensembles > 1`` each entry names its ``"member"``.
     n_epochs_ : int
+        Epochs trained (summed over the members of an ensemble).
     window_ : int
         The resolved input length.
     freq_ : str
@@ -751,6 +760,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "patch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_ensembles": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "scaler": [StrOptions({s for s in SCALERS if s is not None}), None],
         "target_transform": [StrOptions(set(TRANSFORMS)), None],
@@ -769,6 +779,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         patch_size: int = 1,
         hidden_size: int = 64,
         num_layers: int = 1,
+        n_ensembles: int = 1,
         dropout: float = 0.0,
         bidirectional: bool = False,
         scaler: str | None = "standard",
@@ -802,6 +813,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         self.patch_size = patch_size
         self.hidden_size = hidden_size
         self.num_layers = num_layers
+        self.n_ensembles = n_ensembles
         self.dropout = dropout
         self.bidirectional = bidirectional
         self.scaler = scaler
@@ -930,6 +942,7 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
             output_size=horizon * n_t * (n_q if self.quantiles is not None else 1),
             extra_size=horizon * n_future,
             patch_size=int(self.patch_size),
+            n_members=int(self.n_ensembles),
         )
         loss = LOSSES[self.loss]
         if self.quantiles is not None:

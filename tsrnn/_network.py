@@ -1,5 +1,8 @@
 """The one network builder: ``CELLS`` registry, optional embedding, RNN stack, head.
 
+An ensemble (``n_members`` in the architecture) is several such networks whose
+outputs are averaged.
+
 Every estimator builds its module with :func:`build_network` from a plain dict of
 architecture arguments (``arch``). The same dict is stored with the estimator, so
 unpickling and :func:`tsrnn.load` rebuild the module through this one function.
@@ -11,7 +14,14 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-__all__ = ["CELLS", "RNNNetwork", "build_network", "patch"]
+__all__ = [
+    "CELLS",
+    "EnsembleNetwork",
+    "RNNNetwork",
+    "build_network",
+    "members",
+    "patch",
+]
 
 #: ``cell`` parameter value -> torch recurrent layer class.
 CELLS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -149,6 +159,52 @@ def patch(
     return out.reshape(batch, n, size * features), n_rows
 
 
-def build_network(**arch) -> RNNNetwork:
-    """Build the network from an architecture dict (see :class:`RNNNetwork`)."""
-    return RNNNetwork(**arch)
+class EnsembleNetwork(nn.Module):
+    """Networks trained apart (each from its own seed); the output is their mean.
+
+    Parameters
+    ----------
+    members : list of RNNNetwork
+        The same architecture, different weights. The training loop trains each
+        member on its own (:func:`members`); calling the ensemble averages them.
+    """
+
+    def __init__(self, members: list[RNNNetwork]) -> None:
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, *inputs) -> torch.Tensor:
+        return torch.stack([member(*inputs) for member in self.members]).mean(dim=0)
+
+
+def members(module: nn.Module) -> list[nn.Module]:
+    """The separately trained networks of ``module``: its members, or itself."""
+    if isinstance(module, EnsembleNetwork):
+        return list(module.members)
+    return [module]
+
+
+def build_network(
+    *, n_members: int = 1, seeds: list[int] | None = None, **arch
+) -> RNNNetwork | EnsembleNetwork:
+    """Build the network from an architecture dict (see :class:`RNNNetwork`).
+
+    ``n_members > 1`` builds an :class:`EnsembleNetwork` of that many copies of the
+    architecture. ``seeds`` (one per member) reseeds torch's default generator
+    before each member is initialized, so member ``i`` starts from the weights a
+    single network built from ``seeds[i]`` would have.
+
+    Examples
+    --------
+    >>> net = build_network(cell="gru", input_size=1, hidden_size=4, num_layers=1,
+    ...                     dropout=0.0, bidirectional=False, output_size=2,
+    ...                     n_members=3)
+    >>> len(members(net))
+    3
+    """
+    nets = []
+    for i in range(int(n_members)):
+        if seeds is not None:
+            torch.default_generator.manual_seed(int(seeds[i]))
+        nets.append(RNNNetwork(**arch))
+    return nets[0] if len(nets) == 1 else EnsembleNetwork(nets)
