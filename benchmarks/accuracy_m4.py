@@ -178,7 +178,8 @@ def run_subset(
         print(
             f"  seed {seed}: sMAPE {one['smape']:.3f} MASE {one['mase']:.3f} "
             f"OWA {owa(one['smape'], one['mase'], base['smape'], base['mase']):.3f} "
-            f"({fit_times[-1]:.0f} s, {est.n_epochs_} epochs)",
+            f"({fit_times[-1]:.0f} s, {est.n_epochs_} epochs"
+            f"{f' over {est.n_ensembles} networks' if est.n_ensembles > 1 else ''})",
             flush=True,
         )
     name = "tsrnn LSTMForecaster" + (
