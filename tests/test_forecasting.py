@@ -549,7 +549,8 @@ def test_patched_forecaster_reads_whole_windows_in_patches():
     pred = est.predict()
     assert set(pred.index.get_level_values("id")) == {"a", "b", "c"}
     assert np.isfinite(pred.to_numpy()).all()
-    # series c is shorter than the window: its row is packed, 3 patches of 5
+    # series c (12 steps) is shorter than the window: its row is packed and
+    # holds 3 of the 5 patches
     assert isinstance(seen[0], torch.nn.utils.rnn.PackedSequence)
     assert len(seen[0].batch_sizes) == 5
     assert seen[0].batch_sizes.tolist() == [3, 3, 3, 2, 2]

@@ -160,32 +160,32 @@ class BaseRNN(BaseEstimator):
             else:  # weights are initialized on the CPU from each member's seed
                 module = build_network(**arch, seeds=seeds).to(device)
             nets = members(module)
-            parts = [  # each member's own history (warm_start continues it)
-                [h for h in (self.history_ if reuse else []) if h.get("member", 0) == i]
+            self.module_, self._arch, self.device_ = module, dict(arch), str(device)
+            self.history_ = list(self.history_) if reuse else []
+            # each member's own history, which warm_start continues
+            parts = [
+                [h for h in self.history_ if h.get("member", 0) == i]
                 for i in range(len(nets))
             ]
-            self.module_, self._arch, self.device_ = module, dict(arch), str(device)
-            self.history_ = [h for part in parts for h in part]
             train_batches, valid_batches = make_batches(device)
             try:
-                for i, net in enumerate(nets):  # the one loop, per member, same data
-                    train(
+                for net, member_seed, part in zip(nets, seeds, parts):
+                    train(  # the one loop, once per member, on the same batches
                         net,
                         train_batches,
                         loss_fn=LOSSES[loss] if isinstance(loss, str) else loss,
                         config=self._train_config(),
-                        generator=torch.Generator().manual_seed(seeds[i]),
+                        generator=torch.Generator().manual_seed(member_seed),
                         valid=valid_batches,
-                        history=parts[i],
+                        history=part,
                     )
             finally:  # also after TrainingDivergedError: the module keeps good weights
-                if len(nets) > 1:
-                    for i, part in enumerate(parts):
-                        for h in part:
-                            h["member"] = i
-                self.history_ = [h for part in parts for h in part]
+                self.history_ = [
+                    {**h, "member": i} if len(nets) > 1 else h
+                    for i, part in enumerate(parts)
+                    for h in part
+                ]
                 self.n_epochs_ = len(self.history_)
-                module.eval()
         return self
 
     def __sklearn_is_fitted__(self) -> bool:

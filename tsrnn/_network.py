@@ -149,10 +149,11 @@ def patch(
             x = torch.cat((x.new_zeros(batch, n * size - steps, features), x), dim=1)
         return x.reshape(batch, n, size * features), None
     n_rows = (lengths + size - 1) // size
+    on_device = lengths.to(x.device)
     # output position j of row b reads step j - shift[b] (zeros outside the row)
-    shift = (n_rows * size - lengths).to(x.device)
+    shift = (n_rows * size).to(x.device) - on_device
     src = torch.arange(n * size, device=x.device)[None, :] - shift[:, None]
-    inside = (src >= 0) & (src < lengths.to(x.device)[:, None])
+    inside = (src >= 0) & (src < on_device[:, None])
     src = src.clamp(0, steps - 1)
     out = torch.gather(x, 1, src[..., None].expand(-1, -1, features))
     out = out * inside[..., None].to(x.dtype)

@@ -2,9 +2,10 @@
 
 ``SCALERS`` maps the ``scaler`` parameter to a function that returns per-series
 ``(center, scale)`` arrays of shape ``(n_series, n_targets)``; scaling is
-``(y - center) / scale`` and is inverted exactly. ``TRANSFORMS`` are the optional
-monotone target transforms applied before scaling (``target_transform``). NaN values are ignored when
+``(y - center) / scale`` and is inverted exactly. NaN values are ignored when
 fitting; a constant (or all-NaN) series gets scale 1 so nothing divides by zero.
+``TRANSFORMS`` are the optional monotone target transforms applied before scaling
+(``target_transform``).
 """
 
 from __future__ import annotations
