@@ -1,8 +1,10 @@
 """The tsrnn command line: forecast, backtest, datasets, info, errors."""
 
+import re
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -53,10 +55,27 @@ def test_forecast_bundled_dataset_with_plot_and_csv(tmp_path, capsys):
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert "1961-12-01" in out and "passengers_q0.9" in out
     assert png.stat().st_size > 10_000
+    # the forecast is the library's, with the same parameters
+    y = tsrnn.datasets.load_air_passengers()
+    expected = (
+        tsrnn.LSTMForecaster(
+            horizon=12, quantiles=[0.1, 0.9], max_epochs=3, random_state=0
+        )
+        .fit(y)
+        .predict()
+    )
     written = pd.read_csv(csv, index_col=0, parse_dates=True)
-    assert len(written) == 12 and written.index[0] == pd.Timestamp("1961-01-01")
+    pd.testing.assert_frame_equal(written, expected, check_freq=False, rtol=1e-9)
+    # and so is the printed table (rounded to 3 decimals)
+    lines = out.splitlines()
+    assert [line.split() for line in lines if "passengers_q0.9" in line] == [
+        list(expected.columns)
+    ]
+    rows = [line.split() for line in lines if re.match(r"\d{4}-\d\d-\d\d ", line)]
+    assert [r[0] for r in rows] == [f"{t:%Y-%m-%d}" for t in expected.index]
+    printed = np.array([[float(v) for v in r[1:]] for r in rows])
+    np.testing.assert_allclose(printed, expected.to_numpy(), atol=6e-4)
 
 
 def test_forecast_csv_panel(tmp_path, capsys):
@@ -80,12 +99,28 @@ def test_forecast_csv_panel(tmp_path, capsys):
             "actual_mean_temp",
             "--model",
             "gru",
+            "--output",
+            str(tmp_path / "f.csv"),
             *FAST,
         ]
     )
     assert code == 0
-    out = capsys.readouterr().out
-    assert "KNYC" in out and "KSEA" in out and "2015-07-03" in out
+    assert "2015-07-03" in capsys.readouterr().out
+    expected = (
+        tsrnn.GRUForecaster(
+            horizon=3,
+            target="actual_mean_temp",
+            id_col="city",
+            time_col="date",
+            max_epochs=3,
+            random_state=0,
+        )
+        .fit(pd.read_csv(path, parse_dates=["date"]))
+        .predict()
+    )
+    written = pd.read_csv(tmp_path / "f.csv", index_col=[0, 1], parse_dates=["date"])
+    assert list(written.index.get_level_values("city").unique()) == ["KNYC", "KSEA"]
+    pd.testing.assert_frame_equal(written, expected, rtol=1e-9)
 
 
 def test_progress_lines_by_default(capsys):
@@ -96,18 +131,66 @@ def test_progress_lines_by_default(capsys):
     assert out.count("train_loss") == 2
 
 
-def test_backtest_prints_model_and_seasonal_naive(capsys):
-    assert (
-        main(["backtest", "air_passengers", "--horizon", "12", "--start", "120", *FAST])
-        == 0
-    )
-    out = capsys.readouterr().out
-    assert (
-        "sMAPE" in out
-        and "MASE" in out
-        and "seasonal naive" in out
-        and "LSTMForecaster" in out
-    )
+def _table(out: str) -> dict[str, dict[str, float]]:
+    """The printed score table: {model: {column: value}}."""
+    lines = out.strip().splitlines()
+    columns = lines[0].split()[1:]
+    rows = {}
+    for line in lines[1:]:
+        name, *values = line.rsplit(maxsplit=len(columns))
+        rows[name.strip()] = dict(zip(columns, map(float, values)))
+    return rows
+
+
+def test_backtest_prints_the_scores_of_the_model_and_seasonal_naive(capsys):
+    from tsrnn.metrics import mae, mase, smape
+    from tsrnn.model_selection import backtest
+
+    argv = ["backtest", "air_passengers", "--horizon", "12", "--start", "120", *FAST]
+    assert main(argv) == 0
+    printed = _table(capsys.readouterr().out)
+    assert list(printed) == ["LSTMForecaster", "seasonal naive"]
+    y = tsrnn.datasets.load_air_passengers()
+    models = {
+        "LSTMForecaster": tsrnn.LSTMForecaster(
+            horizon=12, max_epochs=3, random_state=0
+        ),
+        "seasonal naive": tsrnn.SeasonalNaiveForecaster(horizon=12),
+    }
+    for name, est in models.items():
+        frame = backtest(est, y, start=120)
+        expected = {
+            "sMAPE": smape(frame["y"], frame["y_pred"]),
+            "MASE": mase(frame["y"], frame["y_pred"], y_train=y.iloc[:120], m=12),
+            "MAE": mae(frame["y"], frame["y_pred"]),
+        }
+        assert printed[name] == pytest.approx(expected, abs=6e-4), name
+    assert printed["seasonal naive"]["MASE"] == pytest.approx(1.801, abs=6e-4)
+
+
+def test_backtest_scores_a_panel_per_series(tmp_path, capsys):
+    from tsrnn.metrics import smape
+    from tsrnn.model_selection import backtest
+
+    panel = tsrnn.datasets.load_us_weather().reset_index()
+    panel = panel[panel["city"].isin(["KNYC", "KSEA"])][
+        ["city", "date", "actual_mean_temp"]
+    ]
+    path = tmp_path / "weather.csv"
+    panel.to_csv(path, index=False)
+    argv = ["backtest", str(path), "--horizon", "7", "--id-col", "city"]
+    argv += ["--time-col", "date", "--start", "300", "--stride", "7", *FAST]
+    assert main(argv) == 0
+    printed = _table(capsys.readouterr().out)["seasonal naive"]
+    naive = tsrnn.SeasonalNaiveForecaster(horizon=7, id_col="city", time_col="date")
+    data = pd.read_csv(path, parse_dates=["date"])
+    frame = backtest(naive, data, start=300, stride=7)
+    assert printed["sMAPE"] == pytest.approx(smape(frame.y, frame.y_pred), abs=6e-4)
+    by_city = [  # MASE per city, then averaged over the cities
+        (part.y - part.y_pred).abs().mean() / part.scale.iloc[0]
+        for _, part in frame.groupby("id")
+    ]
+    assert printed["MASE"] == pytest.approx(np.mean(by_city), abs=6e-4)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ MODULES = [
     "tsrnn.exceptions",
     "tsrnn._supervised",
     "tsrnn._windowing",
+    "tsrnn._network",
     "tsrnn._forecasting",
     "tsrnn._baselines",
     "tsrnn._scaling",
@@ -28,12 +29,22 @@ MODULES = [
 ]
 
 
+def test_every_module_with_examples_is_run():
+    with_examples = {
+        "tsrnn" if p.stem == "__init__" else f"tsrnn.{p.stem}"
+        for p in (ROOT / "tsrnn").glob("*.py")
+        if ">>>" in p.read_text()
+    }
+    assert with_examples <= set(MODULES), with_examples - set(MODULES)
+
+
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(
         module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     )
+    assert result.attempted > 0, f"{name} has no docstring example to run"
     assert result.failed == 0
 
 

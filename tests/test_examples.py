@@ -4,7 +4,11 @@ import runpy
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy.stats import rankdata
+
+import tsrnn
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -24,7 +28,8 @@ def test_air_passengers_windows_beats_seasonal_naive(tmp_path, capsys):
     mae = run_example("air_passengers_windows.py", ["--plot", str(png)])
     out = capsys.readouterr().out
     assert "seasonal naive" in out
-    assert mae < 47.33  # seasonal-naive MAE on these 12 months
+    # seasonal naive: 47.33; measured 21.2 (random_state=0), 15.4-32.6 over 0-4
+    assert mae < 35.0, mae
     assert png.stat().st_size > 10_000
 
 
@@ -41,26 +46,54 @@ def test_forecast_air_passengers_beats_seasonal_naive(tmp_path, capsys):
     mae = run_example("forecast_air_passengers.py", ["--plot", str(png)])
     out = capsys.readouterr().out
     assert "forecast for 1961" in out and "passengers_q0.9" in out
-    assert mae < 47.6  # seasonal naive on the same two 12-month forecasts
+    # seasonal naive: 47.58; measured 24.0 (random_state=0), 23.2-29.0 over 0-4
+    assert mae < 30.0, mae
     assert png.stat().st_size > 10_000
 
 
 def test_panel_with_covariates_beats_naive():
     mae, mae_naive = run_example("panel_with_covariates.py")
-    assert mae < mae_naive
+    # naive 4.52 °F; measured 3.98-4.15 over random_state 0-4 (ratio 0.88-0.92)
+    assert mae < 0.94 * mae_naive, (mae, mae_naive)
 
 
-def test_grid_search_ranks_candidates():
+def assert_ranked(search):
+    """The search's best is the candidate with the highest mean score, ranked 1."""
+    scores = search.cv_results_["mean_test_score"]
+    best = int(np.argmax(scores))
+    assert search.best_score_ == scores[best]
+    assert search.best_params_ == search.cv_results_["params"][best]
+    ranks = rankdata(-scores, method="min")  # 1 = best, as scikit-learn ranks
+    assert list(search.cv_results_["rank_test_score"]) == list(ranks)
+
+
+def baseline_score(search, y, **params):
+    """Mean CV score of SeasonalNaiveForecaster on the search's own folds."""
+    from sklearn.model_selection import cross_val_score
+
+    from tsrnn import SeasonalNaiveForecaster
+
+    naive = SeasonalNaiveForecaster(horizon=search.estimator.horizon, **params)
+    return cross_val_score(naive, y, cv=search.cv).mean()
+
+
+def test_grid_search_ranks_candidates_and_beats_seasonal_naive():
     search = run_example("grid_search.py")
     assert len(search.cv_results_["params"]) == 4
-    assert search.best_score_ < 0
+    assert_ranked(search)
+    # measured: best -25.1 (window 12, hidden 64), candidates -36.8 ... -25.1
+    y = tsrnn.datasets.load_air_passengers()
+    assert search.best_score_ > baseline_score(search, y)  # seasonal naive: -35.9
 
 
 def test_dask_grid_search_runs_on_a_local_cluster(capsys):
     pytest.importorskip("distributed")
     search, forecasts = run_example("dask_grid_search.py")
     assert len(search.cv_results_["params"]) == 4
-    assert search.best_score_ < 0
+    assert_ranked(search)
+    # measured: best -4.25; naive (season 1) -4.74, seasonal naive (7) -5.69
+    temps = tsrnn.datasets.load_us_weather()["actual_mean_temp"]
+    assert search.best_score_ > baseline_score(search, temps, season=1)
     assert forecasts["cutoff"].nunique() == 4 and forecasts["id"].nunique() == 10
     assert "backtest: 4 origins x 10 cities" in capsys.readouterr().out
 

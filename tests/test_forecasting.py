@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 
 from tsrnn import (
@@ -30,6 +32,9 @@ FORECASTERS = {
 }
 INDEXES = {
     "range": lambda n, start=0: pd.RangeIndex(start, start + n),
+    # integers that step by 2 (a RangeIndex) and by 5 (a plain integer Index)
+    "range-step2": lambda n, start=0: pd.RangeIndex(2 * start, 2 * (start + n), 2),
+    "int-step5": lambda n, start=0: pd.Index(5 * np.arange(start, start + n) + 100),
     "D": lambda n, start=0: (
         pd.date_range("2021-01-01", periods=n, freq="D") + pd.Timedelta(days=start)
     ),
@@ -42,6 +47,12 @@ INDEXES = {
     "W-SUN": lambda n, start=0: pd.date_range(
         "2021-01-03", periods=n + start, freq="W-SUN"
     )[start:],
+    "3D": lambda n, start=0: pd.date_range("2021-01-01", periods=n + start, freq="3D")[
+        start:
+    ],
+    "2h": lambda n, start=0: pd.date_range("2021-01-01", periods=n + start, freq="2h")[
+        start:
+    ],
     "period": lambda n, start=0: pd.period_range(
         "2001-01", periods=n + start, freq="M"
     )[start:],
@@ -80,12 +91,21 @@ def panel(kind):
 
 
 def expected_future(index, horizon):
+    """The ``horizon`` labels after ``index``, continuing its own step."""
     if pd.api.types.is_integer_dtype(index.dtype):
-        return pd.RangeIndex(index[-1] + 1, index[-1] + 1 + horizon)
+        step = int(index[1] - index[0])
+        return pd.RangeIndex(index[-1] + step, index[-1] + step * (horizon + 1), step)
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(index[-1] + 1, periods=horizon, freq=index.freq)
     freq = index.freq or pd.infer_freq(index)
     return pd.date_range(index[-1], periods=horizon + 1, freq=freq)[1:]
+
+
+def test_expected_future_continues_the_step():  # the helper the contract relies on
+    assert list(expected_future(INDEXES["range-step2"](20), 3)) == [40, 42, 44]
+    assert list(expected_future(INDEXES["int-step5"](4), 2)) == [120, 125]
+    got = expected_future(INDEXES["3D"](5), 2)
+    assert list(got) == list(pd.to_datetime(["2021-01-16", "2021-01-19"]))
 
 
 @pytest.mark.parametrize("horizon", [1, 3])
@@ -184,7 +204,9 @@ def test_quantile_training_gives_intervals_that_cover():
     ).fit(y.iloc[:300])
     out = est.rolling_forecasts(y.iloc[300:])
     inside = ((out["y"] >= out["q0.1"]) & (out["y"] <= out["q0.9"])).mean()
-    assert 0.6 < inside < 0.95  # nominal 80 %
+    # nominal 80 %, measured 0.81-0.84 over random_state 0-4; the band is 0.80 plus
+    # or minus about two binomial standard deviations of 100 outcomes
+    assert 0.72 < inside < 0.88, inside
 
 
 def test_panel_with_covariates_and_future_values():
@@ -307,7 +329,8 @@ def test_default_lstm_forecaster_beats_seasonal_naive_on_air_passengers(air_pass
         np.abs(two_forecasts(SeasonalNaiveForecaster(horizon=12)) - actual)
     )
     assert mae_snaive == pytest.approx(47.58, abs=0.01)
-    assert mae_rnn < mae_snaive
+    # measured 24.04 (random_state=0), 23.2-29.0 over random_state 0-4
+    assert mae_rnn < 30.0, mae_rnn
 
 
 @pytest.fixture
@@ -514,9 +537,10 @@ def test_non_finite_outputs_are_never_returned():
         est.predict()
 
 
-def test_seasonal_level_starts_from_seasonal_naive():
+def test_seasonal_level_learns_what_the_last_level_cannot():
     # a daily cycle with a weekly-changing amplitude: seasonal naive is near-exact,
-    # the last value is not; a few epochs cannot learn the cycle from scratch
+    # the last value is not; a few epochs cannot learn the cycle from scratch (that
+    # an untrained network forecasts seasonal naive exactly is tested below)
     t = np.arange(24 * 30)
     y = pd.Series(
         10 + 5 * np.sin(2 * np.pi * t / 24) * (1 + 0.1 * np.sin(2 * np.pi * t / 500)),
@@ -534,9 +558,8 @@ def test_seasonal_level_starts_from_seasonal_naive():
             random_state=0,
         ).fit(train)
         errors[level] = np.abs(fc.predict().to_numpy().ravel() - test).mean()
-    snaive = np.abs(train.to_numpy()[-24:] - test).mean()
-    assert errors["seasonal"] < 0.5 * errors["last"], errors
-    assert errors["seasonal"] < snaive + 0.5, (errors, snaive)
+    # measured ratios 0.085-0.167 over random_state 0-4 (0.085 for 0)
+    assert errors["seasonal"] < 0.2 * errors["last"], errors
 
 
 def test_patched_forecaster_reads_whole_windows_in_patches():
@@ -648,3 +671,196 @@ def test_predict_reuses_its_context_windows_but_never_stale_ones():
     fresh.__setstate__(fc.__getstate__())  # the same fitted state, no cache
     pd.testing.assert_frame_equal(fc.predict(), fresh.predict())
     assert not np.allclose(fc.predict().to_numpy(), first.to_numpy())
+
+
+# -- values, not shapes: the output path with a network whose output is known --------
+def constant_network(est, outputs):
+    """Make the fitted network output ``outputs`` whatever it reads (zero head weights).
+
+    ``outputs`` is laid out as the head's output: ``(horizon, n_targets, n_quantiles)``
+    flattened. What the forecaster returns is then known in closed form: the
+    window's baseline (``local_level``) plus ``outputs``, times the series' scale,
+    plus its center.
+    """
+    from tsrnn._network import members
+
+    bias = torch.as_tensor(np.asarray(outputs, dtype=np.float32).ravel())
+    with torch.no_grad():
+        for net in members(est.module_):
+            net.head.weight.zero_()
+            net.head.bias.copy_(bias)
+    return est
+
+
+def test_point_forecast_is_the_median_head_and_each_quantile_its_own_head():
+    y = series("D", 80)
+    train = y.iloc[:60]
+    est = LSTMForecaster(horizon=2, quantiles=[0.9, 0.1], **TINY).fit(train)
+    assert list(est.quantiles_) == [0.1, 0.5, 0.9]
+    # per step: the 0.1, 0.5 and 0.9 heads (not crossing, so sorting keeps them)
+    heads = np.array([[-1.0, 0.25, 2.0], [-3.0, -0.5, 1.5]])
+    constant_network(est, heads)
+    sd = train.std(ddof=0)  # scaler="standard"; the baseline is the last value
+    fc = est.predict()
+    for col, k in (("sales_q0.1", 0), ("sales", 1), ("sales_q0.9", 2)):
+        np.testing.assert_allclose(
+            fc[col], train.iloc[-1] + heads[:, k] * sd, rtol=1e-5
+        )
+    # every rolling origin: y_pred and q{q} from the same heads, at that origin
+    out = est.rolling_forecasts(y.iloc[60:])
+    origin = y.reindex(out["cutoff"]).to_numpy()
+    step = out.groupby("cutoff").cumcount().to_numpy()
+    for col, k in (("q0.1", 0), ("y_pred", 1), ("q0.9", 2)):
+        np.testing.assert_allclose(out[col], origin + heads[step, k] * sd, rtol=1e-5)
+
+
+def _levels_panel():
+    """Three daily series at very different levels, lengths and starts."""
+    rng = np.random.default_rng(0)
+    parts = []
+    for sid, level, spread, n, start in (
+        ("small", 1.0, 0.1, 30, 0),
+        ("large", 1000.0, 50.0, 50, 7),
+        ("negative", -50.0, 5.0, 20, 3),
+    ):
+        t = pd.date_range("2021-01-01", periods=n, freq="D") + pd.Timedelta(days=start)
+        values = level + spread * (np.sin(np.arange(n)) + rng.normal(0, 0.3, n))
+        parts.append(
+            pd.DataFrame(
+                {"sales": values},
+                index=pd.MultiIndex.from_arrays([[sid] * n, t], names=["id", "time"]),
+            )
+        )
+    return pd.concat(parts)
+
+
+def _center_scale(values, scaler):
+    """Per-series scaling as documented, computed here with numpy alone."""
+    if scaler == "standard":
+        return values.mean(), values.std()
+    if scaler == "robust":
+        q25, q50, q75 = np.percentile(values, [25, 50, 75])
+        return q50, q75 - q25
+    if scaler == "mean":
+        return 0.0, np.abs(values).mean()
+    return 0.0, 1.0
+
+
+@pytest.mark.parametrize("local_level", [True, False])
+@pytest.mark.parametrize("scaler", ["standard", "robust", "mean", None])
+def test_each_series_of_a_panel_is_forecast_on_its_own_scale(scaler, local_level):
+    data = _levels_panel()
+    est = GRUForecaster(
+        horizon=3, window=6, scaler=scaler, local_level=local_level, **TINY
+    ).fit(data)
+    out = np.array([0.5, -1.0, 2.0])
+    constant_network(est, out)
+    fc = est.predict()
+
+    def expected(values):
+        center, scale = _center_scale(values, scaler)
+        base = values[-1] if local_level else center
+        return base + out * scale
+
+    for sid, part in data.groupby(level="id"):
+        values = part["sales"].to_numpy()
+        np.testing.assert_allclose(fc.xs(sid)["sales"], expected(values), rtol=1e-5)
+    # a new history (another series) is scaled on its own past
+    other = pd.Series(
+        1e4 + 300 * np.cos(np.arange(25.0)),
+        index=pd.date_range("2022-01-01", periods=25),
+        name="sales",
+    )
+    np.testing.assert_allclose(
+        est.predict(other)["sales"], expected(other.to_numpy()), rtol=1e-5
+    )
+
+
+def test_a_trained_panel_model_forecasts_each_series_near_its_own_level():
+    data = _levels_panel()
+    fc = LSTMForecaster(horizon=3, window=6, **TINY).fit(data).predict()
+    for sid, part in data.groupby(level="id"):
+        values = part["sales"].to_numpy()
+        got = fc.xs(sid)["sales"].to_numpy()
+        assert np.all(np.abs(got - values[-1]) < 3 * values.std()), (sid, got)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    specs=st.lists(
+        st.tuples(
+            st.integers(3, 40),  # steps to fit on
+            st.integers(0, 8),  # extra steps to evaluate on (beyond the horizon)
+            st.integers(0, 15),  # start offset (days)
+            st.floats(-100, 1000),  # level
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    season=st.sampled_from([None, 3, 12]),  # None: from the frequency, 7 (daily)
+    horizon=st.integers(1, 9),
+)
+def test_seasonal_naive_forecasts_each_series_of_a_panel_as_if_alone(
+    specs, season, horizon
+):
+    fit_parts, eval_parts = {}, {}
+    for k, (n_fit, n_more, start, level) in enumerate(specs):
+        n = n_fit + horizon + n_more
+        t = pd.date_range("2021-01-01", periods=n, freq="D") + pd.Timedelta(days=start)
+        values = level + np.sin(np.arange(n) * (k + 1)) + np.arange(n) % 5
+        s = pd.Series(values, index=t, name="y")
+        fit_parts[f"s{k}"], eval_parts[f"s{k}"] = s.iloc[:n_fit], s.iloc[n_fit:]
+
+    def long(parts):
+        return pd.concat(parts, names=["id", "time"])
+
+    est = SeasonalNaiveForecaster(season, horizon=horizon).fit(long(fit_parts))
+    fc = est.predict()
+    out = est.rolling_forecasts(long(eval_parts))
+    for sid in fit_parts:
+        alone = SeasonalNaiveForecaster(season, horizon=horizon).fit(fit_parts[sid])
+        np.testing.assert_array_equal(fc.xs(sid)["y"], alone.predict()["y"])
+        mine = out[out["id"] == sid].drop(columns="id").reset_index(drop=True)
+        theirs = alone.rolling_forecasts(eval_parts[sid]).drop(columns="id")
+        pd.testing.assert_frame_equal(mine, theirs)
+
+
+def test_nan_targets_are_left_out_of_the_loss(monkeypatch):
+    from tsrnn import _training
+
+    y = series("D", 60)
+    gaps = [10, 11, 30, 45, 58]
+    y.iloc[gaps] = np.nan
+    seen = {"targets": 0, "observed": 0}
+    real = _training.LOSSES["mae"]
+
+    def spy(pred, target, mask=None):
+        seen["targets"] += mask.numel()
+        seen["observed"] += int(mask.sum())
+        return real(pred, target, mask)
+
+    monkeypatch.setitem(_training.LOSSES, "mae", spy)
+    w, h = 5, 3
+    LSTMForecaster(
+        horizon=h, window=w, early_stopping=False, **{**TINY, "max_epochs": 1}
+    ).fit(y)
+    # one epoch: every window once; window c reads y[c-w+1 .. c], targets y[c+1 .. c+h]
+    targets = np.array([y.to_numpy()[c + 1 : c + h + 1] for c in range(w - 1, 60 - h)])
+    assert seen["targets"] == targets.size
+    assert seen["observed"] == int((~np.isnan(targets)).sum())
+    assert seen["observed"] < seen["targets"]
+
+
+def test_seasonal_level_of_an_untrained_network_is_seasonal_naive():
+    # hourly: season 24; a horizon longer than the season repeats the last season
+    t = np.arange(24 * 10)
+    y = pd.Series(
+        10 + 5 * np.sin(2 * np.pi * t / 24) + t / 50,
+        index=pd.date_range("2024-01-01", periods=len(t), freq="h"),
+    )
+    for horizon in (24, 30):
+        naive = SeasonalNaiveForecaster(horizon=horizon).fit(y).predict()["y"]
+        for level, expected in (("seasonal", naive), ("last", y.iloc[-1])):
+            est = LSTMForecaster(horizon=horizon, local_level=level, **TINY).fit(y)
+            constant_network(est, np.zeros(horizon))
+            np.testing.assert_allclose(est.predict()["y"], expected, rtol=1e-5)

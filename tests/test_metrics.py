@@ -459,3 +459,57 @@ def test_make_scorer_wraps_the_array_metrics_for_regressors():
         scoring = make_scorer(metric, greater_is_better=False, **kwargs)
         scores = cross_val_score(Ridge(alpha=1e-3), X, y, cv=3, scoring=scoring)
         assert ((scores < 0) & (scores > -1.0)).all()
+
+
+# -- the forecasters' MASE is tsrnn.metrics.mase, computed independently ----------------
+@pytest.mark.parametrize("model", ["snaive", "lstm"])
+def test_forecaster_mase_is_metrics_mase_at_the_seasonal_lag(model):
+    from tsrnn import LSTMForecaster, SeasonalNaiveForecaster
+    from tsrnn.datasets import load_air_passengers
+
+    y = load_air_passengers()  # monthly: season 12
+    train, test = y.iloc[:120], y.iloc[120:]
+    est = (
+        SeasonalNaiveForecaster(horizon=12)
+        if model == "snaive"
+        else LSTMForecaster(horizon=12, hidden_size=4, max_epochs=2, random_state=0)
+    ).fit(train)
+    frame = est.rolling_forecasts(test)
+    values = train.to_numpy()
+    np.testing.assert_allclose(
+        frame["scale"], np.abs(values[12:] - values[:-12]).mean()
+    )
+    expected = mase(frame["y"], frame["y_pred"], y_train=values, m=12)
+    assert get_scorer("mase")(est, test) == pytest.approx(-expected, rel=1e-12)
+    if model == "snaive":  # 13 origins x 12 months; at lag 1 it would read 2.32
+        assert expected == pytest.approx(1.8010, abs=1e-4)
+
+
+def test_panel_mase_averages_each_series_own_mase():
+    from tsrnn import SeasonalNaiveForecaster
+
+    def monthly(n, seed, start="2000-01-01"):
+        values = seasonal_series(n, 12, seed=seed) * (10.0**seed)
+        return pd.Series(values, index=pd.date_range(start, periods=n, freq="MS"))
+
+    # lengths 84, 40 and 20 months (20 < 2 seasons); "new" is not seen in fit
+    full = {"a": monthly(96, 0), "b": monthly(52, 1), "c": monthly(32, 2)}
+    fit = {k: s.iloc[:-12] for k, s in full.items()}
+    later = {k: s.iloc[-12:] for k, s in full.items()}
+    later["new"] = monthly(30, 3, start="2003-01-01")
+    est = SeasonalNaiveForecaster(horizon=3).fit(pd.concat(fit, names=["id", "t"]))
+    X = pd.concat(later, names=["id", "t"])
+    frame = est.rolling_forecasts(X)
+    per_series = []
+    for sid, part in frame.groupby("id", sort=False):
+        if sid == "new":  # scaled on its context: the first season, lag 1
+            y_train, m = later["new"].to_numpy()[:12], 1
+        else:  # scaled on its whole training history, lag 12
+            y_train, m = fit[sid].to_numpy(), 12
+            # its own scale: the same as when fitted alone
+            alone = SeasonalNaiveForecaster(horizon=3).fit(fit[sid])
+            expected = alone.rolling_forecasts(later[sid])["scale"]
+            np.testing.assert_allclose(part["scale"], expected)
+        per_series.append(mase(part["y"], part["y_pred"], y_train=y_train, m=m))
+    assert len(per_series) == 4
+    assert get_scorer("mase")(est, X) == pytest.approx(-np.mean(per_series))

@@ -37,11 +37,31 @@ def test_grid_search_with_time_series_split(n_jobs):
         cv=TimeSeriesSplit(n_splits=2),
         n_jobs=n_jobs,
     ).fit(y)
-    assert search.best_params_["window"] in {12, 24}
-    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
-    assert (search.cv_results_["mean_test_score"] < 0).all()  # negative MAE
+    # every fold's score is the forecaster's own score, refitted by hand ...
+    results = search.cv_results_
+    for i, params in enumerate(results["params"]):
+        for k, (train, test) in enumerate(TimeSeriesSplit(n_splits=2).split(y)):
+            est = LSTMForecaster(horizon=6, **TINY, **params).fit(y.iloc[train])
+            expected = est.score(y.iloc[test])  # minus the MAE
+            assert results[f"split{k}_test_score"][i] == pytest.approx(expected)
+    # ... and the search ranks the candidates by them
+    best = int(np.argmax(results["mean_test_score"]))
+    assert search.best_params_ == results["params"][best]
+    assert list(results["rank_test_score"]) == [1 + (best != 0), 1 + (best != 1)]
     fc = search.best_estimator_.predict()
     assert fc.index[0] == y.index[-1] + pd.offsets.MonthBegin(1)
+
+
+def test_grid_search_finds_the_season():
+    # seasonal naive with the true season beats the naive (season 1) and a wrong one
+    y = seasonal(96)
+    search = GridSearchCV(
+        SeasonalNaiveForecaster(horizon=6),
+        {"season": [1, 5, 12]},
+        cv=TimeSeriesSplit(n_splits=3, test_size=12),
+    ).fit(y)
+    assert search.best_params_ == {"season": 12}
+    assert list(search.cv_results_["rank_test_score"]) == [2, 3, 1]
 
 
 def test_panel_splitter_cuts_every_series_at_the_same_timestamps():
@@ -64,7 +84,17 @@ def test_grid_search_with_panel_splitter():
         {"hidden_size": [4, 6]},
         cv=PanelSplitter(n_splits=2, test_size=6, time_col="t"),
     ).fit(data)
-    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    splitter = PanelSplitter(n_splits=2, test_size=6, time_col="t")
+    for i, params in enumerate(search.cv_results_["params"]):
+        for k, (train, test) in enumerate(splitter.split(data)):
+            est = GRUForecaster(horizon=3, id_col="id", time_col="t", **TINY)
+            est.set_params(**params).fit(data.iloc[train])
+            expected = est.score(data.iloc[test])
+            assert search.cv_results_[f"split{k}_test_score"][i] == pytest.approx(
+                expected
+            )
+    best = int(np.argmax(search.cv_results_["mean_test_score"]))
+    assert search.best_params_ == search.cv_results_["params"][best]
     fc = search.best_estimator_.predict()
     assert fc.groupby(level="id").size().eq(3).all()
 

@@ -107,6 +107,53 @@ def test_future_index_continues_any_frequency(length, horizon, freq):
     )
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    length=st.integers(3, 40),
+    horizon=st.integers(1, 12),
+    n=st.integers(2, 5),
+    # not "2B": pandas cannot infer a multiple of business days (it says None)
+    base=st.sampled_from(["h", "D", "min", "W-SUN", "MS", "QS", "YS"]),
+)
+def test_future_index_continues_any_multiple_of_a_frequency(length, horizon, n, base):
+    index = pd.date_range("2001-01-01", periods=length + horizon, freq=f"{n}{base}")
+    axis = infer_axis(pd.DatetimeIndex(list(index[:length])))  # "3MS" reads as "QS"
+    pd.testing.assert_index_equal(
+        axis.after(index[length - 1], horizon),
+        index[length:],
+        check_names=False,
+        check_freq=False,
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    start=st.integers(-50, 50),
+    step=st.integers(1, 9),
+    length=st.integers(4, 30),
+    horizon=st.integers(1, 6),
+    as_range=st.booleans(),
+)
+def test_integer_index_continues_with_its_own_step(
+    start, step, length, horizon, as_range
+):
+    labels = start + step * np.arange(length + 2 * horizon)
+    index = pd.RangeIndex(start, labels[-1] + 1, step) if as_range else pd.Index(labels)
+    history = index[:length]
+    axis = infer_axis(history)
+    assert (axis.kind, axis.freq) == ("integer", step)
+    expected = list(labels[length : length + horizon])
+    assert list(axis.after(history[-1], horizon)) == expected
+    # through a forecaster: predict() and the rolling forecasts over a continuation
+    y = pd.Series(np.sin(np.arange(len(index))), index=index)
+    est = tsrnn.SeasonalNaiveForecaster(horizon=horizon).fit(y.iloc[:length])
+    assert list(est.predict().index) == expected
+    out = est.rolling_forecasts(y.iloc[length:])
+    assert out["cutoff"].iloc[0] == history[-1]  # a continuation, not a new series
+    assert list(out["time"].iloc[:horizon]) == expected
+    assert list(np.unique(np.diff(np.unique(out["time"])))) == [step]
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     length=st.integers(2, 40),

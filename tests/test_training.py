@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tsrnn import RNNClassifier, RNNRegressor
 from tsrnn._network import build_network
@@ -72,6 +74,70 @@ def test_regression_losses_ignore_masked_targets(name):
     mask = torch.tensor([[1.0, 0.0], [1.0, 0.0]])
     assert float(LOSSES[name](pred, target, mask)) == 0.0
     assert float(LOSSES[name](pred, target)) > 0.0
+
+
+# pred - target = [[1, 2], [3, -6]]; the mask drops the 2: errors 1, 3, -6 remain
+_PRED = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+_TARGET = torch.tensor([[0.0, 0.0], [0.0, 10.0]])
+_MASK = torch.tensor([[1.0, 0.0], [1.0, 1.0]])
+
+
+@pytest.mark.parametrize(
+    "name,masked,full",
+    [
+        ("mae", (1 + 3 + 6) / 3, (1 + 2 + 3 + 6) / 4),
+        ("mse", (1 + 9 + 36) / 3, (1 + 4 + 9 + 36) / 4),
+        # Huber with delta 1: e^2 / 2 below 1, |e| - 1/2 above
+        ("huber", (0.5 + 2.5 + 5.5) / 3, (0.5 + 1.5 + 2.5 + 5.5) / 4),
+    ],
+)
+def test_masked_losses_average_over_the_observed_targets_only(name, masked, full):
+    assert float(LOSSES[name](_PRED, _TARGET, _MASK)) == pytest.approx(masked)
+    assert float(LOSSES[name](_PRED, _TARGET)) == pytest.approx(full)
+    # nothing observed: zero loss (and zero gradient), not a division by zero
+    assert float(LOSSES[name](_PRED, _TARGET, torch.zeros_like(_MASK))) == 0.0
+
+
+def test_pinball_loss_is_masked_and_averaged_over_quantiles():
+    from tsrnn._forecasting import _quantile_loss
+
+    q = torch.tensor([0.1, 0.5, 0.9])
+    # one window, 2 steps x 3 quantiles; the second step's target is missing
+    pred = torch.tensor([[8.0, 10.0, 13.0, 50.0, 60.0, 70.0]])
+    target = torch.tensor([[10.0, 0.0]])
+    mask = torch.tensor([[1.0, 0.0]])
+    # step 1: d = 2, 0, -3 -> 0.1 * 2, 0, (0.9 - 1) * -3; mean over quantiles
+    step1 = (0.2 + 0.0 + 0.3) / 3
+    assert float(_quantile_loss(pred, target, mask, quantiles=q)) == pytest.approx(
+        step1
+    )
+    # step 2 alone (target 0): d = -50, -60, -70 -> 45, 30, 7 (mean 82 / 3)
+    both = (step1 + (45.0 + 30.0 + 7.0) / 3) / 2
+    assert float(_quantile_loss(pred, target, quantiles=q)) == pytest.approx(both)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 5), st.integers(1, 6)),
+    seed=st.integers(0, 10_000),
+    name=st.sampled_from(["mse", "mae", "huber"]),
+)
+def test_masked_loss_is_the_loss_of_the_observed_targets(shape, seed, name):
+    gen = torch.Generator().manual_seed(seed)
+    pred, target = (
+        torch.randn(*shape, generator=gen),
+        torch.randn(*shape, generator=gen),
+    )
+    mask = (torch.rand(*shape, generator=gen) < 0.6).float()
+    mask.view(-1)[seed % mask.numel()] = 1.0  # at least one observed target
+    seen = mask.bool()
+    expected = LOSSES[name](pred[seen], target[seen])
+    got = LOSSES[name](pred, target, mask)
+    assert float(got) == pytest.approx(float(expected), rel=1e-5, abs=1e-7)
+    # whatever sits under the mask (e.g. the 0 a NaN target became) does not count
+    noise = torch.randn(*shape, generator=gen) * 1e3
+    moved = torch.where(seen, target, noise)
+    assert float(LOSSES[name](pred, moved, mask)) == pytest.approx(float(got), rel=1e-5)
 
 
 def test_mse_and_cross_entropy_values():

@@ -142,15 +142,13 @@ def _forecast(args) -> int:
 
 
 def _scores(frame) -> dict[str, float]:
-    import numpy as np
+    """sMAPE, MASE and MAE of a backtest frame: the definitions of tsrnn.metrics."""
+    from tsrnn.metrics import _frame_mae, _frame_mase, _frame_smape
 
-    err = (frame["y"] - frame["y_pred"]).abs()
-    smape = 200 * err / (frame["y"].abs() + frame["y_pred"].abs()).replace(0, np.nan)
-    by_series = (err / frame["scale"]).groupby(frame["id"].astype(str)).mean()
     return {
-        "sMAPE": float(smape.fillna(0).mean()),
-        "MASE": float(by_series.mean()),
-        "MAE": float(err.mean()),
+        "sMAPE": _frame_smape(frame),
+        "MASE": _frame_mase(frame),
+        "MAE": _frame_mae(frame),
     }
 
 

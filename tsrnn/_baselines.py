@@ -18,6 +18,9 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
     Same input forms, ``predict`` / ``rolling_forecasts`` / ``score`` and output as
     :class:`~tsrnn.RNNForecaster`, with no training: the baseline that a useful
     model must beat. Missing values are carried forward from the last observation.
+    Each series is forecast on its own: a series of a panel gets the forecast it
+    would get if it were fitted alone. A series shorter than the season repeats
+    its whole history (its season is its length).
 
     Parameters
     ----------
@@ -33,7 +36,7 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
     Attributes
     ----------
     season_ : int
-        The season used (capped by the shortest series).
+        The season used (a series shorter than it uses its own length).
     freq_ : str
     target_names_ : list of str
     series_ids_ : list
@@ -91,9 +94,10 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
         """
         panel = read_panel(self, X, y, name="X")
         lengths = [len(t) for t in panel.target]
-        season = self.season or panel.axis.season
-        self.season_ = int(max(1, min(season, min(lengths))))
+        self.season_ = int(self.season or panel.axis.season)
         self.window_ = self.season_
+        # one season per series: a series shorter than the season uses its length
+        self._seasons = np.minimum(self.season_, lengths)
         self.freq_, self._axis = panel.axis.freqstr, panel.axis
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
@@ -101,12 +105,16 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
         return self
 
     def _series_stats(self, panel, fitted, upto):
-        return None
+        """Each series' season: its own from fit, or capped by a new history."""
+        return [
+            self._seasons[pos] if pos is not None else min(self.season_, n)
+            for pos, n in zip(fitted, upto)
+        ]
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats) -> np.ndarray:
-        h, m = int(self.horizon), self.season_
+        h = int(self.horizon)
         out = []
-        for target, cut in zip(panel.target, cutoffs):
+        for target, cut, m in zip(panel.target, cutoffs, stats):
             filled = pd.DataFrame(target).ffill().bfill().to_numpy()
             lag = cut[:, None] - m + 1 + (np.arange(h) % m)  # (n, h) positions
             lag = np.where(lag < 0, cut[:, None], lag)  # too little history: naive

@@ -284,7 +284,10 @@ class ForecasterMixin:
     ``window_`` steps of each training series, ``target_names_``, ``series_ids_``,
     ``_axis``, ``_naive_scale``) and two hooks:
 
-    * ``_series_stats(panel, fitted_pos, upto)`` -> per-series scaling (or None);
+    * ``_series_stats(panel, fitted_pos, upto)`` -> the per-series state that
+      ``_forecast`` needs (the RNN's scaling, seasonal naive's seasons): the
+      fitted series' own (``fitted_pos``), or fitted on the first ``upto`` steps
+      of a series not seen in fit;
     * ``_forecast(panel, cutoffs, future_rows, stats)`` -> array
       ``(n_windows, horizon, n_targets, n_quantiles)`` in original units, one
       window per cutoff (the position of the last input step in its series).
@@ -371,9 +374,9 @@ class ForecasterMixin:
         self._future_index = [
             panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index
         ]
-        self._mase_m = panel.axis.season if min(lengths) > 2 * panel.axis.season else 1
+        # each series' own scale: it never depends on the other series of a panel
         self._naive_scale = np.array(
-            [_naive_scale(t, self._mase_m) for t in panel.target]
+            [_naive_scale(t, panel.axis.season) for t in panel.target]
         )
 
     def future_index(self, X=None, y=None) -> pd.Index:
@@ -499,8 +502,10 @@ class ForecasterMixin:
         forecasts : DataFrame
             Columns ``id``, ``cutoff`` (last input timestamp), ``time``, ``y``
             (actual), ``y_pred``, ``q{q}`` per quantile, ``scale`` (the series'
-            in-sample seasonal-naive MAE, for MASE) and ``target`` when there are
-            several targets.
+            in-sample seasonal-naive MAE at the lag of one season, or of one step
+            when its history is no longer than a season: the MASE scale, computed
+            on the training history, or on the context of a series not seen in
+            fit) and ``target`` when there are several targets.
         """
         check_is_fitted(self)
         new = self._new_panel(X, y)
@@ -565,7 +570,7 @@ class ForecasterMixin:
             scale = (
                 self._naive_scale[fitted[i]]
                 if fitted[i] is not None
-                else _naive_scale(panel.target[i][: upto[i]], self._mase_m)
+                else _naive_scale(panel.target[i][: upto[i]], self._axis.season)
             )
             for j, name in enumerate(names):
                 part = {
@@ -608,7 +613,11 @@ class ForecasterMixin:
 
 
 def _naive_scale(target: np.ndarray, m: int) -> np.ndarray:
-    """In-sample MAE of the seasonal naive (lag ``m``, or 1 if too short), per target."""
+    """In-sample MAE of the seasonal naive, per target (MASE's scale).
+
+    The lag is ``m`` (the season) when the series holds more than ``m`` steps,
+    else 1; pairs with a NaN are skipped; a scale that is 0 or undefined is 1.
+    """
     m = m if len(target) > m else 1
     if len(target) <= m:
         return np.ones(target.shape[1])

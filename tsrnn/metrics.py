@@ -241,10 +241,12 @@ def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     100.0
     """
     t, p, obs = _check_pair(y_true, y_pred)
-    num = 200.0 * np.abs(t[obs] - p[obs])
+    num = np.abs(t[obs] - p[obs])
     den = np.abs(t[obs]) + np.abs(p[obs])
-    terms = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-    return float(np.mean(terms))
+    # the ratio first: in floating point |y - f| <= |y| + |f| still holds, so the
+    # ratio is <= 1 and the result <= 200 exactly (200 * |y - f| / ... is not)
+    ratio = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    return float(200.0 * np.mean(ratio))
 
 
 def pinball_loss(y_true: ArrayLike, y_pred: ArrayLike, quantile: float) -> float:
