@@ -864,3 +864,35 @@ def test_seasonal_level_of_an_untrained_network_is_seasonal_naive():
             est = LSTMForecaster(horizon=horizon, local_level=level, **TINY).fit(y)
             constant_network(est, np.zeros(horizon))
             np.testing.assert_allclose(est.predict()["y"], expected, rtol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def panel_model():
+    return LSTMForecaster(horizon=3, window=8, **TINY).fit(panel("D"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    specs=st.lists(
+        st.tuples(st.integers(3, 30), st.integers(0, 20), st.floats(-50, 500)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_series_is_forecast_the_same_whatever_else_is_in_the_panel(
+    panel_model, specs
+):
+    # any composition: lengths below and above the window (packed and full rows),
+    # other starts and levels; the fitted model is not refit
+    parts = {}
+    for k, (n, start, level) in enumerate(specs):
+        t = pd.date_range("2022-01-01", periods=n, freq="D") + pd.Timedelta(days=start)
+        parts[f"s{k}"] = pd.Series(level + np.cos(np.arange(n) * (k + 1)), index=t)
+    together = panel_model.predict(
+        pd.concat(parts, names=["id", "time"]).rename("sales")
+    )
+    for sid, s in parts.items():
+        alone = panel_model.predict(s.rename("sales"))
+        np.testing.assert_allclose(
+            together.xs(sid)["sales"], alone["sales"], rtol=1e-5, atol=1e-5
+        )

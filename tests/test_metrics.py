@@ -4,6 +4,7 @@ import doctest
 import pickle
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -513,3 +514,143 @@ def test_panel_mase_averages_each_series_own_mase():
         per_series.append(mase(part["y"], part["y_pred"], y_train=y_train, m=m))
     assert len(per_series) == 4
     assert get_scorer("mase")(est, X) == pytest.approx(-np.mean(per_series))
+
+
+# -- edges: boundaries and argument names (each found by mutation testing) -------------
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: mae([1.0, 2.0], ["a", "b"]), "^y_pred must be numeric"),
+        (lambda: mae(["a"], [1.0]), "^y_true must be numeric"),
+        (lambda: seasonal_naive_forecast(["a", "b"], 2), "^y_train must be numeric"),
+        (lambda: seasonal_naive_forecast([[1.0, 2.0]], 2), "^y_train must be 1-D"),
+        (lambda: seasonal_naive_forecast([1.0, 2.0], 0), "^horizon must be a positive"),
+        (lambda: seasonal_naive_forecast([1.0, 2.0], 2, m=0), "^m must be a positive"),
+        (lambda: naive2_forecast(["a", "b", "c"], 2, 1), "^y_train must be numeric"),
+        (lambda: naive2_forecast([1.0, NAN], 2, 1), "^y_train contains NaN"),
+        (lambda: mase([1.0], [1.0], y_train=["a", "b"]), "^y_train must be numeric"),
+        (
+            lambda: mase([[1.0], [2.0]], [[1.0], [2.0]], y_train=[[1.0, 2.0], ["a"]]),
+            r"^y_train\[1\] must be numeric",
+        ),
+        (
+            lambda: mase([[1.0], [2.0]], [[1.0], [2.0]], y_train=[[1.0, 2.0], [[1.0]]]),
+            r"^y_train\[1\] must be 1-D",
+        ),
+        (
+            lambda: mase([[1.0], [2.0]], [[1.0], [2.0]], y_train=[[1.0, 2.0, 4.0]]),
+            "^y_train holds 1 series but y_true has shape",
+        ),
+        (lambda: owa("1", 1.0, 1.0, 1.0), "^smape_value must be a non-negative"),
+        (lambda: owa(True, 1.0, 1.0, 1.0), "^smape_value must be a non-negative"),
+        (lambda: owa(1.0, 1.0, 1.0, 0.0), "^mase_naive2 must be a positive"),
+    ],
+)
+def test_errors_name_the_argument_first(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_owa_accepts_a_perfect_method_and_small_benchmarks():
+    assert owa(0.0, 0.0, 10.0, 2.0) == 0.0  # a perfect forecast
+    assert owa(5.0, 0.0, 10.0, 2.0) == 0.25
+    assert owa(1.0, 1.0, 0.5, 0.5) == 2.0  # benchmark errors below 1 are fine
+
+
+def test_smape_counts_small_values_and_both_zero_as_zero():
+    assert smape([0.2], [0.4]) == pytest.approx(200 * 0.2 / 0.6)  # |y| + |f| < 1
+    assert smape([0.0, 0.0, 2.0], [0.0, 0.0, 2.0]) == 0.0
+
+
+def test_mase_boundaries():
+    # m + 1 training values: one seasonal difference is enough
+    assert mase([3.0], [4.0], y_train=[1.0, 5.0, 3.0], m=2) == pytest.approx(1 / 2)
+    # one y_train series as a list, one forecast: the same as a plain series
+    assert mase([3.0, 5.0], [4.0, 5.0], y_train=[[1.0, 2.0, 4.0]]) == mase(
+        [3.0, 5.0], [4.0, 5.0], y_train=[1.0, 2.0, 4.0]
+    )
+    # a series observed at a single forecast step still has its MASE
+    got = mase(
+        [[1.0, NAN], [2.0, 4.0]],
+        [[2.0, 0.0], [2.0, 2.0]],
+        y_train=[[0.0, 1.0], [0.0, 2.0]],
+    )
+    assert got == pytest.approx((1 / 1 + 1 / 2) / 2)
+
+
+def test_seasonal_naive_forecast_needs_one_season_only():
+    np.testing.assert_array_equal(
+        seasonal_naive_forecast([1.0, 2.0, 3.0], 4, m=3), [1.0, 2.0, 3.0, 1.0]
+    )
+
+
+def test_naive2_seasonality_boundaries():
+    pattern = [10.0, 20.0, 30.0, 40.0]
+    # exactly 3 seasons: tested, and seasonal
+    np.testing.assert_allclose(naive2_forecast(np.tile(pattern, 3), 4, 4), pattern)
+    # fewer than 3 seasons: not seasonal by definition, the last value
+    np.testing.assert_array_equal(naive2_forecast(np.tile(pattern, 2), 2, 4), [40, 40])
+    # a season of 2 is a season
+    np.testing.assert_allclose(
+        naive2_forecast(np.tile([5.0, 9.0], 12), 3, 2), [5, 9, 5]
+    )
+    # m = 1: no seasonality test, so no positivity needed
+    alternating = np.tile([-1.0, 1.0], 10)
+    np.testing.assert_array_equal(naive2_forecast(alternating, 2, 1), [1.0, 1.0])
+
+
+def test_naive2_positivity_is_required_only_when_seasonal():
+    y = np.tile([0.1, 0.2, 0.3, 0.5], 6)  # positive, below 1
+    np.testing.assert_allclose(naive2_forecast(y, 4, 4), [0.1, 0.2, 0.3, 0.5])
+    with pytest.raises(ValueError, match="seasonal but has values <= 0"):
+        naive2_forecast(np.tile([0.0, 2.0, 3.0, 5.0], 6), 2, 4)
+
+
+def test_naive2_of_a_constant_series_is_the_constant_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no division by a zero variance
+        for level in (0.0, 3.0, -2.0):
+            np.testing.assert_array_equal(
+                naive2_forecast(np.full(40, level), 3, 4), np.full(3, level)
+            )
+
+
+def test_seasonal_indices_are_normalised_to_mean_one():
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    from tsrnn.metrics import _seasonal_indices
+
+    y = seasonal_series(50, 6, seed=3)
+    got = _seasonal_indices(y, 6)
+    assert got.mean() == pytest.approx(1.0)
+    expected = seasonal_decompose(y, model="multiplicative", period=6).seasonal[:6]
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def _frame(**extra):
+    frame = pd.DataFrame({"id": ["a", "a"], "y": [10.0, 20.0], "y_pred": [12.0, 20.0]})
+    return frame.assign(**extra)
+
+
+def test_pinball_scorer_reads_every_quantile_column_and_nothing_else():
+    from tsrnn.metrics import _frame_pinball
+
+    # a column "quality" before the quantiles, an integer column name, and the
+    # quantile 1e-05, written "q1e-05" as the forecasters write it
+    frame = _frame(quality=[1.0, 2.0], **{"q1e-05": [0.0, 0.0], "q0.9": [11.0, 25.0]})
+    frame[0] = 1.0
+    expected = np.mean(
+        [
+            pinball_loss(frame.y, frame["q1e-05"], 1e-05),
+            pinball_loss(frame.y, frame["q0.9"], 0.9),
+        ]
+    )
+    assert _frame_pinball(frame) == pytest.approx(expected)
+
+
+def test_scorers_read_nullable_float_columns_as_missing_values():
+    from tsrnn.metrics import _frame_mae
+
+    frame = _frame(scale=[1.0, 1.0])
+    frame["y"] = pd.array([10.0, None], dtype="Float64")  # pandas' NA, not NaN
+    assert _frame_mae(frame) == 2.0

@@ -87,6 +87,19 @@ def test_token_ids():
     ids = token_ids(aligned)
     assert ids.dtype == np.int64
     np.testing.assert_array_equal(ids, [[3, 1, 0], [2, 0, 0]])
+    # an explicit 0 is the padding id, allowed like NaN
+    explicit = np.array([[0, 0, 5]], dtype=np.float32)[..., None]
+    np.testing.assert_array_equal(token_ids(explicit), [[0, 0, 5]])
+
+
+def test_token_id_errors_name_the_estimators_argument():
+    from tsrnn import RNNClassifier
+
+    clf = RNNClassifier(embedding_dim=4, hidden_size=4, max_epochs=1)
+    with pytest.raises(
+        ValueError, match="^With embedding_dim set, X must hold non-neg"
+    ):
+        clf.fit([np.array([1, -2, 3]), np.array([4, 5])], [0, 1])
 
 
 @pytest.mark.parametrize(

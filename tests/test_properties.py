@@ -98,7 +98,7 @@ def test_future_index_continues_any_frequency(length, horizon, freq):
     # frequency shows only once the history crosses a weekend
     assume(freq != "B" or length >= 6)
     index = pd.date_range("2001-01-01", periods=length + horizon, freq=freq)
-    axis = infer_axis(pd.DatetimeIndex(list(index[:length])))  # no freq attribute set
+    axis = infer_axis(pd.DatetimeIndex(list(index[:length])), name="y")  # no freq
     pd.testing.assert_index_equal(
         axis.after(index[length - 1], horizon),
         index[length:],
@@ -117,7 +117,7 @@ def test_future_index_continues_any_frequency(length, horizon, freq):
 )
 def test_future_index_continues_any_multiple_of_a_frequency(length, horizon, n, base):
     index = pd.date_range("2001-01-01", periods=length + horizon, freq=f"{n}{base}")
-    axis = infer_axis(pd.DatetimeIndex(list(index[:length])))  # "3MS" reads as "QS"
+    axis = infer_axis(pd.DatetimeIndex(list(index[:length])), name="y")  # 3MS: QS
     pd.testing.assert_index_equal(
         axis.after(index[length - 1], horizon),
         index[length:],
@@ -140,7 +140,7 @@ def test_integer_index_continues_with_its_own_step(
     labels = start + step * np.arange(length + 2 * horizon)
     index = pd.RangeIndex(start, labels[-1] + 1, step) if as_range else pd.Index(labels)
     history = index[:length]
-    axis = infer_axis(history)
+    axis = infer_axis(history, name="y")
     assert (axis.kind, axis.freq) == ("integer", step)
     expected = list(labels[length : length + horizon])
     assert list(axis.after(history[-1], horizon)) == expected
@@ -162,7 +162,7 @@ def test_integer_index_continues_with_its_own_step(
 )
 def test_future_period_index(length, horizon, freq):
     index = pd.period_range("2001-01", periods=length + horizon, freq=freq)
-    axis = infer_axis(index[:length])
+    axis = infer_axis(index[:length], name="y")
     pd.testing.assert_index_equal(
         axis.after(index[length - 1], horizon), index[length:]
     )

@@ -180,6 +180,56 @@ def test_subset_keeps_rows_and_lengths():
     assert torch.equal(part.inputs, batches.inputs[[2, 1]])
 
 
+def test_a_target_mask_travels_with_its_rows():
+    mask = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    batches = SequenceBatches(
+        torch.arange(6.0).reshape(3, 2, 1),
+        np.array([2, 2, 2]),
+        torch.zeros(3, 2),
+        target_mask=mask,
+    )
+    for source in (batches, batches.to("cpu")):
+        _, _, m = source.gather(torch.tensor([2, 0]))
+        assert m.tolist() == [[1.0, 1.0], [1.0, 0.0]]
+    part = batches.subset(np.array([1, 2]))
+    assert part.target_mask.tolist() == [[0.0, 1.0], [1.0, 1.0]]
+    assert part.to("cpu").target_mask.tolist() == [[0.0, 1.0], [1.0, 1.0]]
+
+
+def _frozen_net(seed=0):
+    torch.manual_seed(seed)
+    return build_network(
+        cell="gru",
+        input_size=1,
+        hidden_size=4,
+        num_layers=1,
+        dropout=0.0,
+        bidirectional=False,
+        output_size=1,
+    )
+
+
+def test_reported_losses_are_the_mean_over_rows():
+    # with a zero learning rate the weights never move, so an epoch's train_loss
+    # is the loss of those weights over every row, whatever the batch split
+    X = torch.randn(10, 5, 1, generator=torch.Generator().manual_seed(0))
+    batches = SequenceBatches(X, np.full(10, 5), X.mean(dim=1) + 1.0)
+    net = _frozen_net()
+    expected = evaluate(net, batches, LOSSES["mae"], 10)
+    history = train(
+        net,
+        batches,
+        loss_fn=LOSSES["mae"],
+        config=TrainConfig(learning_rate=0.0, batch_size=4, max_epochs=2),
+        generator=torch.Generator().manual_seed(0),
+        valid=batches,
+    )
+    for epoch in history:
+        assert epoch["train_loss"] == pytest.approx(expected, rel=1e-6)
+        assert epoch["valid_loss"] == pytest.approx(expected, rel=1e-6)
+        assert 0.0 < epoch["seconds"] < 60.0  # a duration, not a clock reading
+
+
 def test_train_directly_numbers_epochs_on_and_predicts_in_order():
     torch.manual_seed(0)
     net = build_network(
@@ -375,6 +425,32 @@ def test_non_finite_loss_raises_and_keeps_the_last_good_weights(monkeypatch):
     assert np.isfinite(est.predict(X)).all()
     monkeypatch.undo()
     assert_same_weights(weights(est), weights(reg(max_epochs=1).fit(X, y)))
+
+
+def test_a_non_finite_validation_loss_is_named_as_such(monkeypatch):
+    X, y = data()
+    real = LOSSES["mse"]
+
+    def nan_in_evaluation(pred, target, mask=None):
+        loss = real(pred, target, mask)
+        return loss if torch.is_grad_enabled() else loss * math.nan
+
+    monkeypatch.setitem(LOSSES, "mse", nan_in_evaluation)
+    with pytest.raises(
+        TrainingDivergedError,
+        match="^Training diverged: the validation loss became nan",
+    ):
+        reg(early_stopping=True, validation_fraction=0.25).fit(X, y)
+
+
+def test_weight_decay_shrinks_the_weights():
+    X, y = data()
+    plain = reg(learning_rate=0.01, max_epochs=5).fit(X, y)
+    decayed = reg(learning_rate=0.01, max_epochs=5, weight_decay=50.0).fit(X, y)
+    norm = lambda est: float(  # noqa: E731
+        sum((p**2).sum() for p in est.module_.parameters())
+    )
+    assert norm(decayed) < 0.8 * norm(plain)
 
 
 def test_huge_learning_rate_raises_diverged_error():

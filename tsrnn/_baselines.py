@@ -95,9 +95,7 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
         panel = read_panel(self, X, y, name="X")
         lengths = [len(t) for t in panel.target]
         self.season_ = int(self.season or panel.axis.season)
-        self.window_ = self.season_
-        # one season per series: a series shorter than the season uses its length
-        self._seasons = np.minimum(self.season_, lengths)
+        self.window_ = self.season_  # predict() keeps the last season of each series
         self.freq_, self._axis = panel.axis.freqstr, panel.axis
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
@@ -105,18 +103,20 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
         return self
 
     def _series_stats(self, panel, fitted, upto):
-        """Each series' season: its own from fit, or capped by a new history."""
-        return [
-            self._seasons[pos] if pos is not None else min(self.season_, n)
-            for pos, n in zip(fitted, upto)
-        ]
+        """Each series' season: ``season_``, or its history's length if shorter.
+
+        The history before the first forecast is the training tail (at most one
+        season) for a series seen in fit, or the context of a new one.
+        """
+        return [min(self.season_, n) for n in upto]
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats) -> np.ndarray:
         h = int(self.horizon)
         out = []
         for target, cut, m in zip(panel.target, cutoffs, stats):
             filled = pd.DataFrame(target).ffill().bfill().to_numpy()
-            lag = cut[:, None] - m + 1 + (np.arange(h) % m)  # (n, h) positions
-            lag = np.where(lag < 0, cut[:, None], lag)  # too little history: naive
+            # (n, h) positions, within the history: m never exceeds the history
+            # before the first cutoff (cutoffs start at its last step)
+            lag = cut[:, None] - m + 1 + (np.arange(h) % m)
             out.append(filled[lag])  # (n, h, T)
         return np.concatenate(out)[..., None]

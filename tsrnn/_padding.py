@@ -98,4 +98,4 @@ def token_ids(aligned: np.ndarray, *, name: str = "X") -> np.ndarray:
             f"With embedding_dim set, {name} must hold non-negative integer token ids "
             "(0 = padding). Map your tokens to ids 1..vocab_size-1 first."
         )
-    return np.nan_to_num(ids, nan=0.0).astype(np.int64)
+    return np.where(np.isnan(ids), 0.0, ids).astype(np.int64)

@@ -3,7 +3,8 @@
 ``SCALERS`` maps the ``scaler`` parameter to a function that returns per-series
 ``(center, scale)`` arrays of shape ``(n_series, n_targets)``; scaling is
 ``(y - center) / scale`` and is inverted exactly. NaN values are ignored when
-fitting; a constant (or all-NaN) series gets scale 1 so nothing divides by zero.
+fitting, column by column; a constant target gets scale 1 so nothing divides by
+zero, and a target with no observed value is left as it is (center 0, scale 1).
 ``TRANSFORMS`` are the optional monotone target transforms applied before scaling
 (``target_transform``).
 """
@@ -51,10 +52,21 @@ TRANSFORMS: dict[str, tuple[Callable, Callable, float]] = {
 }
 
 
+#: a scale at or below this is a constant target: it gets scale 1 instead
+_TINY = 1e-12
+
+
 def fit_scaler(
     series: list[np.ndarray], scaler: str | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-series ``(center, scale)``, each of shape ``(n_series, n_targets)``.
+    """Per-series ``(center, scale)``, float64 arrays of shape ``(n_series, n_targets)``.
+
+    Parameters
+    ----------
+    series : list of ndarray of shape (n_steps, n_targets)
+        Each series' history; NaN values are ignored.
+    scaler : {"standard", "robust", "mean"} or None
+        A key of :data:`SCALERS`.
 
     Examples
     --------
@@ -66,11 +78,10 @@ def fit_scaler(
     fit = SCALERS[scaler]
     centers, scales = [], []
     for values in series:
-        if np.isnan(values).all(axis=0).any():
-            center, scale = _identity(values)
-        else:
-            center, scale = fit(values)
-        scale = np.where(np.isfinite(scale) & (scale > 1e-12), scale, 1.0)
-        centers.append(np.nan_to_num(center))
-        scales.append(scale)
-    return np.asarray(centers, dtype=np.float64), np.asarray(scales, dtype=np.float64)
+        center, scale = _identity(values)  # targets with no observed value keep these
+        seen = ~np.isnan(values).all(axis=0)
+        if seen.any():
+            center[seen], scale[seen] = fit(values[:, seen])
+        scales.append(np.where(np.isfinite(scale) & (scale > _TINY), scale, 1.0))
+        centers.append(center)
+    return np.asarray(centers), np.asarray(scales)

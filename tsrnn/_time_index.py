@@ -26,7 +26,7 @@ class SeriesBlock:
 
 
 def split_series(
-    data, *, id_col=None, time_col=None, name: str = "data"
+    data, *, id_col=None, time_col=None, name: str
 ) -> tuple[list[SeriesBlock], list[str], list[str | None]]:
     """Split a Series, a time-indexed DataFrame or a long panel into series.
 
@@ -38,6 +38,8 @@ def split_series(
         columns.
     id_col, time_col : str or None
         Columns naming the series and the time of each row of a long panel.
+    name : str
+        What the caller calls ``data`` (``"X"``, ``"future"``, ...), for errors.
 
     Returns
     -------
@@ -185,7 +187,7 @@ def _infer_freq(index: pd.DatetimeIndex):
         return pd.infer_freq(index)
 
 
-def infer_axis(index: pd.Index, *, name: str = "data", key=None) -> TimeAxis | None:
+def infer_axis(index: pd.Index, *, name: str, key=None) -> TimeAxis | None:
     """The time axis of one series' index, or None when it cannot be told (too short).
 
     Raises for an index type that is not time-like and for an irregular index.
@@ -223,13 +225,15 @@ def infer_axis(index: pd.Index, *, name: str = "data", key=None) -> TimeAxis | N
     )
 
 
-def common_axis(blocks: list[SeriesBlock], *, name: str = "data") -> TimeAxis:
-    """The one time axis of all series; every series must follow it exactly."""
-    axis = None
-    for block in sorted(blocks, key=lambda b: -len(b.index)):
-        axis = infer_axis(block.index, name=name, key=block.id)
-        if axis is not None:
-            break
+def common_axis(blocks: list[SeriesBlock], *, name: str) -> TimeAxis:
+    """The one time axis of all series; every series must follow it exactly.
+
+    The axis is read off the longest series that tells it (a short one can look
+    like another frequency: three weekdays look daily).
+    """
+    longest_first = sorted(blocks, key=lambda b: -len(b.index))
+    axes = (infer_axis(b.index, name=name, key=b.id) for b in longest_first)
+    axis = next((a for a in axes if a is not None), None)
     if axis is None:
         raise ValueError(
             f"The frequency of {name} cannot be inferred from fewer than 3 "

@@ -244,8 +244,9 @@ def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     num = np.abs(t[obs] - p[obs])
     den = np.abs(t[obs]) + np.abs(p[obs])
     # the ratio first: in floating point |y - f| <= |y| + |f| still holds, so the
-    # ratio is <= 1 and the result <= 200 exactly (200 * |y - f| / ... is not)
-    ratio = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    # ratio is <= 1 and the result <= 200 exactly (200 * |y - f| / ... is not);
+    # where y = f = 0 the numerator is 0, and so is the ratio
+    ratio = num / np.where(den > 0, den, 1.0)
     return float(200.0 * np.mean(ratio))
 
 
@@ -372,8 +373,7 @@ def mase(y_true: ArrayLike, y_pred: ArrayLike, y_train, m: int = 1) -> float:
     if not per_row or (t.ndim == 1 and len(series) == 1):
         scale = _naive_scale(series[0], m, "y_train")
         return float(np.mean(np.abs(t[obs] - p[obs])) / scale)
-    n_rows = 1 if t.ndim == 1 else t.shape[0]
-    if t.ndim == 1 or n_rows != len(series):
+    if t.ndim == 1 or t.shape[0] != len(series):
         raise ValueError(
             f"y_train holds {len(series)} series but y_true has shape {t.shape}: pass "
             "one y_train series per row of y_true (y_true and y_pred of shape "

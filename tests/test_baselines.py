@@ -1,0 +1,77 @@
+"""SeasonalNaiveForecaster: its parameters, short series, new histories."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from tsrnn import SeasonalNaiveForecaster
+
+
+def daily(values, start="2021-01-01"):
+    return pd.Series(
+        np.asarray(values, dtype=float),
+        index=pd.date_range(start, periods=len(values), freq="D"),
+    )
+
+
+def test_defaults_forecast_one_step_with_the_frequency_season():
+    est = SeasonalNaiveForecaster()
+    assert est.get_params() == clone(est).get_params()
+    assert est.get_params()["horizon"] == 1 and est.season is None
+    y = daily(np.arange(20.0))  # daily: season 7
+    fc = est.fit(y).predict()
+    assert est.season_ == 7
+    assert list(fc.index) == [pd.Timestamp("2021-01-21")]
+    assert fc["y"].tolist() == [13.0]  # one week before the forecast day
+
+
+def test_target_and_covariate_roles_choose_the_forecast_columns():
+    t = pd.date_range("2021-01-01", periods=14, freq="D")
+    frame = pd.DataFrame(
+        {"sales": np.arange(14.0), "temp": 20.0 + np.arange(14.0), "promo": 1.0},
+        index=t,
+    )
+    assert list(SeasonalNaiveForecaster().fit(frame).predict().columns) == [
+        "sales",
+        "temp",
+        "promo",
+    ]
+    for params in (
+        {"target": "sales"},
+        {"past_covariates": ["temp", "promo"]},
+        {"future_covariates": "temp", "static_covariates": "promo"},
+    ):
+        fc = SeasonalNaiveForecaster(horizon=2, **params).fit(frame)
+        assert list(fc.predict(**_future(params, t)).columns) == ["sales"], params
+
+
+def _future(params, t):
+    """predict() keywords: known-ahead values when future_covariates are set."""
+    if "future_covariates" not in params:
+        return {}
+    ahead = pd.date_range(t[-1] + pd.Timedelta(days=1), periods=2, freq="D")
+    return {"future": pd.DataFrame({"temp": [1.0, 2.0]}, index=ahead)}
+
+
+def test_a_series_shorter_than_the_season_repeats_its_history():
+    short = daily([1.0, 2.0, 3.0])  # daily: season 7
+    fc = SeasonalNaiveForecaster(horizon=5).fit(short).predict()
+    assert fc["y"].tolist() == [1.0, 2.0, 3.0, 1.0, 2.0]
+
+
+def test_a_new_history_gets_its_own_season_and_scale():
+    est = SeasonalNaiveForecaster(horizon=4).fit(daily(np.arange(30.0)))
+    new = daily([5.0, 6.0, 7.0], start="2022-01-01")  # shorter than a week
+    assert est.predict(new)["y"].tolist() == [5.0, 6.0, 7.0, 5.0]
+    out = est.rolling_forecasts(daily(np.r_[np.arange(10.0), 0.0, 5.0], "2023-01-01"))
+    # context: the first min(7, 12 - 4) = 7 steps, so the first origin is step 6
+    assert out["cutoff"].iloc[0] == pd.Timestamp("2023-01-07")
+    assert out["y_pred"].iloc[:4].tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert out["scale"].iloc[0] == pytest.approx(1.0)  # lag 1 on 7 context steps
+
+
+def test_missing_values_are_carried_forward():
+    y = daily([1.0, 2.0, np.nan, 4.0, 5.0, np.nan, np.nan])
+    fc = SeasonalNaiveForecaster(season=3, horizon=3).fit(y).predict()
+    assert fc["y"].tolist() == [5.0, 5.0, 5.0]

@@ -1,0 +1,162 @@
+"""The time index of forecaster input: errors that name the series, the axis, ids."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn import LSTMForecaster, SeasonalNaiveForecaster
+from tsrnn._time_index import TimeAxis, common_axis, infer_axis, split_series
+
+TINY = dict(hidden_size=4, max_epochs=1, random_state=0)
+
+
+def long(parts: dict) -> pd.DataFrame:
+    """A long panel (MultiIndex (id, time)) from {id: Series}."""
+    return pd.concat(parts, names=["id", "time"]).rename("y").to_frame()
+
+
+def days(n, start="2021-01-01"):
+    return pd.date_range(start, periods=n, freq="D")
+
+
+def good(n=12, start="2021-01-01"):
+    return pd.Series(np.arange(float(n)), index=days(n, start))
+
+
+def bad_series(kind):
+    """A series whose index has one fault of the given kind."""
+    if kind == "duplicate":
+        return pd.Series(
+            np.arange(3.0), index=pd.to_datetime(["2021-01-01"] * 2 + ["2021-01-02"])
+        )
+    if kind == "unsorted":
+        return pd.Series(np.arange(3.0), index=days(3)[::-1])
+    if kind == "irregular":  # longer than the good series: its axis is read first
+        index = days(14).to_series()
+        index.iloc[5] += pd.Timedelta(hours=12)
+        return pd.Series(np.arange(14.0), index=pd.DatetimeIndex(index))
+    if kind == "uneven":
+        return pd.Series(np.arange(14.0), index=pd.Index([0, 1, *range(3, 15)]))
+    if kind == "gap":  # daily with one day missing, shorter than the good series
+        return pd.Series(np.arange(9.0), index=days(10).delete(5))
+    return pd.Series(np.arange(3.0), index=pd.Index(["a", "b", "c"]))
+
+
+# fault -> (message for one series, message for the series 'b' of a panel)
+FAULTS = {
+    "duplicate": (r"has duplicate timestamps, e\.g\. Timestamp\('2021-01-01",) * 2,
+    "unsorted": ("is not sorted by time",) * 2,
+    "irregular": ("has an irregular DatetimeIndex",) * 2,
+    "uneven": (r"has an integer index with uneven steps \[1 2\]",) * 2,
+    # alone, no frequency can be read; in a panel it is read off the longer series
+    "gap": ("has an irregular DatetimeIndex", "does not follow the frequency 'D'"),
+    "not_time": ("must be indexed by time",) * 2,
+}
+
+
+@pytest.mark.parametrize("kind", list(FAULTS))
+def test_a_faulty_index_is_reported_with_its_series(kind):
+    fault = bad_series(kind)
+    alone, in_panel = FAULTS[kind]
+    exc = TypeError if kind == "not_time" else ValueError
+    # one series: the message starts with the argument, no series to name
+    with pytest.raises(exc, match=f"^X {alone}"):
+        LSTMForecaster(**TINY).fit(fault)
+    # a panel: the message names the faulty series
+    others = {
+        "uneven": {"fine": good().reset_index(drop=True)},
+        "not_time": {},  # a panel index level holds one kind of label
+    }.get(kind, {"fine": good()})
+    with pytest.raises(exc, match=f"^X \\(series 'b'\\) {in_panel}"):
+        LSTMForecaster(**TINY).fit(long({**others, "b": fault}))
+
+
+def test_frequency_needs_three_timestamps_and_three_are_enough():
+    two = pd.Series([1.0, 2.0], index=pd.DatetimeIndex(["2021-01-01", "2021-01-02"]))
+    with pytest.raises(ValueError, match="^The frequency of X cannot be inferred"):
+        SeasonalNaiveForecaster().fit(two)
+    three = pd.Series([1.0, 2.0, 3.0], index=pd.DatetimeIndex(list(days(3))))
+    assert three.index.freq is None
+    assert SeasonalNaiveForecaster().fit(three).freq_ == "D"
+    odd = pd.Series(
+        [1.0, 2.0, 3.0],
+        index=pd.to_datetime(["2021-01-01", "2021-01-02", "2021-01-05"]),
+    )
+    with pytest.raises(ValueError, match="^X has an irregular DatetimeIndex"):
+        SeasonalNaiveForecaster().fit(odd)
+
+
+def test_the_axis_comes_from_the_longest_series():
+    # three weekdays look daily; the long series shows they are business days
+    long_b = pd.Series(np.arange(30.0), index=pd.bdate_range("2024-01-01", periods=30))
+    short = pd.Series(
+        [1.0, 2.0, 3.0],
+        index=pd.DatetimeIndex(["2024-01-09", "2024-01-10", "2024-01-11"]),
+    )
+    est = SeasonalNaiveForecaster(horizon=2).fit(long({"short": short, "long": long_b}))
+    assert est.freq_ == "B"
+    future = est.predict().xs("short").index
+    assert list(future) == list(pd.to_datetime(["2024-01-12", "2024-01-15"]))
+
+
+def test_series_keep_their_order_of_first_appearance():
+    data = long({"zeta": good(10), "alpha": good(12)})
+    est = SeasonalNaiveForecaster(horizon=2).fit(data)
+    assert est.series_ids_ == ["zeta", "alpha"]
+    assert list(est.predict().index.get_level_values("id").unique()) == [
+        "zeta",
+        "alpha",
+    ]
+
+
+def test_a_time_column_alone_is_the_index():
+    frame = good(10).rename("v").rename_axis("when").reset_index()
+    est = SeasonalNaiveForecaster(horizon=2, time_col="when").fit(frame)
+    assert est.predict().index[0] == pd.Timestamp("2021-01-11")
+    with pytest.raises(ValueError, match="^time_col='nope' is not a column of X"):
+        SeasonalNaiveForecaster(time_col="nope").fit(frame)
+    with pytest.raises(ValueError, match="^id_col='nope' is not a column of X"):
+        SeasonalNaiveForecaster(id_col="nope", time_col="when").fit(frame)
+
+
+def test_non_numeric_columns_are_named_with_the_argument():
+    frame = good(10).to_frame("v").assign(city="x")
+    with pytest.raises(TypeError, match=r"^X has non-numeric column\(s\) \['city'\]"):
+        SeasonalNaiveForecaster().fit(frame)
+
+
+def test_integer_and_boolean_columns_are_numbers():
+    # an integer target gives float forecasts; a boolean covariate beside a float
+    # target is read as 0/1
+    counts = pd.Series(np.arange(14), index=days(14), name="n")
+    fc = SeasonalNaiveForecaster(horizon=3).fit(counts).predict()
+    assert fc["n"].dtype == np.float64
+    np.testing.assert_array_equal(fc["n"], [7.0, 8.0, 9.0])
+    frame = pd.DataFrame(
+        {"y": np.sin(np.arange(30.0)), "promo": np.arange(30) % 3 == 0}, index=days(30)
+    )
+    est = LSTMForecaster(horizon=2, past_covariates="promo", **TINY).fit(frame)
+    assert np.isfinite(est.predict().to_numpy()).all()
+
+
+def test_split_series_blocks():
+    data = long({"b": good(4), "a": good(3, "2021-02-01")})
+    blocks, columns, names = split_series(data, name="data")
+    assert [b.id for b in blocks] == ["b", "a"]
+    assert columns == ["y"] and names == ["id", "time"]
+    assert all(b.values.dtype == np.float64 for b in blocks)
+    np.testing.assert_array_equal(blocks[1].values[:, 0], [0.0, 1.0, 2.0])
+    axis = common_axis(blocks, name="data")
+    assert axis == TimeAxis("datetime", pd.tseries.frequencies.to_offset("D"))
+
+
+def test_period_and_integer_axes():
+    index = pd.period_range("2001-01", periods=5, freq="M")
+    axis = infer_axis(index, name="y")
+    assert (axis.kind, axis.freqstr, axis.season) == ("period", "M", 12)
+    assert list(axis.after(index[-1], 2)) == list(
+        pd.period_range("2001-06", periods=2, freq="M")
+    )
+    axis = infer_axis(pd.Index([10, 13, 16]), name="y")
+    assert (axis.kind, axis.freq, axis.freqstr, axis.season) == ("integer", 3, "3", 1)
+    assert infer_axis(pd.Index([7]), name="y") is None  # one label: no step yet
