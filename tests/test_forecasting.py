@@ -6,7 +6,9 @@ names, rows per series, finite values, clone, pickling identical forecasts.
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -22,6 +24,7 @@ from tsrnn import (
     RNNForecaster,
     SeasonalNaiveForecaster,
 )
+from tsrnn.exceptions import TrainingDivergedError
 
 TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, random_state=0)
 FORECASTERS = {
@@ -835,6 +838,9 @@ def test_nan_targets_are_left_out_of_the_loss(monkeypatch):
     real = _training.LOSSES["mae"]
 
     def spy(pred, target, mask=None):
+        # unscaled and not level-relative, an observed target is never 0, and a
+        # missing one became 0: the mask is 0 exactly there
+        assert torch.equal(mask == 0, target == 0)
         seen["targets"] += mask.numel()
         seen["observed"] += int(mask.sum())
         return real(pred, target, mask)
@@ -842,7 +848,12 @@ def test_nan_targets_are_left_out_of_the_loss(monkeypatch):
     monkeypatch.setitem(_training.LOSSES, "mae", spy)
     w, h = 5, 3
     LSTMForecaster(
-        horizon=h, window=w, early_stopping=False, **{**TINY, "max_epochs": 1}
+        horizon=h,
+        window=w,
+        scaler=None,
+        local_level=False,
+        early_stopping=False,
+        **{**TINY, "max_epochs": 1},
     ).fit(y)
     # one epoch: every window once; window c reads y[c-w+1 .. c], targets y[c+1 .. c+h]
     targets = np.array([y.to_numpy()[c + 1 : c + h + 1] for c in range(w - 1, 60 - h)])
@@ -896,3 +907,210 @@ def test_a_series_is_forecast_the_same_whatever_else_is_in_the_panel(
         np.testing.assert_allclose(
             together.xs(sid)["sales"], alone["sales"], rtol=1e-5, atol=1e-5
         )
+
+
+# -- encoding, padding and the rolling frame, value by value ---------------------------
+def test_encode_stacks_scaled_series_after_their_padding():
+    from tsrnn._forecasting import Panel, encode
+    from tsrnn._time_index import TimeAxis
+
+    # two series (3 and 2 steps): one target, one past, one future covariate and
+    # one static covariate each; series "a" misses its second target value
+    panel = Panel(
+        ids=["a", "b"],
+        index=[pd.RangeIndex(3), pd.RangeIndex(2)],
+        target=[np.array([[1.0], [np.nan], [5.0]]), np.array([[10.0], [20.0]])],
+        past=[np.array([[1.0], [2.0], [3.0]]), np.array([[4.0], [5.0]])],
+        future=[np.array([[0.0], [1.0], [0.0]]), np.array([[1.0], [1.0]])],
+        static=np.array([[7.0], [9.0]]),
+        axis=TimeAxis("integer", 1),
+        index_names=["id", None],
+        target_names=["y"],
+    )
+    enc = encode(
+        panel,
+        center=np.array([[1.0], [10.0]]),
+        scale=np.array([[2.0], [5.0]]),
+        cov_center=np.array([1.0, 0.0, 8.0]),  # past, future, static
+        cov_scale=np.array([2.0, 1.0, 0.5]),
+        pad=2,
+        mask_channel=True,
+        target_values=panel.target,
+        future_rows=[np.array([[3.0]]), np.array([[4.0]])],
+    )
+    # each block: 2 padding rows, the series' steps, its 1 known-ahead row
+    assert enc.offsets.tolist() == [0, 6] and enc.pad == 2
+    for array in (enc.data, enc.targets, enc.observed, enc.future):
+        assert array.dtype == np.float32
+    # channels: target, observed, past, future, static (all scaled)
+    pad = [0, 0, 0, 0, 0]
+    expected = [
+        pad,
+        pad,
+        [0.0, 1, 0.0, 0, -2],  # a: (1 - 1) / 2, observed, (1 - 1) / 2, 0, (7 - 8) / 0.5
+        [0.0, 0, 0.5, 1, -2],  # a: missing target -> 0 and observed 0
+        [2.0, 1, 1.0, 0, -2],
+        [0.0, 0, -0.5, 3, -2],  # a, ahead: the future value (3) and the static
+        pad,
+        pad,
+        [0.0, 1, 1.5, 1, 2],  # b: (10 - 10) / 5, (4 - 1) / 2, 1, (9 - 8) / 0.5
+        [2.0, 1, 2.0, 1, 2],
+        [0.0, 0, -0.5, 4, 2],
+    ]
+    np.testing.assert_allclose(enc.data, expected)
+    np.testing.assert_array_equal(enc.targets[:, 0], enc.data[:, 0])
+    np.testing.assert_array_equal(enc.observed[:, 0], enc.data[:, 1])
+    np.testing.assert_array_equal(enc.future[:, 0], enc.data[:, 3])
+    # without future covariates there is no future block
+    empty = [np.zeros((n, 0)) for n in (3, 2)]
+    bare = dataclasses.replace(panel, past=empty, future=empty, static=np.zeros((2, 0)))
+    enc = encode(
+        bare,
+        center=np.zeros((2, 1)),
+        scale=np.ones((2, 1)),
+        cov_center=np.zeros(0),
+        cov_scale=np.ones(0),
+        pad=0,
+        mask_channel=False,
+        target_values=bare.target,
+    )
+    assert enc.future is None and enc.data.shape == (5, 1)
+
+
+def test_known_ahead_values_reach_the_forecast():
+    # one series with a future covariate: the forecast reads its values ahead
+    t = pd.date_range("2021-01-01", periods=60, freq="D")
+    rng = np.random.default_rng(0)
+    promo = rng.integers(0, 2, 60).astype(float)
+    frame = pd.DataFrame(
+        {"sales": 10 + 5 * promo + rng.normal(0, 0.1, 60), "promo": promo}, index=t
+    )
+    est = GRUForecaster(
+        horizon=2,
+        window=7,
+        future_covariates="promo",
+        **{**TINY, "hidden_size": 8, "max_epochs": 40, "learning_rate": 0.02},
+    ).fit(frame)
+    ahead = pd.date_range("2021-03-02", periods=2, freq="D")
+    on = est.predict(future=pd.DataFrame({"promo": [1.0, 1.0]}, index=ahead))
+    off = est.predict(future=pd.DataFrame({"promo": [0.0, 0.0]}, index=ahead))
+    assert list(on.index) == list(ahead)
+    # the promo lifts sales by 5: measured 3.3-4.6 over random_state 0-2
+    assert (on["sales"] - off["sales"] > 2.0).all(), (on, off)
+
+
+def test_a_series_shorter_than_the_window_is_read_whole():
+    # the same network with window 12 and window 5: a 5-step series is all it has,
+    # so both read the same 5 steps (one packed, one full)
+    y = series("D", 60)
+    kw = dict(horizon=2, scaler=None, **TINY)  # unscaled: a history is read as is
+    wide = LSTMForecaster(window=12, **kw).fit(y)
+    narrow = LSTMForecaster(window=5, **kw).fit(y)
+    narrow.module_.load_state_dict(wide.module_.state_dict())
+    short = series("D", 5, start=200, seed=4)
+    pd.testing.assert_frame_equal(wide.predict(short), narrow.predict(short), rtol=1e-5)
+    # and a 5-step window inside a longer history reads those 5 steps only
+    longer = series("D", 9, start=300, seed=5)
+    np.testing.assert_allclose(
+        narrow.predict(longer).to_numpy(),
+        narrow.predict(longer.iloc[-5:]).to_numpy(),
+        rtol=1e-5,
+    )
+
+
+def test_rolling_forecasts_frame_for_several_targets_and_short_series():
+    rng = np.random.default_rng(0)
+    t = pd.date_range("2021-01-01", periods=30, freq="D")
+    two = pd.DataFrame({"u": rng.normal(size=30), "v": rng.normal(size=30)}, index=t)
+    est = SeasonalNaiveForecaster(horizon=2).fit(two.iloc[:20])
+    out = est.rolling_forecasts(two.iloc[20:])
+    assert out.index.equals(pd.RangeIndex(len(out)))
+    assert list(out["target"].unique()) == ["u", "v"]
+    for name in ("u", "v"):
+        part = out[out["target"] == name]
+        np.testing.assert_array_equal(part["y"], two[name].reindex(part["time"]))
+    one = SeasonalNaiveForecaster(horizon=2).fit(two[["u"]].iloc[:20])
+    assert "target" not in one.rolling_forecasts(two[["u"]].iloc[20:]).columns
+    # a series too short to evaluate gives no rows; the series after it does
+    panel = pd.concat(
+        {"short": two["u"].iloc[20:22], "long": two["u"].iloc[20:]},
+        names=["id", "time"],
+    )
+    fitted = SeasonalNaiveForecaster(horizon=2).fit(
+        pd.concat(
+            {"short": two["u"].iloc[:20], "long": two["u"].iloc[:20]},
+            names=["id", "time"],
+        )
+    )
+    out = fitted.rolling_forecasts(panel)
+    assert out.groupby("id", sort=False).size().to_dict() == {"short": 2, "long": 18}
+    panel = pd.concat(
+        {"new": two["u"].iloc[:3], "long": two["u"].iloc[20:]}, names=["id", "time"]
+    )
+    out = fitted.rolling_forecasts(panel)
+    assert list(out["id"].unique()) == ["new", "long"]
+
+
+def test_the_mase_scale_of_degenerate_histories_is_one():
+    from tsrnn._forecasting import _naive_scale
+
+    steps = np.array([[1.0], [1.5], [2.0], [2.5]])  # lag-1 naive MAE 0.5
+    np.testing.assert_array_equal(_naive_scale(steps, 1), [0.5])
+    np.testing.assert_array_equal(_naive_scale(steps, 4), [0.5])  # too short: lag 1
+    np.testing.assert_array_equal(_naive_scale(np.full((6, 1), 3.0), 2), [1.0])
+    np.testing.assert_array_equal(_naive_scale(np.array([[4.0]]), 1), [1.0])
+    gaps = np.array([[1.0, 1.0], [np.nan, 3.0], [2.0, np.nan]])  # no pair in col 0
+    np.testing.assert_array_equal(_naive_scale(gaps, 1), [1.0, 2.0])
+    # and in a forecaster's rolling forecasts: a constant history has scale 1
+    flat = pd.Series(3.0, index=pd.date_range("2021-01-01", periods=20, freq="D"))
+    est = SeasonalNaiveForecaster(horizon=2).fit(flat.iloc[:15])
+    assert (est.rolling_forecasts(flat.iloc[15:])["scale"] == 1.0).all()
+
+
+def test_target_transform_errors_name_the_series_of_a_new_history():
+    data = panel("D")
+    data["sales"] = data["sales"].abs() + 1.0
+    est = LSTMForecaster(horizon=2, target_transform="log", **TINY).fit(data)
+    bad = data.copy()
+    bad.loc[("b", bad.loc["b"].index[-1]), "sales"] = -3.0
+    with pytest.raises(ValueError, match="Series 'b' of X has 1 value"):
+        est.predict(bad)
+
+
+def test_an_overflowing_inverse_transform_is_an_error_not_inf():
+    y = pd.Series(
+        np.exp(np.sin(np.arange(60) / 3)) + 1,
+        index=pd.date_range("2021-01-01", periods=60, freq="D"),
+    )
+    est = LSTMForecaster(horizon=2, target_transform="log", **TINY).fit(y)
+    constant_network(est, [1e4, 1e4])  # finite outputs, exp() of them is not
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning on the way
+        with pytest.raises(TrainingDivergedError, match="overflows when target_tr"):
+            est.predict()
+
+
+def test_predict_from_the_training_tail_gathers_its_inputs_once(monkeypatch):
+    from tsrnn import _windowing
+
+    gathers, labels = [], []
+    real_gather = _windowing.WindowBatches.gather
+    monkeypatch.setattr(
+        _windowing.WindowBatches,
+        "gather",
+        lambda self, idx: gathers.append(1) or real_gather(self, idx),
+    )
+    real_index = RNNForecaster._frame_index
+    monkeypatch.setattr(
+        RNNForecaster,
+        "_frame_index",
+        staticmethod(lambda p, ix: labels.append(1) or real_index(p, ix)),
+    )
+    est = LSTMForecaster(horizon=2, **TINY).fit(series("D", 40))
+    gathers.clear()
+    first = est.predict()
+    assert (len(gathers), len(labels)) == (1, 1)
+    pd.testing.assert_frame_equal(est.predict(), first)
+    assert (len(gathers), len(labels)) == (1, 1)  # the second call reuses both
+    est.predict(series("D", 30))  # another history: gathered anew
+    assert (len(gathers), len(labels)) == (2, 2)

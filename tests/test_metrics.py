@@ -585,6 +585,10 @@ def test_seasonal_naive_forecast_needs_one_season_only():
 
 
 def test_naive2_seasonality_boundaries():
+    # 11 < 3 * 4 steps with a clear season at lag 4 (the ACF test alone would say
+    # seasonal): not tested, so not seasonal
+    spikes = np.where(np.arange(11) % 4 == 0, 50.0, 10.0)
+    np.testing.assert_array_equal(naive2_forecast(spikes, 3, 4), [10.0, 10.0, 10.0])
     pattern = [10.0, 20.0, 30.0, 40.0]
     # exactly 3 seasons: tested, and seasonal
     np.testing.assert_allclose(naive2_forecast(np.tile(pattern, 3), 4, 4), pattern)
@@ -654,3 +658,60 @@ def test_scorers_read_nullable_float_columns_as_missing_values():
     frame = _frame(scale=[1.0, 1.0])
     frame["y"] = pd.array([10.0, None], dtype="Float64")  # pandas' NA, not NaN
     assert _frame_mae(frame) == 2.0
+
+
+def test_mase_scale_column_must_be_finite_and_positive():
+    from tsrnn.metrics import _frame_mase
+
+    for bad in (np.inf, 0.0, -1.0, NAN):
+        with pytest.raises(ValueError, match="'scale' column has values that are not"):
+            _frame_mase(_frame(scale=[1.0, bad]))
+
+
+def test_mase_of_a_frame_averages_per_series_and_target():
+    from tsrnn.metrics import _frame_mase
+
+    # target u: one error of 1 (scale 1); target v: errors 0, 0, 6 (scale 2); the
+    # series "b" has no observed actual and no MASE
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "a", "a", "a", "b"],
+            "target": ["u", "v", "v", "v", "u"],
+            "y": [1.0, 2.0, 2.0, 8.0, NAN],
+            "y_pred": [2.0, 2.0, 2.0, 2.0, 5.0],
+            "scale": [1.0, 2.0, 2.0, 2.0, 1.0],
+        }
+    )
+    assert _frame_mase(frame) == pytest.approx((1.0 + 1.0) / 2)  # pooled: 1.0
+
+
+class _Recorder(BaseEstimator):
+    """A forecaster whose rolling_forecasts records its arguments."""
+
+    def __init__(self, frame=None):
+        self.frame = frame
+
+    def rolling_forecasts(self, X, y=None):
+        self.seen_ = (X, y)
+        return self.frame
+
+
+def test_scorers_pass_y_on_and_check_the_frame():
+    est = _Recorder(_frame(scale=[1.0, 1.0]))
+    assert get_scorer("mae")(est, "X", "Y") == -1.0
+    assert est.seen_ == ("X", "Y")
+    for returned, lacks in ((_frame().drop(columns="y_pred"), "y_pred"), ([1, 2], "y")):
+        with pytest.raises(
+            TypeError, match=f"must return a DataFrame.*lacks.*'{lacks}'"
+        ):
+            get_scorer("mae")(_Recorder(returned), None)
+
+
+def test_a_scorer_built_anew_equals_the_registered_one():
+    from tsrnn.metrics import _ForecastScorer, _frame_mae
+
+    scorer = _ForecastScorer("mae", _frame_mae)
+    assert (scorer.name, scorer.error) == ("mae", _frame_mae)
+    assert repr(scorer) == repr(SCORERS["mae"])
+    est = _Recorder(_frame())
+    assert scorer(est, None) == SCORERS["mae"](est, None) == -1.0

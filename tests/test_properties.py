@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -15,10 +16,14 @@ from tsrnn._time_index import infer_axis
 from tsrnn._windowing import window_starts
 
 torch.set_num_threads(1)
-_REG = tsrnn.RNNRegressor("gru", hidden_size=4, max_epochs=1, random_state=0)
-_rng = np.random.default_rng(0)
-_X = [_rng.normal(size=n) for n in _rng.integers(2, 10, size=20)]
-_REG.fit(_X, np.array([x.sum() for x in _X]))
+
+
+@pytest.fixture(scope="module")
+def fitted_gru():
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=n) for n in rng.integers(2, 10, size=20)]
+    est = tsrnn.RNNRegressor("gru", hidden_size=4, max_epochs=1, random_state=0)
+    return est.fit(X, np.array([x.sum() for x in X]))
 
 
 @settings(max_examples=40, deadline=None)
@@ -28,17 +33,17 @@ _REG.fit(_X, np.array([x.sum() for x in _X]))
     trail=st.integers(0, 6),
     others=st.lists(st.integers(1, 15), max_size=4),
 )
-def test_pad_invariance(seq, lead, trail, others):
-    alone = _REG.predict([np.asarray(seq)])[0]
+def test_pad_invariance(fitted_gru, seq, lead, trail, others):
+    alone = fitted_gru.predict([np.asarray(seq)])[0]
     padded = np.r_[np.full(lead, np.nan), seq, np.full(trail, np.nan)]
     batch = [padded] + [np.ones(n) for n in others]
-    assert abs(_REG.predict(batch)[0] - alone) < 1e-5
+    assert abs(fitted_gru.predict(batch)[0] - alone) < 1e-5
     width = len(padded) + max(others, default=0)
     table = np.full((1 + len(others), width), np.nan)
     table[0, : len(padded)] = padded
     for i, n in enumerate(others, start=1):
         table[i, width - n :] = 1.0  # right-aligned (left-padded) neighbours
-    assert abs(_REG.predict(table)[0] - alone) < 1e-5
+    assert abs(fitted_gru.predict(table)[0] - alone) < 1e-5
 
 
 @settings(max_examples=60, deadline=None)
@@ -166,3 +171,11 @@ def test_future_period_index(length, horizon, freq):
     pd.testing.assert_index_equal(
         axis.after(index[length - 1], horizon), index[length:]
     )
+
+
+def test_the_default_profile_is_derandomized():
+    # CI runs the same examples every time (tests/conftest.py); the "explore"
+    # profile (--hypothesis-profile=explore) draws new ones
+    assert settings.get_profile("ci").derandomize
+    assert settings.get_profile("ci").database is None
+    assert not settings.get_profile("explore").derandomize

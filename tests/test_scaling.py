@@ -64,6 +64,8 @@ def test_scales_at_the_tiny_threshold():
     assert fit_scaler([values], "standard")[1][0, 0] == 1.0
     values = np.array([[0.0], [2e-11]])  # std 1e-11: kept
     assert fit_scaler([values], "standard")[1][0, 0] == pytest.approx(1e-11)
+    values = np.array([[0.0], [0.0], [1e-12], [1e-12]])  # IQR exactly 1e-12
+    assert fit_scaler([values], "robust")[1][0, 0] == 1.0  # at the threshold: 1
 
 
 def test_float32_input_gives_float64_statistics():

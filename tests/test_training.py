@@ -102,18 +102,17 @@ def test_pinball_loss_is_masked_and_averaged_over_quantiles():
     from tsrnn._forecasting import _quantile_loss
 
     q = torch.tensor([0.1, 0.5, 0.9])
-    # one window, 2 steps x 3 quantiles; the second step's target is missing
-    pred = torch.tensor([[8.0, 10.0, 13.0, 50.0, 60.0, 70.0]])
-    target = torch.tensor([[10.0, 0.0]])
-    mask = torch.tensor([[1.0, 0.0]])
-    # step 1: d = 2, 0, -3 -> 0.1 * 2, 0, (0.9 - 1) * -3; mean over quantiles
+    # one window, 3 steps x 3 quantiles; the third step's target is missing
+    pred = torch.tensor([[8.0, 10.0, 13.0, 10.0, 10.0, 10.0, 50.0, 60.0, 70.0]])
+    target = torch.tensor([[10.0, 10.0, 0.0]])
+    mask = torch.tensor([[1.0, 1.0, 0.0]])
+    # step 1: d = 2, 0, -3 -> 0.1 * 2, 0, (0.9 - 1) * -3; step 2: d = 0 -> 0
     step1 = (0.2 + 0.0 + 0.3) / 3
-    assert float(_quantile_loss(pred, target, mask, quantiles=q)) == pytest.approx(
-        step1
-    )
-    # step 2 alone (target 0): d = -50, -60, -70 -> 45, 30, 7 (mean 82 / 3)
-    both = (step1 + (45.0 + 30.0 + 7.0) / 3) / 2
-    assert float(_quantile_loss(pred, target, quantiles=q)) == pytest.approx(both)
+    masked = float(_quantile_loss(pred, target, mask, quantiles=q))
+    assert masked == pytest.approx((step1 + 0.0) / 2)  # over the 2 observed steps
+    # step 3 counts without the mask (target 0): d = -50, -60, -70 -> 45, 30, 7
+    every = (step1 + 0.0 + (45.0 + 30.0 + 7.0) / 3) / 3
+    assert float(_quantile_loss(pred, target, quantiles=q)) == pytest.approx(every)
 
 
 @settings(max_examples=40, deadline=None)

@@ -32,6 +32,7 @@ from tsrnn._scaling import SCALERS, TRANSFORMS, fit_scaler
 from tsrnn._time_index import TimeAxis, common_axis, split_series
 from tsrnn._training import LOSSES
 from tsrnn._windowing import GatheredBatches, WindowBatches
+from tsrnn.exceptions import TrainingDivergedError
 
 __all__ = ["GRUForecaster", "LSTMForecaster", "RNNForecaster"]
 
@@ -196,14 +197,17 @@ def encode(
     cov_scale: np.ndarray,
     pad: int,
     mask_channel: bool,
+    target_values: list[np.ndarray],
     future_rows: list[np.ndarray] | None = None,
-    target_values: list[np.ndarray] | None = None,
 ) -> Encoded:
     """Scale and stack ``panel``; ``future_rows`` appends known-ahead rows per series.
 
-    ``target_values`` replaces ``panel.target`` (same shapes, e.g. log-transformed).
+    ``target_values`` are the targets as the network reads them (``panel.target``
+    after ``target_transform``; same shapes). Each series' block is ``pad`` zero
+    rows, its steps, then its ``future_rows`` (known-ahead covariates; other
+    channels 0). Targets are scaled ``(y - center) / scale`` and covariates
+    ``(x - cov_center) / cov_scale``; a missing target is 0 with ``observed`` 0.
     """
-    target_values = panel.target if target_values is None else target_values
     n_t = panel.target[0].shape[1]
     n_p, n_f, n_s = (
         panel.past[0].shape[1],
@@ -253,7 +257,7 @@ def _leads(
     cutoffs: np.ndarray, block_start: np.ndarray, pad: int, window: int
 ) -> np.ndarray:
     first = cutoffs - (window - 1) - block_start
-    return np.maximum(0, pad - first).astype(np.int64)
+    return np.maximum(0, pad - first)
 
 
 def _quantile_loss(pred, target, mask=None, *, quantiles: torch.Tensor):
@@ -619,9 +623,7 @@ def _naive_scale(target: np.ndarray, m: int) -> np.ndarray:
     else 1; pairs with a NaN are skipped; a scale that is 0 or undefined is 1.
     """
     m = m if len(target) > m else 1
-    if len(target) <= m:
-        return np.ones(target.shape[1])
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # no pair observed: NaN, so scale 1
         warnings.simplefilter("ignore", RuntimeWarning)
         scale = np.nanmean(np.abs(target[m:] - target[:-m]), axis=0)
     return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
@@ -1026,8 +1028,16 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         series = np.repeat(np.arange(len(cutoffs)), [len(c) for c in cutoffs])
         out = out * scale[series][:, None, :, None] + center[series][:, None, :, None]
         if self.target_transform is not None:
-            with np.errstate(over="ignore"):  # inf is reported as non-finite output
+            with np.errstate(over="ignore"):  # an overflow is reported just below
                 out = TRANSFORMS[self.target_transform][1](out)
+            if not np.isfinite(out).all():
+                raise TrainingDivergedError(
+                    f"The forecast of this {type(self).__name__} overflows when "
+                    f"target_transform={self.target_transform!r} is inverted: the "
+                    "network forecasts far outside the range of its training data. "
+                    "Refit with a lower learning_rate or with gradient_clip set, or "
+                    "with target_transform=None."
+                )
         return out
 
     def _model_target(self, values: np.ndarray, sid=None) -> np.ndarray:

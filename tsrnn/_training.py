@@ -103,13 +103,12 @@ class SequenceBatches:
         ``lengths`` is None when every row of the batch is full length (no packing).
         """
         lengths = None
+        dev_idx = idx.to(self.inputs.device, non_blocking=True)
         if self.uniform:
-            dev_idx = idx.to(self.inputs.device, non_blocking=True)
             x = self.inputs[dev_idx]
         else:
             lengths = self.lengths[idx]
             max_len = int(lengths.max())
-            dev_idx = idx.to(self.inputs.device, non_blocking=True)
             x = self.inputs[dev_idx, :max_len]
             if bool((lengths == max_len).all()):
                 lengths = None
