@@ -26,6 +26,8 @@ from tsrnn import (
 )
 from tsrnn.exceptions import TrainingDivergedError
 
+from helpers import scaling_by_hand
+
 TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, random_state=0)
 FORECASTERS = {
     "lstm": lambda **kw: LSTMForecaster(**TINY, **kw),
@@ -737,18 +739,6 @@ def _levels_panel():
     return pd.concat(parts)
 
 
-def _center_scale(values, scaler):
-    """Per-series scaling as documented, computed here with numpy alone."""
-    if scaler == "standard":
-        return values.mean(), values.std()
-    if scaler == "robust":
-        q25, q50, q75 = np.percentile(values, [25, 50, 75])
-        return q50, q75 - q25
-    if scaler == "mean":
-        return 0.0, np.abs(values).mean()
-    return 0.0, 1.0
-
-
 @pytest.mark.parametrize("local_level", [True, False])
 @pytest.mark.parametrize("scaler", ["standard", "robust", "mean", None])
 def test_each_series_of_a_panel_is_forecast_on_its_own_scale(scaler, local_level):
@@ -761,7 +751,7 @@ def test_each_series_of_a_panel_is_forecast_on_its_own_scale(scaler, local_level
     fc = est.predict()
 
     def expected(values):
-        center, scale = _center_scale(values, scaler)
+        center, scale = scaling_by_hand(values, scaler)
         base = values[-1] if local_level else center
         return base + out * scale
 

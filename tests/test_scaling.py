@@ -7,20 +7,9 @@ import pytest
 from tsrnn import LSTMForecaster
 from tsrnn._scaling import SCALERS, TRANSFORMS, fit_scaler
 
+from helpers import scaling_by_hand
+
 NAN = np.nan
-
-
-def by_hand(column: np.ndarray, scaler) -> tuple[float, float]:
-    """One target column's documented (center, scale), NaN left out."""
-    x = column[~np.isnan(column)]
-    if scaler == "standard":
-        return x.mean(), x.std()
-    if scaler == "robust":
-        q25, q50, q75 = np.percentile(x, [25, 50, 75])
-        return q50, q75 - q25
-    if scaler == "mean":
-        return 0.0, np.abs(x).mean()
-    return 0.0, 1.0
 
 
 @pytest.mark.parametrize("scaler", list(SCALERS))
@@ -34,7 +23,7 @@ def test_each_scaler_against_numpy_with_missing_values_left_out(scaler):
     assert center.shape == scale.shape == (2, 2)
     for i, values in enumerate([a, b]):
         for j in range(2):
-            expected = by_hand(values[:, j], scaler)
+            expected = scaling_by_hand(values[:, j], scaler)
             assert (center[i, j], scale[i, j]) == pytest.approx(expected, rel=1e-12)
 
 
@@ -46,7 +35,7 @@ def test_a_target_without_spread_gets_scale_one(scaler):
     center, scale = fit_scaler([values], scaler)
     assert scale[0, 0] == 1.0  # not 0: nothing divides by zero
     assert center[0, 0] == level
-    assert scale[0, 1] == pytest.approx(by_hand(values[:, 1], scaler)[1])
+    assert scale[0, 1] == pytest.approx(scaling_by_hand(values[:, 1], scaler)[1])
 
 
 def test_a_target_with_no_observed_value_is_left_unscaled_alone():

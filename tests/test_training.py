@@ -196,6 +196,7 @@ def test_a_target_mask_travels_with_its_rows():
 
 
 def _frozen_net(seed=0):
+    """A small GRU network, seeded."""
     torch.manual_seed(seed)
     return build_network(
         cell="gru",
@@ -230,16 +231,7 @@ def test_reported_losses_are_the_mean_over_rows():
 
 
 def test_train_directly_numbers_epochs_on_and_predicts_in_order():
-    torch.manual_seed(0)
-    net = build_network(
-        cell="gru",
-        input_size=1,
-        hidden_size=4,
-        num_layers=1,
-        dropout=0.0,
-        bidirectional=False,
-        output_size=1,
-    )
+    net = _frozen_net()
     X = torch.randn(10, 5, 1)
     batches = SequenceBatches(X, np.full(10, 5), X.mean(dim=1))
     config = TrainConfig(learning_rate=0.01, batch_size=4, max_epochs=2)
