@@ -9,6 +9,8 @@ import pytest
 from tsrnn import RNNClassifier, RNNRegressor
 from tsrnn._input import input_form, to_array3d
 
+from helpers import plain_id
+
 NAN = np.nan
 
 
@@ -119,7 +121,9 @@ TO_ARRAY3D_ERRORS = [
 
 
 @pytest.mark.parametrize(
-    "X, error, match", TO_ARRAY3D_ERRORS, ids=[c[2] for c in TO_ARRAY3D_ERRORS]
+    "X, error, match",
+    TO_ARRAY3D_ERRORS,
+    ids=[plain_id(c[2]) for c in TO_ARRAY3D_ERRORS],
 )
 def test_to_array3d_errors(X, error, match):
     with pytest.raises(error, match=match):

@@ -20,6 +20,8 @@ import tsrnn
 from tsrnn import RNNClassifier, RNNRegressor
 from tsrnn.exceptions import VersionMismatchWarning
 
+from helpers import plain_id
+
 NAN = np.nan
 NO_CUDA = not torch.cuda.is_available()
 
@@ -451,7 +453,7 @@ FIT_ERRORS = [
 @pytest.mark.parametrize(
     "est, X, y, error, match",
     FIT_ERRORS,
-    ids=[f"{i}-{c[4][:30]}" for i, c in enumerate(FIT_ERRORS)],
+    ids=[f"{i}-{plain_id(c[4][:30])}" for i, c in enumerate(FIT_ERRORS)],
 )
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 def test_fit_errors(est, X, y, error, match):
@@ -491,7 +493,7 @@ PREDICT_ERRORS = [
 @pytest.mark.parametrize(
     "model, X, error, match",
     PREDICT_ERRORS,
-    ids=[f"{i}-{c[3][:30]}" for i, c in enumerate(PREDICT_ERRORS)],
+    ids=[f"{i}-{plain_id(c[3][:30])}" for i, c in enumerate(PREDICT_ERRORS)],
 )
 def test_predict_errors(fitted, model, X, error, match):
     with pytest.raises(error, match=match):
