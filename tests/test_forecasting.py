@@ -26,7 +26,7 @@ from tsrnn import (
 )
 from tsrnn.exceptions import TrainingDivergedError
 
-from helpers import scaling_by_hand
+from helpers import scaling_by_hand, warned_from
 
 TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, random_state=0)
 FORECASTERS = {
@@ -657,6 +657,15 @@ def test_ensemble_forecast_is_the_mean_of_its_members():
     assert est.n_epochs_ == 12
 
 
+def test_early_stopping_without_room_for_a_validation_tail_warns_at_the_fit_call():
+    y = pd.Series(np.arange(8.0))  # window 4 + horizon 2: too few windows to hold out
+    est = LSTMForecaster(horizon=2, window=4, early_stopping=True, **TINY)
+    with pytest.warns(UserWarning, match="no series is long enough") as caught:
+        est.fit(y)
+    assert warned_from(caught[0], __file__)  # the user's line, not tsrnn's
+    assert est.n_epochs_ == TINY["max_epochs"]  # trained for max_epochs
+
+
 def test_local_level_rejects_unknown_values():
     with pytest.raises(ValueError, match="local_level"):
         LSTMForecaster(local_level="mean").fit(pd.Series(np.arange(30.0)))
@@ -670,8 +679,11 @@ def test_predict_reuses_its_context_windows_but_never_stale_ones():
     first = fc.predict()
     pd.testing.assert_frame_equal(fc.predict(), first)  # the cached inputs
     assert "_predict_cache" not in fc.__getstate__()  # pickles carry no tensors
-    # a refit (warm start: same network, new weights and history) forecasts anew
-    fc.set_params(warm_start=True, max_epochs=3).fit(y * 2 + 1)
+    # a refit (warm start: same network, new weights and a later history) forecasts
+    # anew, from the new history's end
+    later = pd.Series(y.to_numpy() * 2 + 1, index=y.index + 10, name="y")
+    fc.set_params(warm_start=True, max_epochs=3).fit(later)
+    assert list(fc.predict().index) == [90, 91, 92]
     fresh = LSTMForecaster(horizon=3, window=8, hidden_size=4, max_epochs=2)
     fresh.__setstate__(fc.__getstate__())  # the same fitted state, no cache
     pd.testing.assert_frame_equal(fc.predict(), fresh.predict())
@@ -1039,6 +1051,13 @@ def test_rolling_forecasts_frame_for_several_targets_and_short_series():
     )
     out = fitted.rolling_forecasts(panel)
     assert list(out["id"].unique()) == ["new", "long"]
+    # a new series of horizon steps has no origin (no context): no rows, and the
+    # series after it still has all of its rows
+    panel = pd.concat(
+        {"tiny": two["u"].iloc[:2], "long": two["u"].iloc[20:]}, names=["id", "time"]
+    )
+    out = fitted.rolling_forecasts(panel)
+    assert out.groupby("id", sort=False).size().to_dict() == {"long": 18}
 
 
 def test_the_mase_scale_of_degenerate_histories_is_one():
@@ -1096,7 +1115,7 @@ def test_predict_from_the_training_tail_gathers_its_inputs_once(monkeypatch):
         "_frame_index",
         staticmethod(lambda p, ix: labels.append(1) or real_index(p, ix)),
     )
-    est = LSTMForecaster(horizon=2, **TINY).fit(series("D", 40))
+    est = LSTMForecaster(horizon=2, quantiles=[0.1, 0.9], **TINY).fit(series("D", 40))
     gathers.clear()
     first = est.predict()
     assert (len(gathers), len(labels)) == (1, 1)
@@ -1104,3 +1123,9 @@ def test_predict_from_the_training_tail_gathers_its_inputs_once(monkeypatch):
     assert (len(gathers), len(labels)) == (1, 1)  # the second call reuses both
     est.predict(series("D", 30))  # another history: gathered anew
     assert (len(gathers), len(labels)) == (2, 2)
+    # fewer quantile columns asked for after fit: labelled anew, not reused
+    est.set_params(quantiles=[0.9])
+    assert list(est.predict().columns) == ["sales", "sales_q0.9"]
+    est.set_params(quantiles=[0.1, 0.9])
+    pd.testing.assert_frame_equal(est.predict(), first)
+    assert (len(gathers), len(labels)) == (2, 4)  # same inputs, new labels

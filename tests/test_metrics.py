@@ -631,6 +631,17 @@ def test_seasonal_indices_are_normalised_to_mean_one():
     np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("m", [4, 5])
+def test_centred_moving_average_is_the_classical_decomposition_trend(m):
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    from tsrnn.metrics import _centred_moving_average
+
+    y = seasonal_series(30, m, seed=1)
+    expected = seasonal_decompose(y, model="additive", period=m).trend
+    np.testing.assert_allclose(_centred_moving_average(y, m), expected, rtol=1e-12)
+
+
 def _frame(**extra):
     frame = pd.DataFrame({"id": ["a", "a"], "y": [10.0, 20.0], "y_pred": [12.0, 20.0]})
     return frame.assign(**extra)
@@ -671,18 +682,24 @@ def test_mase_scale_column_must_be_finite_and_positive():
 def test_mase_of_a_frame_averages_per_series_and_target():
     from tsrnn.metrics import _frame_mase
 
-    # target u: one error of 1 (scale 1); target v: errors 0, 0, 6 (scale 2); the
-    # series "b" has no observed actual and no MASE
+    # the series "a" comes first and has no observed actual, so no MASE; series
+    # "b", target u: one error of 1 (scale 1); target v: errors 0, 0, 3 (scale 2)
     frame = pd.DataFrame(
         {
-            "id": ["a", "a", "a", "a", "b"],
-            "target": ["u", "v", "v", "v", "u"],
-            "y": [1.0, 2.0, 2.0, 8.0, NAN],
-            "y_pred": [2.0, 2.0, 2.0, 2.0, 5.0],
-            "scale": [1.0, 2.0, 2.0, 2.0, 1.0],
+            "id": ["a", "b", "b", "b", "b"],
+            "target": ["u", "u", "v", "v", "v"],
+            "y": [NAN, 1.0, 2.0, 2.0, 8.0],
+            "y_pred": [5.0, 2.0, 2.0, 2.0, 5.0],
+            "scale": [1.0, 1.0, 2.0, 2.0, 2.0],
         }
     )
-    assert _frame_mase(frame) == pytest.approx((1.0 + 1.0) / 2)  # pooled: 1.0
+    # per (series, target): (1 + 0.5) / 2; pooled over b's rows it would be 0.625
+    assert _frame_mase(frame) == pytest.approx(0.75)
+    # pandas' nullable floats read as numbers, NA as missing
+    nullable = frame.astype({"y": "Float64", "scale": "Float64"})
+    nullable.loc[0, "y"] = pd.NA
+    assert _frame_mase(nullable) == pytest.approx(0.75)
+    assert _frame_mase(frame.astype({"scale": object})) == pytest.approx(0.75)
 
 
 class _Recorder(BaseEstimator):

@@ -32,6 +32,15 @@ def test_align_moves_valid_steps_first_and_trims():
     np.testing.assert_array_equal(values, before)  # input untouched
 
 
+def test_align_row_that_starts_late_and_ends_at_the_last_step():
+    # row 0 has leading padding and no trailing padding; shifting it left must not
+    # repeat its last value into the step after its end
+    values = np.array([[NAN, 1, 2], [3, 4, 5]], dtype=np.float32)[:, :, None]
+    aligned, lengths = align(values)
+    np.testing.assert_array_equal(lengths, [2, 3])
+    np.testing.assert_array_equal(aligned[:, :, 0], [[1, 2, NAN], [3, 4, 5]])
+
+
 def test_align_trims_common_padding():
     values = np.full((2, 6, 2), NAN, dtype=np.float32)
     values[0, 1:3] = 1.0
@@ -47,6 +56,7 @@ def test_align_full_length_rows_pass_through():
     aligned, lengths = align(values)
     np.testing.assert_array_equal(aligned, values)
     np.testing.assert_array_equal(lengths, [3, 3])
+    assert np.shares_memory(aligned, values)  # nothing to move: no copy made
 
 
 def test_a_step_exists_when_any_feature_is_observed():
@@ -60,7 +70,7 @@ def test_align_rejects_all_nan_rows():
     values = np.ones((3, 4, 1), dtype=np.float32)
     values[1] = NAN
     with pytest.raises(
-        ValueError, match=r"X has 1 sequence\(s\) with no observed.*row 1"
+        ValueError, match=r"^X has 1 sequence\(s\) with no observed.*row 1"
     ):
         align(values)
 
@@ -80,6 +90,10 @@ def test_network_values_mask_channel():
     assert masked.shape == (1, 3, 2)
     assert masked.dtype == np.float32
     np.testing.assert_array_equal(masked[0, :, 1], [1, 0, 1])  # the NaN is not a 0
+    # float64 in, the network's float32 out, C-contiguous for torch.from_numpy
+    wide = network_values(aligned.astype(np.float64), mask_channel=True)
+    assert wide.dtype == np.float32 and wide.flags.c_contiguous
+    np.testing.assert_array_equal(wide, masked)
 
 
 def test_token_ids():

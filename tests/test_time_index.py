@@ -71,6 +71,19 @@ def test_a_faulty_index_is_reported_with_its_series(kind):
         LSTMForecaster(**TINY).fit(long({**others, "b": fault}))
 
 
+def test_a_period_index_with_a_gap_is_reported_alone_and_in_a_panel():
+    months = pd.period_range("2020-01", periods=12, freq="M").delete(5)
+    gap = pd.Series(np.arange(11.0), index=months)
+    # a PeriodIndex carries its frequency, so the gap is measured against it
+    with pytest.raises(ValueError, match="^X does not follow the frequency 'M'"):
+        LSTMForecaster(**TINY).fit(gap)
+    fine = pd.Series(
+        np.arange(12.0), index=pd.period_range("2020-01", periods=12, freq="M")
+    )
+    with pytest.raises(ValueError, match="^X \\(series 'b'\\) does not follow"):
+        LSTMForecaster(**TINY).fit(long({"a": fine, "b": gap}))
+
+
 def test_frequency_needs_three_timestamps_and_three_are_enough():
     two = pd.Series([1.0, 2.0], index=pd.DatetimeIndex(["2021-01-01", "2021-01-02"]))
     with pytest.raises(ValueError, match="^The frequency of X cannot be inferred"):
@@ -148,6 +161,11 @@ def test_split_series_blocks():
     np.testing.assert_array_equal(blocks[1].values[:, 0], [0.0, 1.0, 2.0])
     axis = common_axis(blocks, name="data")
     assert axis == TimeAxis("datetime", pd.tseries.frequencies.to_offset("D"))
+    # integer and boolean columns are read as float64 numbers
+    counts = long({"a": good(3).astype(np.int64)}).assign(flag=[True, False, True])
+    (block,), columns, _ = split_series(counts, name="data")
+    assert block.values.dtype == np.float64 and columns == ["y", "flag"]
+    np.testing.assert_array_equal(block.values, [[0.0, 1.0], [1.0, 0.0], [2.0, 1.0]])
 
 
 def test_period_and_integer_axes():

@@ -1,6 +1,7 @@
 """The one training loop: losses, batching, seeding, warm start, early stopping, guards."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -20,6 +21,8 @@ from tsrnn._training import (
     train,
 )
 from tsrnn.exceptions import TrainingDivergedError, TrainingInterruptedWarning
+
+from helpers import warned_from
 
 
 def data(n=40, n_steps=6, seed=0):
@@ -110,6 +113,10 @@ def test_pinball_loss_is_masked_and_averaged_over_quantiles():
     step1 = (0.2 + 0.0 + 0.3) / 3
     masked = float(_quantile_loss(pred, target, mask, quantiles=q))
     assert masked == pytest.approx((step1 + 0.0) / 2)  # over the 2 observed steps
+    only_first = torch.tensor([[1.0, 0.0, 0.0]])
+    assert float(_quantile_loss(pred, target, only_first, quantiles=q)) == (
+        pytest.approx(step1)  # one observed step: its own loss, not half of it
+    )
     # step 3 counts without the mask (target 0): d = -50, -60, -70 -> 45, 30, 7
     every = (step1 + 0.0 + (45.0 + 30.0 + 7.0) / 3) / 3
     assert float(_quantile_loss(pred, target, quantiles=q)) == pytest.approx(every)
@@ -179,6 +186,22 @@ def test_subset_keeps_rows_and_lengths():
     assert torch.equal(part.inputs, batches.inputs[[2, 1]])
 
 
+def test_batches_move_to_a_device_but_lengths_stay_on_the_cpu():
+    # "meta" stands in for a GPU on a CPU-only machine: tensors without data
+    batches = SequenceBatches(
+        torch.zeros(3, 2, 1), np.array([2, 1, 2]), torch.zeros(3), torch.ones(3)
+    )
+    moved = batches.to("meta")
+    for tensor in (moved.inputs, moved.targets, moved.target_mask):
+        assert tensor.device.type == "meta"
+    assert moved.lengths.device.type == "cpu"  # pack_padded_sequence wants them there
+    part = moved.subset(np.array([2, 1]))
+    assert part.inputs.device.type == "meta" and part.inputs.shape == (2, 2, 1)
+    (x, lengths), y, mask = moved.gather(torch.tensor([0, 1]))
+    assert (x.device.type, y.device.type, mask.device.type) == ("meta",) * 3
+    assert lengths.device.type == "cpu" and lengths.tolist() == [2, 1]
+
+
 def test_a_target_mask_travels_with_its_rows():
     mask = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     batches = SequenceBatches(
@@ -207,6 +230,48 @@ def _frozen_net(seed=0):
         bidirectional=False,
         output_size=1,
     )
+
+
+def test_a_flat_validation_loss_stops_after_patience_epochs():
+    # zero learning rate: the validation loss is the same every epoch, which is
+    # no improvement, so early stopping ends the fit after patience epochs more
+    X = torch.randn(10, 5, 1, generator=torch.Generator().manual_seed(0))
+    batches = SequenceBatches(X, np.full(10, 5), X.mean(dim=1))
+    config = TrainConfig(
+        learning_rate=0.0, batch_size=4, max_epochs=10, early_stopping=True, patience=2
+    )
+    history = train(
+        _frozen_net(),
+        batches,
+        loss_fn=LOSSES["mse"],
+        config=config,
+        generator=torch.Generator().manual_seed(0),
+        valid=batches,
+    )
+    assert [h["epoch"] for h in history] == [1, 2, 3]
+
+
+def test_verbose_lines_show_the_validation_loss_only_when_there_is_one():
+    X = torch.randn(10, 5, 1, generator=torch.Generator().manual_seed(0))
+    batches = SequenceBatches(X, np.full(10, 5), X.mean(dim=1))
+    for valid, pattern in [
+        (None, r"epoch    1  train_loss [0-9.e+-]+  [0-9.]+s"),
+        (
+            batches,
+            r"epoch    1  train_loss [0-9.e+-]+  valid_loss [0-9.e+-]+  [0-9.]+s",
+        ),
+    ]:
+        lines = []
+        train(
+            _frozen_net(),
+            batches,
+            loss_fn=LOSSES["mse"],
+            config=TrainConfig(batch_size=4, max_epochs=1, verbose=1),
+            generator=torch.Generator().manual_seed(0),
+            valid=valid,
+            log=lines.append,
+        )
+        assert len(lines) == 1 and re.fullmatch(pattern, lines[0]), lines
 
 
 def test_reported_losses_are_the_mean_over_rows():
@@ -463,8 +528,9 @@ def test_keyboard_interrupt_warns_and_leaves_a_fitted_estimator(monkeypatch):
     # calls 1-3 are epoch 1; Ctrl-C in the middle of epoch 2
     monkeypatch.setitem(LOSSES, "mse", calls_then(LOSSES["mse"], 4, interrupt))
     est = reg(max_epochs=5)
-    with pytest.warns(TrainingInterruptedWarning, match="interrupted"):
+    with pytest.warns(TrainingInterruptedWarning, match="interrupted") as caught:
         est.fit(X, y)
+    assert warned_from(caught[0], __file__)  # it points at the user's fit call
     assert est.n_epochs_ == 1
     assert np.isfinite(est.predict(X)).all()
     assert_finite_weights(est)

@@ -7,6 +7,8 @@ import pytest
 from tsrnn import make_windows
 from tsrnn._windowing import window_starts
 
+from helpers import warned_from
+
 
 def test_univariate_series_values_columns_and_index():
     y = pd.Series(
@@ -82,8 +84,9 @@ def test_panel_with_a_short_series_warns_and_skips():
         [("a", t) for t in range(10)] + [("b", t) for t in range(2)]
     )
     y = pd.Series(np.arange(12.0), index=idx)
-    with pytest.warns(UserWarning, match="skipped"):
+    with pytest.warns(UserWarning, match="skipped") as caught:
         X, _ = make_windows(y, window=3, horizon=2)
+    assert warned_from(caught[0], __file__)  # the user's line, not tsrnn's
     assert set(X.index.get_level_values(0)) == {"a"}
 
 

@@ -32,7 +32,7 @@ from tsrnn._scaling import SCALERS, TRANSFORMS, fit_scaler
 from tsrnn._time_index import TimeAxis, common_axis, split_series
 from tsrnn._training import LOSSES
 from tsrnn._windowing import GatheredBatches, WindowBatches
-from tsrnn.exceptions import TrainingDivergedError
+from tsrnn.exceptions import TrainingDivergedError, _warn_user
 
 __all__ = ["GRUForecaster", "LSTMForecaster", "RNNForecaster"]
 
@@ -295,6 +295,9 @@ class ForecasterMixin:
     * ``_forecast(panel, cutoffs, future_rows, stats)`` -> array
       ``(n_windows, horizon, n_targets, n_quantiles)`` in original units, one
       window per cutoff (the position of the last input step in its series).
+
+    It also has a ``quantiles`` parameter (None: point forecasts only) and, once
+    fitted, ``quantiles_``: the sorted levels ``_forecast`` returns, 0.5 among them.
     """
 
     #: parameter constraints of the column roles every forecaster takes
@@ -453,25 +456,37 @@ class ForecasterMixin:
             rows.append(got.to_numpy(dtype=np.float64))
         return rows
 
+    def _quantile_heads(self) -> list[tuple[float, int]]:
+        """``(level, position in quantiles_)``: the median, then each level asked for.
+
+        ``quantiles_`` is what ``_forecast`` returns; the columns show the median as
+        the point forecast and, sorted, the quantiles of the ``quantiles`` parameter.
+        """
+        levels = list(self.quantiles_)
+        asked = [] if self.quantiles is None else self.quantiles
+        return [(0.5, levels.index(0.5))] + [
+            (q, levels.index(q)) for q in np.unique(np.asarray(asked, dtype=float))
+        ]
+
     def _frame(
         self, panel: Panel, index: list[pd.Index], values: np.ndarray
     ) -> pd.DataFrame:
         """Forecast array ``(n_series, horizon, T, Q)`` -> the documented DataFrame."""
-        q_all = list(self.quantiles_)
+        heads = self._quantile_heads()
         columns = list(self.target_names_)
-        blocks = [values[:, :, :, q_all.index(0.5)]]  # the point forecast: the median
-        if getattr(self, "quantiles", None) is not None:
-            for q in np.unique(np.asarray(self.quantiles, dtype=float)):
-                columns += [f"{name}_q{q:g}" for name in self.target_names_]
-                blocks.append(values[:, :, :, q_all.index(q)])
+        blocks = [values[:, :, :, heads[0][1]]]  # the point forecast: the median
+        for q, k in heads[1:]:
+            columns += [f"{name}_q{q:g}" for name in self.target_names_]
+            blocks.append(values[:, :, :, k])
         table = np.concatenate(blocks, axis=2).reshape(-1, len(columns))
-        if panel is getattr(self, "_history", None):
-            # predict() from the training tail: the same labels every call
+        if panel is self._history:
+            # predict() from the training tail: the same labels every call until a
+            # refit (fit drops them) or a set_params(quantiles=...) changes the columns
             cached = self.__dict__.get("_predict_cache_labels")
-            if cached is None or cached[0] is not index or list(cached[2]) != columns:
-                cached = (index, self._frame_index(panel, index), pd.Index(columns))
+            if cached is None or list(cached[1]) != columns:
+                cached = (self._frame_index(panel, index), pd.Index(columns))
                 self._predict_cache_labels = cached
-            idx, columns = cached[1], cached[2]
+            idx, columns = cached
         else:
             idx = self._frame_index(panel, index)
         return pd.DataFrame(table, index=idx, columns=columns, copy=False)
@@ -562,7 +577,7 @@ class ForecasterMixin:
 
     def _tidy(self, panel, cutoffs, values, fitted, upto) -> pd.DataFrame:
         h, names = int(self.horizon), self.target_names_
-        q_all = list(self.quantiles_)
+        (_, median), *heads = self._quantile_heads()
         parts, start = [], 0
         for i, cut in enumerate(cutoffs):
             n = len(cut)
@@ -582,11 +597,10 @@ class ForecasterMixin:
                     "cutoff": np.repeat(panel.index[i][cut], h),
                     "time": panel.index[i][steps.ravel()],
                     "y": panel.target[i][steps.ravel(), j],
-                    "y_pred": v[:, :, j, q_all.index(0.5)].ravel(),
+                    "y_pred": v[:, :, j, median].ravel(),
                 }
-                if getattr(self, "quantiles", None) is not None:
-                    for q in np.unique(np.asarray(self.quantiles, dtype=float)):
-                        part[f"q{q:g}"] = v[:, :, j, q_all.index(q)].ravel()
+                for q, k in heads:
+                    part[f"q{q:g}"] = v[:, :, j, k].ravel()
                 part["scale"] = np.full(n * h, scale[j])
                 if len(names) > 1:
                     part["target"] = name
@@ -1103,12 +1117,11 @@ class RNNForecaster(ForecasterMixin, BaseRNN):
         train_l = _leads(train_c, np.concatenate(t_starts), pad, w)
         if not valid:
             if self.early_stopping:
-                warnings.warn(
+                _warn_user(
                     "early_stopping=True but no series is long enough to hold out a "
                     f"validation tail (needs at least horizon + 2 = {h + 2} windows); "
                     "training for max_epochs without early stopping.",
                     UserWarning,
-                    stacklevel=3,
                 )
             return train_c, train_l, None, None
         valid_c = np.concatenate(valid)

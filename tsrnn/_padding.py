@@ -76,7 +76,7 @@ def network_values(aligned: np.ndarray, *, mask_channel: bool) -> np.ndarray:
     observed = ~np.isnan(aligned)
     out = np.where(observed, aligned, np.float32(0.0))
     if mask_channel:
-        out = np.concatenate([out, observed.astype(np.float32)], axis=2)
+        out = np.concatenate([out, observed], axis=2)  # True -> 1.0
     return np.ascontiguousarray(out, dtype=np.float32)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +19,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn.exceptions import TrainingDivergedError, TrainingInterruptedWarning
+from tsrnn.exceptions import (
+    TrainingDivergedError,
+    TrainingInterruptedWarning,
+    _warn_user,
+)
 
 __all__ = ["LOSSES", "SequenceBatches", "TrainConfig", "predict_outputs", "train"]
 
@@ -265,11 +268,10 @@ def train(
                     if bad_epochs >= config.patience:
                         break
     except KeyboardInterrupt:
-        warnings.warn(
+        _warn_user(
             "Training interrupted (KeyboardInterrupt); keeping the best weights so "
             "far. The estimator is fitted and can predict.",
             TrainingInterruptedWarning,
-            stacklevel=3,
         )
         module.load_state_dict(last_good)
     if best_state is not None:

@@ -8,7 +8,6 @@ is a (series, start offset) pair over one contiguous tensor, gathered per batch.
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -17,6 +16,7 @@ import torch
 from numpy.lib.stride_tricks import sliding_window_view
 
 from tsrnn._time_index import split_series
+from tsrnn.exceptions import _warn_user
 
 __all__ = ["WindowBatches", "make_windows", "window_starts"]
 
@@ -165,11 +165,10 @@ def make_windows(
             "smaller window or horizon."
         )
     if skipped:
-        warnings.warn(
+        _warn_user(
             f"{len(skipped)} series shorter than window + horizon = {window + horizon} "
             f"steps gave no window and were skipped, e.g. {skipped[:3]}.",
             UserWarning,
-            stacklevel=2,
         )
     index = keys[0].append(keys[1:]) if len(keys) > 1 else keys[0]
     index.names = index_names

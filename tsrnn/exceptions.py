@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+import warnings
+
 __all__ = [
     "TrainingDivergedError",
     "TrainingInterruptedWarning",
@@ -60,3 +62,28 @@ class VersionMismatchWarning(UserWarning):
     >>> issubclass(VersionMismatchWarning, UserWarning)
     True
     """
+
+
+def _warn_user(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` pointing at the user's line, not at tsrnn's internals.
+
+    The warning is attributed to the first caller outside tsrnn and scikit-learn
+    (whose ``fit`` wrappers and meta-estimators sit between the user and tsrnn),
+    however deep inside the package it is raised: the same call from
+    ``RNNRegressor.fit`` or from ``LSTMForecaster.fit`` names the user's file.
+    """
+    import os
+    import sys
+
+    import sklearn
+
+    inside = (
+        os.path.dirname(os.path.abspath(__file__)) + os.sep,
+        os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep,
+    )
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        inside
+    ):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level + 1)

@@ -454,16 +454,21 @@ def _is_seasonal(y: np.ndarray, m: int) -> bool:
     return bool(abs(acf[-1]) > limit)
 
 
-def _seasonal_indices(y: np.ndarray, m: int) -> np.ndarray:
-    """Multiplicative seasonal indices (R ``decompose``); index 0 is ``y[0]``'s season."""
-    # centred moving average of order m; "2 x m" (half weights at both ends) if m is even
+def _centred_moving_average(y: np.ndarray, m: int) -> np.ndarray:
+    """Centred moving average of order ``m`` ("2 x m" if ``m`` is even); NaN at the ends."""
+    # half weights at both ends when m is even, so the window stays centred
     weights = np.ones(m + 1 - m % 2)
     weights[[0, -1]] = 1.0 if m % 2 else 0.5
     weights /= m
     half = len(weights) // 2
     trend = np.full(len(y), np.nan)
     trend[half : len(y) - half] = np.convolve(y, weights, mode="valid")
-    ratio = y / trend
+    return trend
+
+
+def _seasonal_indices(y: np.ndarray, m: int) -> np.ndarray:
+    """Multiplicative seasonal indices (R ``decompose``); index 0 is ``y[0]``'s season."""
+    ratio = y / _centred_moving_average(y, m)
     figure = np.array([np.nanmean(ratio[i::m]) for i in range(m)])
     return figure / figure.mean()
 
