@@ -456,15 +456,16 @@ class ForecasterMixin:
             rows.append(got.to_numpy(dtype=np.float64))
         return rows
 
-    def _quantile_heads(self) -> list[tuple[float, int]]:
-        """``(level, position in quantiles_)``: the median, then each level asked for.
+    def _quantile_heads(self) -> tuple[int, list[tuple[float, int]]]:
+        """Where the median and each quantile asked for sit in ``quantiles_``.
 
-        ``quantiles_`` is what ``_forecast`` returns; the columns show the median as
-        the point forecast and, sorted, the quantiles of the ``quantiles`` parameter.
+        ``quantiles_`` is what ``_forecast`` returns. The median is the point
+        forecast; ``(level, position)`` follow, sorted, for each level of the
+        ``quantiles`` parameter (none when it is None).
         """
         levels = list(self.quantiles_)
         asked = [] if self.quantiles is None else self.quantiles
-        return [(0.5, levels.index(0.5))] + [
+        return levels.index(0.5), [
             (q, levels.index(q)) for q in np.unique(np.asarray(asked, dtype=float))
         ]
 
@@ -472,10 +473,10 @@ class ForecasterMixin:
         self, panel: Panel, index: list[pd.Index], values: np.ndarray
     ) -> pd.DataFrame:
         """Forecast array ``(n_series, horizon, T, Q)`` -> the documented DataFrame."""
-        heads = self._quantile_heads()
+        median, heads = self._quantile_heads()
         columns = list(self.target_names_)
-        blocks = [values[:, :, :, heads[0][1]]]  # the point forecast: the median
-        for q, k in heads[1:]:
+        blocks = [values[:, :, :, median]]  # the point forecast
+        for q, k in heads:
             columns += [f"{name}_q{q:g}" for name in self.target_names_]
             blocks.append(values[:, :, :, k])
         table = np.concatenate(blocks, axis=2).reshape(-1, len(columns))
@@ -577,7 +578,7 @@ class ForecasterMixin:
 
     def _tidy(self, panel, cutoffs, values, fitted, upto) -> pd.DataFrame:
         h, names = int(self.horizon), self.target_names_
-        (_, median), *heads = self._quantile_heads()
+        median, heads = self._quantile_heads()
         parts, start = [], 0
         for i, cut in enumerate(cutoffs):
             n = len(cut)
