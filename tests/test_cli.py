@@ -231,3 +231,12 @@ def test_python_dash_m_runs():
         check=True,
     )
     assert done.stdout.strip() == f"tsrnn {tsrnn.__version__}"
+
+
+def test_the_installed_version_is_the_one_in_version_py():
+    from importlib.metadata import version
+
+    from tsrnn import _version
+
+    # hatchling reads tsrnn/_version.py at build time; the package face re-exports it
+    assert version("tsrnn") == _version.__version__ == tsrnn.__version__

@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0.dev0"
+from tsrnn._version import __version__
 
 # public name -> private module that defines it
 _LAZY = {

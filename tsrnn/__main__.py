@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tsrnn import __version__
+from tsrnn._version import __version__
 
 MODELS = {"lstm": "LSTMForecaster", "gru": "GRUForecaster", "rnn": "RNNForecaster"}
 DATASET_ROLES = {  # bundled dataset -> (loader, default target, id column)

@@ -15,10 +15,10 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from tsrnn import __version__
 from tsrnn._network import CELLS, build_network, members
 from tsrnn._param_validation import Integral, Interval, Real, StrOptions
 from tsrnn._training import LOSSES, TrainConfig, predict_outputs, train
+from tsrnn._version import __version__
 from tsrnn.exceptions import TrainingDivergedError, VersionMismatchWarning
 
 __all__ = ["BaseRNN", "resolve_device"]

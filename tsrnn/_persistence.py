@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from tsrnn import __version__
+from tsrnn._version import __version__
 from tsrnn.exceptions import VersionMismatchWarning
 
 __all__ = ["FORMAT_VERSION", "load", "save"]
