@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 __all__ = [
@@ -72,18 +74,16 @@ def _warn_user(message: str, category: type[Warning]) -> None:
     however deep inside the package it is raised: the same call from
     ``RNNRegressor.fit`` or from ``LSTMForecaster.fit`` names the user's file.
     """
-    import os
-    import sys
-
-    import sklearn
+    import sklearn  # here: importing tsrnn.exceptions stays light
 
     inside = (
         os.path.dirname(os.path.abspath(__file__)) + os.sep,
         os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep,
     )
-    frame, level = sys._getframe(1), 1
+    frame, level = sys._getframe(1), 1  # level 1: the function that called us
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
         inside
     ):
         frame, level = frame.f_back, level + 1
+    # level now counts up to the user's frame; warnings.warn adds our own frame
     warnings.warn(message, category, stacklevel=level + 1)
