@@ -3,7 +3,10 @@
 The reference is the fitted network's own forward pass on the same context
 window (``module_(x)`` under ``torch.inference_mode``), measured in the same
 process; the overhead is everything ``predict`` adds (validation, scaling,
-gathering, inverse scaling, the pandas output with future timestamps).
+gathering, inverse scaling, the pandas output with future timestamps). The
+single series is timed on both paths: ``predict()`` from the training tail and
+``predict(new_history)``, a user passing the series again (its 300 steps: the
+frame is read, checked and scaled on every call).
 
 Run: ``python benchmarks/latency.py [--calls 200]`` (``--quick`` for a smoke
 test). Writes ``benchmarks/results/latency.json``.
@@ -74,6 +77,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     t_bare = per_call(bare, args.calls)
     t_predict = per_call(fc.predict, args.calls)
+    t_new = per_call(lambda: fc.predict(y), args.calls)
 
     panel_values = make_panel(args.series, 200)
     frame = pd.DataFrame(
@@ -111,6 +115,8 @@ def main(argv: list[str] | None = None) -> dict:
             "bare_forward_ms": 1e3 * t_bare,
             "predict_ms": 1e3 * t_predict,
             "overhead_ms": 1e3 * (t_predict - t_bare),
+            "new_history_predict_ms": 1e3 * t_new,
+            "new_history_overhead_ms": 1e3 * (t_new - t_bare),
         },
         "panel": {
             "series": args.series,
@@ -123,6 +129,10 @@ def main(argv: list[str] | None = None) -> dict:
     print(
         f"single series: forward {s['bare_forward_ms']:.3f} ms, predict {s['predict_ms']:.3f} ms,"
         f" overhead {s['overhead_ms']:.3f} ms per call"
+    )
+    print(
+        f"single series, new history: predict(y) {s['new_history_predict_ms']:.3f} ms,"
+        f" overhead {s['new_history_overhead_ms']:.3f} ms per call"
     )
     print(
         f"{p['series']} series in one call: forward {p['bare_forward_ms']:.1f} ms, predict "

@@ -193,6 +193,59 @@ def test_backtest_scores_a_panel_per_series(tmp_path, capsys):
     assert printed["MASE"] == pytest.approx(np.mean(by_city), abs=6e-4)
 
 
+@pytest.mark.parametrize("panel", [False, True], ids=["single-series", "panel"])
+def test_backtest_scores_equal_tsrnn_metrics_with_a_missing_actual(
+    panel, tmp_path, capsys
+):
+    """The printed sMAPE / MASE are tsrnn.metrics' on the same backtest frame; a
+    missing actual is left out (never a perfect sMAPE), a single series' id None
+    is one series (never MASE = nan)."""
+    from tsrnn.metrics import mase, smape
+    from tsrnn.model_selection import backtest
+
+    rng = np.random.default_rng(0)
+    n, ids = 60, ["a", "b"] if panel else [None]
+    parts = []
+    for k, sid in enumerate(ids):
+        t = np.arange(n)
+        y = 10 + 3 * k + np.sin(2 * np.pi * t / 7) + rng.normal(0, 0.3, n)
+        y[50 + k] = np.nan  # a missing actual after the first origin
+        part = pd.DataFrame(
+            {"date": pd.date_range("2024-01-01", periods=n, freq="D"), "y": y}
+        )
+        if sid is not None:
+            part.insert(0, "city", sid)
+        parts.append(part)
+    data = pd.concat(parts, ignore_index=True)
+    path = tmp_path / "data.csv"
+    data.to_csv(path, index=False)
+    argv = ["backtest", str(path), "--horizon", "3", "--start", "40", *FAST]
+    if panel:
+        argv += ["--id-col", "city", "--time-col", "date"]
+    assert main(argv) == 0
+    printed = _table(capsys.readouterr().out)["seasonal naive"]
+
+    roles = dict(id_col="city", time_col="date") if panel else {}
+    frame = backtest(
+        tsrnn.SeasonalNaiveForecaster(horizon=3, **roles),
+        data if panel else data.set_index("date"),
+        start=40,
+    )
+    assert frame["y"].isna().any()
+    seen = frame.dropna(subset=["y"])
+    assert printed["sMAPE"] == pytest.approx(smape(seen.y, seen.y_pred), abs=6e-4)
+    assert printed["sMAPE"] == pytest.approx(smape(frame.y, frame.y_pred), abs=6e-4)
+    per_series = [  # tsrnn.metrics.mase of each series on its training part
+        mase(part.y, part.y_pred, y_train=train.y.to_numpy()[:40], m=7)
+        for (_, part), (_, train) in zip(
+            frame.groupby("id", dropna=False),
+            data.groupby(["city"] if panel else np.zeros(len(data))),
+        )
+    ]
+    assert np.isfinite(printed["MASE"])
+    assert printed["MASE"] == pytest.approx(np.mean(per_series), abs=6e-4)
+
+
 @pytest.mark.parametrize(
     "argv,pattern",
     [

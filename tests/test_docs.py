@@ -22,6 +22,11 @@ MODULES = [
     "tsrnn._scaling",
     "tsrnn.model_selection",
     "tsrnn.metrics",
+    "tsrnn.metrics._point",
+    "tsrnn.metrics._m4",
+    "tsrnn.metrics._scorers",
+    "tsrnn._naive",
+    "tsrnn._pointwise",
     "tsrnn.datasets",
     "tsrnn.plotting",
     "tsrnn._persistence",
@@ -30,11 +35,13 @@ MODULES = [
 
 
 def test_every_module_with_examples_is_run():
-    with_examples = {
-        "tsrnn" if p.stem == "__init__" else f"tsrnn.{p.stem}"
-        for p in (ROOT / "tsrnn").glob("*.py")
-        if ">>>" in p.read_text()
-    }
+    with_examples = set()
+    for path in (ROOT / "tsrnn").rglob("*.py"):
+        if ">>>" in path.read_text():
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            with_examples.add(
+                ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            )
     assert with_examples <= set(MODULES), with_examples - set(MODULES)
 
 

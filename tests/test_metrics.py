@@ -201,7 +201,7 @@ def test_naive2_matches_statsmodels_multiplicative_decomposition(m):
 def test_seasonality_test_is_the_m4_acf_rule():
     from statsmodels.tsa.stattools import acf
 
-    from tsrnn.metrics import _is_seasonal
+    from tsrnn._naive import is_seasonal as _is_seasonal
 
     rng = np.random.default_rng(0)
     m, t, seen = 12, np.arange(48), set()
@@ -622,7 +622,7 @@ def test_naive2_of_a_constant_series_is_the_constant_without_warnings():
 def test_seasonal_indices_are_normalised_to_mean_one():
     from statsmodels.tsa.seasonal import seasonal_decompose
 
-    from tsrnn.metrics import _seasonal_indices
+    from tsrnn._naive import seasonal_indices as _seasonal_indices
 
     y = seasonal_series(50, 6, seed=3)
     got = _seasonal_indices(y, 6)
@@ -635,7 +635,7 @@ def test_seasonal_indices_are_normalised_to_mean_one():
 def test_centred_moving_average_is_the_classical_decomposition_trend(m):
     from statsmodels.tsa.seasonal import seasonal_decompose
 
-    from tsrnn.metrics import _centred_moving_average
+    from tsrnn._naive import centred_moving_average as _centred_moving_average
 
     y = seasonal_series(30, m, seed=1)
     expected = seasonal_decompose(y, model="additive", period=m).trend
@@ -648,7 +648,7 @@ def _frame(**extra):
 
 
 def test_pinball_scorer_reads_every_quantile_column_and_nothing_else():
-    from tsrnn.metrics import _frame_pinball
+    from tsrnn.metrics._scorers import _frame_pinball
 
     # a column "quality" before the quantiles, an integer column name, and the
     # quantile 1e-05, written "q1e-05" as the forecasters write it
@@ -664,7 +664,7 @@ def test_pinball_scorer_reads_every_quantile_column_and_nothing_else():
 
 
 def test_scorers_read_nullable_float_columns_as_missing_values():
-    from tsrnn.metrics import _frame_mae
+    from tsrnn.metrics._scorers import _frame_mae
 
     frame = _frame(scale=[1.0, 1.0])
     frame["y"] = pd.array([10.0, None], dtype="Float64")  # pandas' NA, not NaN
@@ -672,7 +672,7 @@ def test_scorers_read_nullable_float_columns_as_missing_values():
 
 
 def test_mase_scale_column_must_be_finite_and_positive():
-    from tsrnn.metrics import _frame_mase
+    from tsrnn.metrics._scorers import _frame_mase
 
     for bad in (np.inf, 0.0, -1.0, NAN):
         with pytest.raises(ValueError, match="'scale' column has values that are not"):
@@ -680,7 +680,7 @@ def test_mase_scale_column_must_be_finite_and_positive():
 
 
 def test_mase_of_a_frame_averages_per_series_and_target():
-    from tsrnn.metrics import _frame_mase
+    from tsrnn.metrics._scorers import _frame_mase
 
     # the series "a" comes first and has no observed actual, so no MASE; series
     # "b", target u: one error of 1 (scale 1); target v: errors 0, 0, 3 (scale 2)
@@ -725,7 +725,7 @@ def test_scorers_pass_y_on_and_check_the_frame():
 
 
 def test_a_scorer_built_anew_equals_the_registered_one():
-    from tsrnn.metrics import _ForecastScorer, _frame_mae
+    from tsrnn.metrics._scorers import _ForecastScorer, _frame_mae
 
     scorer = _ForecastScorer("mae", _frame_mae)
     assert (scorer.name, scorer.error) == ("mae", _frame_mae)

@@ -142,14 +142,11 @@ def _forecast(args) -> int:
 
 
 def _scores(frame) -> dict[str, float]:
-    """sMAPE, MASE and MAE of a backtest frame: the definitions of tsrnn.metrics."""
-    from tsrnn.metrics import _frame_mae, _frame_mase, _frame_smape
+    """sMAPE, MASE and MAE of a backtest frame, by tsrnn.metrics.evaluate."""
+    from tsrnn.metrics import evaluate
 
-    return {
-        "sMAPE": _frame_smape(frame),
-        "MASE": _frame_mase(frame),
-        "MAE": _frame_mae(frame),
-    }
+    errors = evaluate(frame, ["smape", "mase", "mae"])
+    return {"sMAPE": errors["smape"], "MASE": errors["mase"], "MAE": errors["mae"]}
 
 
 def _backtest(args) -> int:

@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from tsrnn._forecasting import ForecasterMixin, Panel, read_panel
+from tsrnn._naive import seasonal_positions
 from tsrnn._param_validation import Integral, Interval, _fit_context
 
 __all__ = ["SeasonalNaiveForecaster"]
@@ -117,6 +118,5 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
             filled = pd.DataFrame(target).ffill().bfill().to_numpy()
             # (n, h) positions, within the history: m never exceeds the history
             # before the first cutoff (cutoffs start at its last step)
-            lag = cut[:, None] - m + 1 + (np.arange(h) % m)
-            out.append(filled[lag])  # (n, h, T)
+            out.append(filled[seasonal_positions(cut, h, m)])  # (n, h, T)
         return np.concatenate(out)[..., None]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import warnings
 from dataclasses import dataclass
 from functools import partial
 
@@ -21,6 +20,7 @@ import pandas as pd
 import torch
 
 from tsrnn._base import BaseRNN
+from tsrnn._naive import forecast_scale
 from tsrnn._param_validation import (
     Integral,
     Interval,
@@ -383,7 +383,7 @@ class ForecasterMixin:
         ]
         # each series' own scale: it never depends on the other series of a panel
         self._naive_scale = np.array(
-            [_naive_scale(t, panel.axis.season) for t in panel.target]
+            [forecast_scale(t, panel.axis.season) for t in panel.target]
         )
 
     def future_index(self, X=None, y=None) -> pd.Index:
@@ -590,7 +590,7 @@ class ForecasterMixin:
             scale = (
                 self._naive_scale[fitted[i]]
                 if fitted[i] is not None
-                else _naive_scale(panel.target[i][: upto[i]], self._axis.season)
+                else forecast_scale(panel.target[i][: upto[i]], self._axis.season)
             )
             for j, name in enumerate(names):
                 part = {
@@ -629,19 +629,6 @@ class ForecasterMixin:
         if np.isnan(err).all():
             raise ValueError("X has no observed target values to score against.")
         return -float(np.nanmean(err))
-
-
-def _naive_scale(target: np.ndarray, m: int) -> np.ndarray:
-    """In-sample MAE of the seasonal naive, per target (MASE's scale).
-
-    The lag is ``m`` (the season) when the series holds more than ``m`` steps,
-    else 1; pairs with a NaN are skipped; a scale that is 0 or undefined is 1.
-    """
-    m = m if len(target) > m else 1
-    with warnings.catch_warnings():  # no pair observed: NaN, so scale 1
-        warnings.simplefilter("ignore", RuntimeWarning)
-        scale = np.nanmean(np.abs(target[m:] - target[:-m]), axis=0)
-    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
 
 
 # -- the estimator ----------------------------------------------------------------------

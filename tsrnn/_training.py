@@ -19,6 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from tsrnn._pointwise import masked_mean
 from tsrnn.exceptions import (
     TrainingDivergedError,
     TrainingInterruptedWarning,
@@ -28,22 +29,16 @@ from tsrnn.exceptions import (
 __all__ = ["LOSSES", "SequenceBatches", "TrainConfig", "predict_outputs", "train"]
 
 
-def _masked_mean(err: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-    if mask is None:
-        return err.mean()
-    return (err * mask).sum() / mask.sum().clamp_min(1.0)
-
-
 def mse_loss(pred, target, mask=None):
-    return _masked_mean((pred - target) ** 2, mask)
+    return masked_mean((pred - target) ** 2, mask)
 
 
 def mae_loss(pred, target, mask=None):
-    return _masked_mean((pred - target).abs(), mask)
+    return masked_mean((pred - target).abs(), mask)
 
 
 def huber_loss(pred, target, mask=None):
-    return _masked_mean(F.huber_loss(pred, target, reduction="none"), mask)
+    return masked_mean(F.huber_loss(pred, target, reduction="none"), mask)
 
 
 def cross_entropy_loss(pred, target, mask=None):

@@ -8,23 +8,17 @@ is a (series, start offset) pair over one contiguous tensor, gathered per batch.
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 import torch
 from numpy.lib.stride_tricks import sliding_window_view
 
+from tsrnn._naive import seasonal_lags
+from tsrnn._param_validation import check_positive_int
 from tsrnn._time_index import split_series
 from tsrnn.exceptions import _warn_user
 
 __all__ = ["WindowBatches", "make_windows", "window_starts"]
-
-
-def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
 
 
 def window_starts(length: int, window: int, horizon: int, step: int = 1) -> np.ndarray:
@@ -117,9 +111,9 @@ def make_windows(
     2024-01-03  3.0  4.0
     2024-01-04  4.0  5.0
     """
-    window = _check_positive_int(window, "window")
-    horizon = _check_positive_int(horizon, "horizon")
-    step = _check_positive_int(step, "step")
+    window = check_positive_int(window, "window")
+    horizon = check_positive_int(horizon, "horizon")
+    step = check_positive_int(step, "step")
     blocks, columns, index_names = split_series(
         data, id_col=id_col, time_col=time_col, name="data"
     )
@@ -243,8 +237,8 @@ class WindowBatches:
         if local_level not in (None, "last", "seasonal"):
             raise ValueError(f"unknown local_level {local_level!r}")
         self.local_level = local_level
-        # target k (1-based) copies row cutoff - season + 1 + (k - 1) % season
-        self._lags = (season - 1) - torch.arange(horizon, device=device) % season
+        # the row seasonal naive repeats for each lead time, counted back from the cutoff
+        self._lags = torch.as_tensor(seasonal_lags(horizon, season), device=device)
         self.uniform = not bool(self.leads_cpu.any())
         self._steps = torch.arange(window, device=device)
         self._ahead = torch.arange(1, horizon + 1, device=device)
