@@ -80,11 +80,9 @@ QUICK = dict(
 )
 
 #: fitted attributes that grow with the number of series (predict() needs them)
-PER_SERIES = (
-    "_history",
-    "_context",
-    "_future_index",
-    "_naive_scale",
+PER_SERIES = (  # entries of the persisted state that grow with the number of series
+    "history",
+    "naive_scale",
     "center_",
     "scale_",
     "series_ids_",
@@ -250,7 +248,7 @@ def pickle_sizes(cfg: dict) -> list[dict]:
             early_stopping=False,
             random_state=0,
         ).fit(data)
-        state = fc.__getstate__()
+        state = fc._persisted_state()  # what a pickle and tsrnn.save hold
         parts = {key: len(pickle.dumps(value)) for key, value in state.items()}
         weights = sum(
             v.numel() * v.element_size() for v in fc.module_.state_dict().values()

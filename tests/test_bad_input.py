@@ -223,8 +223,8 @@ CATALOGUE = [
     (
         "forecaster bidirectional",
         lambda: tsrnn.LSTMForecaster(bidirectional=True, **TINY).fit(DAILY),
-        ValueError,
-        "bidirectional=True is not allowed",
+        TypeError,
+        "unexpected keyword argument 'bidirectional'",
     ),
     (
         "forecaster id_col missing",

@@ -19,6 +19,7 @@ MODULES = [
     "tsrnn._network",
     "tsrnn._forecasting",
     "tsrnn._baselines",
+    "tsrnn._forecaster",
     "tsrnn._scaling",
     "tsrnn.model_selection",
     "tsrnn.metrics",

@@ -395,12 +395,6 @@ def _daily(n=30, **kw):
             "non-numeric column.*pd.to_numeric",
         ),
         (
-            _daily(),
-            {"bidirectional": True},
-            ValueError,
-            "bidirectional=True is not allowed.*bidirectional=False",
-        ),
-        (
             pd.DataFrame({"v": np.arange(9.0)}),
             {"id_col": "store"},
             ValueError,
@@ -455,6 +449,21 @@ def _daily(n=30, **kw):
 def test_bad_input_names_the_argument_and_the_fix(data, params, exc, match):
     with pytest.raises(exc, match=match):
         LSTMForecaster(**{**TINY, **params}).fit(data)
+
+
+@pytest.mark.parametrize("name", ["bidirectional", "embedding_dim", "cell"])
+@pytest.mark.parametrize("cls", [RNNForecaster, LSTMForecaster, GRUForecaster])
+def test_forecasters_take_only_their_own_parameters(cls, name):
+    """A forecaster reads only the past and only values: no bidirectional, no
+    embedding_dim; the fixed-cell twins have no cell. Each signature is spelled
+    out, so get_params lists exactly the parameters __init__ takes."""
+    params = cls().get_params()
+    if name == "cell" and cls is RNNForecaster:
+        assert params["cell"] == "lstm"
+        return
+    assert name not in params
+    with pytest.raises(TypeError, match=name):
+        cls(**{name: 1})
 
 
 def test_predict_history_with_another_frequency_is_rejected():
@@ -678,7 +687,7 @@ def test_predict_reuses_its_context_windows_but_never_stale_ones():
     ).fit(y)
     first = fc.predict()
     pd.testing.assert_frame_equal(fc.predict(), first)  # the cached inputs
-    assert "_predict_cache" not in fc.__getstate__()  # pickles carry no tensors
+    assert "_plan" not in fc.__getstate__()  # pickles carry no tensors
     # a refit (warm start: same network, new weights and a later history) forecasts
     # anew, from the new history's end
     later = pd.Series(y.to_numpy() * 2 + 1, index=y.index + 10, name="y")
@@ -913,7 +922,8 @@ def test_a_series_is_forecast_the_same_whatever_else_is_in_the_panel(
 
 # -- encoding, padding and the rolling frame, value by value ---------------------------
 def test_encode_stacks_scaled_series_after_their_padding():
-    from tsrnn._forecasting import Panel, encode
+    from tsrnn._batches import encode
+    from tsrnn._panel import Panel
     from tsrnn._time_index import TimeAxis
 
     # two series (3 and 2 steps): one target, one past, one future covariate and
@@ -1061,7 +1071,7 @@ def test_rolling_forecasts_frame_for_several_targets_and_short_series():
 
 
 def test_the_mase_scale_of_degenerate_histories_is_one():
-    from tsrnn._forecasting import _naive_scale
+    from tsrnn._naive import forecast_scale as _naive_scale
 
     steps = np.array([[1.0], [1.5], [2.0], [2.5]])  # lag-1 naive MAE 0.5
     np.testing.assert_array_equal(_naive_scale(steps, 1), [0.5])
@@ -1100,12 +1110,12 @@ def test_an_overflowing_inverse_transform_is_an_error_not_inf():
 
 
 def test_predict_from_the_training_tail_gathers_its_inputs_once(monkeypatch):
-    from tsrnn import _windowing
+    from tsrnn import _batches
 
     gathers, labels = [], []
-    real_gather = _windowing.WindowBatches.gather
+    real_gather = _batches.WindowBatches.gather
     monkeypatch.setattr(
-        _windowing.WindowBatches,
+        _batches.WindowBatches,
         "gather",
         lambda self, idx: gathers.append(1) or real_gather(self, idx),
     )

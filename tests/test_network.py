@@ -164,7 +164,7 @@ def test_patching_shortens_the_recurrence():
 
 
 def test_ensemble_members_start_from_their_own_seeds_and_average():
-    net = build_network(**arch(), n_members=3, seeds=[5, 6, 7])
+    net = build_network(**arch(), n_ensembles=3, seeds=[5, 6, 7])
     assert isinstance(net, EnsembleNetwork)
     assert len(members(net)) == 3
     for member, seed in zip(members(net), [5, 6, 7]):

@@ -311,9 +311,11 @@ def test_pickle_is_small_and_holds_no_training_data():
 def test_pickle_keeps_the_weights_not_the_module(fitted_models):
     est, _ = fitted_models["regressor"]
     state = est.__getstate__()
-    assert isinstance(state["module_"], dict)
-    assert all(isinstance(v, np.ndarray) for v in state["module_"].values())
-    assert state["_tsrnn_version"] == tsrnn.__version__
+    weights = state["state"]["module_"]
+    assert isinstance(weights, dict)
+    assert all(isinstance(v, np.ndarray) for v in weights.values())
+    assert state["tsrnn_version"] == tsrnn.__version__
+    assert state["params"] == est.get_params(deep=False)
     assert isinstance(est.module_, torch.nn.Module)  # the estimator is unchanged
 
 
@@ -336,7 +338,7 @@ def test_same_version_loads_silently(fitted_models):
 
 def test_version_mismatch_warns(fitted_models, monkeypatch):
     est, X = fitted_models["classifier string labels"]
-    monkeypatch.setattr(tsrnn._base, "__version__", "0.0.1")
+    monkeypatch.setattr(tsrnn._state, "__version__", "0.0.1")
     blob = pickle.dumps(est)
     monkeypatch.undo()
     with pytest.warns(VersionMismatchWarning, match=r"tsrnn 0\.0\.1.*refit"):

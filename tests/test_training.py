@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tsrnn import RNNClassifier, RNNRegressor
+from tsrnn._batches import SequenceBatches
 from tsrnn._network import build_network
 from tsrnn._supervised import _sequence_inputs, _split_validation
 from tsrnn._training import (
     LOSSES,
-    SequenceBatches,
+    PinballLoss,
     TrainConfig,
     evaluate,
     predict_outputs,
@@ -68,7 +69,7 @@ def calls_then(loss_fn, n_ok, action):
 
 
 def test_losses_registry():
-    assert set(LOSSES) == {"mse", "mae", "huber", "cross_entropy"}
+    assert set(LOSSES) == {"mse", "mae", "huber", "cross_entropy", "pinball"}
 
 
 @pytest.mark.parametrize("name", ["mse", "mae", "huber"])
@@ -103,8 +104,6 @@ def test_masked_losses_average_over_the_observed_targets_only(name, masked, full
 
 
 def test_pinball_loss_is_masked_and_averaged_over_quantiles():
-    from tsrnn._forecasting import _quantile_loss
-
     q = torch.tensor([0.1, 0.5, 0.9])
     # one window, 3 steps x 3 quantiles; the third step's target is missing
     pred = torch.tensor([[8.0, 10.0, 13.0, 10.0, 10.0, 10.0, 50.0, 60.0, 70.0]])
@@ -112,15 +111,19 @@ def test_pinball_loss_is_masked_and_averaged_over_quantiles():
     mask = torch.tensor([[1.0, 1.0, 0.0]])
     # step 1: d = 2, 0, -3 -> 0.1 * 2, 0, (0.9 - 1) * -3; step 2: d = 0 -> 0
     step1 = (0.2 + 0.0 + 0.3) / 3
-    masked = float(_quantile_loss(pred, target, mask, quantiles=q))
+    masked = float(PinballLoss(q)(pred, target, mask))
     assert masked == pytest.approx((step1 + 0.0) / 2)  # over the 2 observed steps
     only_first = torch.tensor([[1.0, 0.0, 0.0]])
-    assert float(_quantile_loss(pred, target, only_first, quantiles=q)) == (
+    assert float(PinballLoss(q)(pred, target, only_first)) == (
         pytest.approx(step1)  # one observed step: its own loss, not half of it
     )
     # step 3 counts without the mask (target 0): d = -50, -60, -70 -> 45, 30, 7
     every = (step1 + 0.0 + (45.0 + 30.0 + 7.0) / 3) / 3
-    assert float(_quantile_loss(pred, target, quantiles=q)) == pytest.approx(every)
+    assert float(PinballLoss(q)(pred, target)) == pytest.approx(every)
+    # the levels are a buffer: they move with the module, and only there
+    moved = PinballLoss(q).to(torch.float64)
+    assert moved.quantiles.dtype == torch.float64
+    assert "quantiles" in dict(moved.named_buffers())
 
 
 @settings(max_examples=40, deadline=None)

@@ -169,10 +169,10 @@ def test_bad_data(data, exc, match):
 # -- WindowBatches: the forecasters' offset windows and their baselines -------------
 
 
-def offset_batches(values, cutoffs, leads, *, window, horizon, level, season=1):
+def offset_batches(values, cutoffs, pads, *, window, horizon, level, season=1):
     import torch
 
-    from tsrnn._windowing import WindowBatches
+    from tsrnn._batches import WindowBatches
 
     data = torch.tensor(values, dtype=torch.float32)[:, None]
     return WindowBatches(
@@ -180,7 +180,7 @@ def offset_batches(values, cutoffs, leads, *, window, horizon, level, season=1):
         data.clone(),
         torch.ones_like(data),
         np.asarray(cutoffs),
-        np.asarray(leads),
+        np.asarray(pads),
         window=window,
         horizon=horizon,
         n_targets=1,

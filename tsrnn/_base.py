@@ -7,7 +7,6 @@ adds only its input adapter, head size, loss and output adapter.
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
 import numpy as np
@@ -15,11 +14,12 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
+from tsrnn._batches import BatchSource
 from tsrnn._network import CELLS, build_network, members
 from tsrnn._param_validation import Integral, Interval, Real, StrOptions
-from tsrnn._training import LOSSES, TrainConfig, predict_outputs, train
-from tsrnn._version import __version__
-from tsrnn.exceptions import TrainingDivergedError, VersionMismatchWarning
+from tsrnn._state import attributes_state, getstate, set_attributes_state, setstate
+from tsrnn._training import TrainConfig, forward_in_order, train
+from tsrnn.exceptions import TrainingDivergedError
 
 __all__ = ["BaseRNN", "resolve_device"]
 
@@ -131,13 +131,21 @@ class BaseRNN(BaseEstimator):
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
 
-    def _fit_network(self, arch: dict[str, Any], make_batches, loss: str, seed: int):
-        """Build (or reuse, with ``warm_start``) the network and train it.
+    def _fit_network(
+        self,
+        arch: dict[str, Any],
+        batches: tuple[BatchSource, BatchSource | None],
+        loss,
+        seed: int,
+        device: torch.device,
+    ):
+        """Build (or reuse, with ``warm_start``) the network and train it: the fit seam.
 
-        ``make_batches(device)`` returns ``(train_batches, valid_batches_or_None)``
-        with tensors already on ``device``: data moves to the device once per fit.
+        The caller builds everything first, on ``device`` (from
+        :func:`resolve_device`): ``batches`` is ``(train, valid or None)`` (data
+        moves to the device once per fit) and ``loss`` a callable of
+        :data:`~tsrnn._training.LOSSES` (see :func:`~tsrnn._training.make_loss`).
         """
-        device = resolve_device(self.device)
         reuse = (
             self.warm_start
             and getattr(self, "module_", None) is not None
@@ -148,9 +156,9 @@ class BaseRNN(BaseEstimator):
             # Seed only the generators this fit uses, inside the fork that restores
             # them: torch.manual_seed would also reseed every GPU's generator for
             # good, even when training on the CPU. Ensemble member i
-            # (arch["n_members"] > 1) is seeded with seed + i: member 0 is the
+            # (arch["n_ensembles"] > 1) is seeded with seed + i: member 0 is the
             # single network this seed gives.
-            seeds = [seed + i for i in range(int(arch.get("n_members", 1)))]
+            seeds = [seed + i for i in range(int(arch.get("n_ensembles", 1)))]
             if device.type == "cuda":
                 with torch.cuda.device(device):
                     torch.cuda.manual_seed(seed)  # dropout on the GPU
@@ -167,13 +175,13 @@ class BaseRNN(BaseEstimator):
                 [h for h in self.history_ if h.get("member", 0) == i]
                 for i in range(len(nets))
             ]
-            train_batches, valid_batches = make_batches(device)
+            train_batches, valid_batches = batches
             try:
                 for net, member_seed, part in zip(nets, seeds, parts):
                     train(  # the one loop, once per member, on the same batches
                         net,
                         train_batches,
-                        loss_fn=LOSSES[loss] if isinstance(loss, str) else loss,
+                        loss_fn=loss,
                         config=self._train_config(),
                         generator=torch.Generator().manual_seed(member_seed),
                         valid=valid_batches,
@@ -196,9 +204,9 @@ class BaseRNN(BaseEstimator):
     def _module_device(self) -> torch.device:
         return next(self.module_.parameters()).device
 
-    def _outputs(self, batches) -> np.ndarray:
-        """Network outputs for ``batches``; never hands NaN/inf on silently."""
-        out = predict_outputs(self.module_, batches)
+    def _outputs(self, inputs: list[tuple]) -> np.ndarray:
+        """Network outputs for gathered ``inputs``; never hands NaN/inf on silently."""
+        out = forward_in_order(self.module_, inputs)
         if not np.isfinite(out).all():
             raise TrainingDivergedError(
                 f"The network of this {type(self).__name__} produced non-finite outputs "
@@ -208,38 +216,34 @@ class BaseRNN(BaseEstimator):
             )
         return out
 
-    # -- pickling: a CPU state_dict, rebuilt through the one network builder -----
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(super().__getstate__())  # a copy: never add to self.__dict__
-        for key in [k for k in state if k.startswith("_predict_cache")]:
-            del state[key]  # predict()'s reusable inputs: rebuilt on first use
-        module = state.get("module_")
-        if module is not None:
+    # -- persistence: a CPU state_dict, rebuilt through the one network builder ---
+    #: fitted attributes written by pickling and tsrnn.save besides the network;
+    #: each estimator lists its own
+    _persisted_attributes: tuple[str, ...] = ("device_", "history_", "n_epochs_")
+
+    def _persisted_state(self) -> dict[str, Any]:
+        """The fitted state as plain values (see :mod:`tsrnn._state`)."""
+        state = attributes_state(self)
+        if getattr(self, "module_", None) is not None:
             state["module_"] = {
                 k: v.detach().cpu().numpy().copy()
-                for k, v in module.state_dict().items()
+                for k, v in self.module_.state_dict().items()
             }
-        state["_tsrnn_version"] = __version__
+            state["arch"] = dict(self._arch)
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
+    def _set_persisted_state(self, state: dict[str, Any]) -> None:
         state = dict(state)
-        version = state.pop("_tsrnn_version", None)
-        if version != __version__:
-            warnings.warn(
-                f"This {type(self).__name__} was pickled with tsrnn {version} and is "
-                f"loaded with tsrnn {__version__}. It may behave differently; refit "
-                "it or save it again with this version.",
-                VersionMismatchWarning,
-                stacklevel=2,
-            )
-        weights = state.get("module_")
-        super().__setstate__(state)
-        if isinstance(weights, dict):
-            module = build_network(**self._arch)
+        weights, arch = state.pop("module_", None), state.pop("arch", None)
+        set_attributes_state(self, state)
+        if weights is not None:
+            module = build_network(**arch)
             module.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
             device = torch.device(getattr(self, "device_", "cpu"))
             if device.type == "cuda" and not torch.cuda.is_available():
                 device = torch.device("cpu")
-            self.module_ = module.to(device).eval()
+            self.module_, self._arch = module.to(device).eval(), dict(arch)
             self.device_ = str(device)
+
+    __getstate__ = getstate
+    __setstate__ = setstate

@@ -6,14 +6,15 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from tsrnn._forecasting import ForecasterMixin, Panel, read_panel
+from tsrnn._forecaster import BaseForecaster
 from tsrnn._naive import seasonal_positions
+from tsrnn._panel import Panel, read_panel
 from tsrnn._param_validation import Integral, Interval, _fit_context
 
 __all__ = ["SeasonalNaiveForecaster"]
 
 
-class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
+class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
     """Seasonal-naive forecaster: each step repeats the value one season earlier.
 
     Same input forms, ``predict`` / ``rolling_forecasts`` / ``score`` and output as
@@ -53,7 +54,7 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
 
     _parameter_constraints = {
         "season": [Interval(Integral, 1, None, closed="left"), None],
-        **ForecasterMixin._role_constraints,
+        **BaseForecaster._role_constraints,
     }
 
     def __init__(
@@ -79,6 +80,13 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
 
     quantiles = None
     quantiles_ = (0.5,)
+    _persisted_attributes = (
+        "season_",
+        "window_",
+        "freq_",
+        "target_names_",
+        "series_ids_",
+    )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None) -> SeasonalNaiveForecaster:
@@ -93,14 +101,13 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
         -------
         self : SeasonalNaiveForecaster
         """
-        panel = read_panel(self, X, y, name="X")
-        lengths = [len(t) for t in panel.target]
+        panel = read_panel(X, y, self._roles(), name="X")
         self.season_ = int(self.season or panel.axis.season)
         self.window_ = self.season_  # predict() keeps the last season of each series
         self.freq_, self._axis = panel.axis.freqstr, panel.axis
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
-        self._remember(panel, lengths)
+        self._remember(panel)
         return self
 
     def _series_stats(self, panel, fitted, upto):
@@ -111,7 +118,7 @@ class SeasonalNaiveForecaster(ForecasterMixin, BaseEstimator):
         """
         return [min(self.season_, n) for n in upto]
 
-    def _forecast(self, panel: Panel, cutoffs, future_rows, stats) -> np.ndarray:
+    def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:
         h = int(self.horizon)
         out = []
         for target, cut, m in zip(panel.target, cutoffs, stats):

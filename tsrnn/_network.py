@@ -1,6 +1,6 @@
 """The one network builder: ``CELLS`` registry, optional embedding, RNN stack, head.
 
-An ensemble (``n_members`` in the architecture) is several such networks whose
+An ensemble (``n_ensembles`` in the architecture) is several such networks whose
 outputs are averaged.
 
 Every estimator builds its module with :func:`build_network` from a plain dict of
@@ -186,11 +186,11 @@ def members(module: nn.Module) -> list[nn.Module]:
 
 
 def build_network(
-    *, n_members: int = 1, seeds: list[int] | None = None, **arch
+    *, n_ensembles: int = 1, seeds: list[int] | None = None, **arch
 ) -> RNNNetwork | EnsembleNetwork:
     """Build the network from an architecture dict (see :class:`RNNNetwork`).
 
-    ``n_members > 1`` builds an :class:`EnsembleNetwork` of that many copies of the
+    ``n_ensembles > 1`` builds an :class:`EnsembleNetwork` of that many copies of the
     architecture. ``seeds`` (one per member) reseeds torch's default generator
     before each member is initialized, so member ``i`` starts from the weights a
     single network built from ``seeds[i]`` would have.
@@ -199,12 +199,12 @@ def build_network(
     --------
     >>> net = build_network(cell="gru", input_size=1, hidden_size=4, num_layers=1,
     ...                     dropout=0.0, bidirectional=False, output_size=2,
-    ...                     n_members=3)
+    ...                     n_ensembles=3)
     >>> len(members(net))
     3
     """
     nets = []
-    for i in range(int(n_members)):
+    for i in range(int(n_ensembles)):
         if seeds is not None:
             torch.default_generator.manual_seed(int(seeds[i]))
         nets.append(RNNNetwork(**arch))

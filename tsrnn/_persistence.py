@@ -3,19 +3,21 @@
 A saved model is ONE zip file holding ``model.json`` (format version, tsrnn
 version, estimator class, parameters and fitted state as tagged JSON) and
 ``tensors.pt`` (every array, written with ``torch.save`` and read back with
-``torch.load(weights_only=True)``). The state is exactly what pickling stores
-(``__getstate__``) and is restored through ``__setstate__``, so both paths rebuild
-the network through the one network builder.
+``torch.load(weights_only=True)``). The state is the estimator's
+``_persisted_state()`` (plain arrays, indexes, numbers and strings: see
+:mod:`tsrnn._state`), which pickling stores too; both paths restore it with
+``_set_persisted_state`` and rebuild the network through the one network builder.
 
 Loading never unpickles and never imports or calls anything named in the file:
 the class comes from an allow-list of tsrnn estimators and every JSON value is
-decoded by a fixed set of tags (arrays, pandas indexes, time axes, the
-forecasters' panel records); anything else is refused with a clear error.
+decoded by a fixed set of tags (arrays, pandas indexes, timestamps); anything
+else is refused with a clear error. Format 1 (tsrnn before the 2026-11 redesign)
+stored the estimators' private attributes; it is refused with a message naming
+both formats.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import warnings
@@ -32,8 +34,9 @@ from tsrnn.exceptions import VersionMismatchWarning
 
 __all__ = ["FORMAT_VERSION", "load", "save"]
 
-#: Version of the file layout; bumped on incompatible changes.
-FORMAT_VERSION = 1
+#: Version of the file layout; bumped on incompatible changes (2: the explicit
+#: persisted state instead of the private ``__dict__``).
+FORMAT_VERSION = 2
 
 
 def _estimator_classes() -> dict[str, type]:
@@ -52,12 +55,6 @@ def _estimator_classes() -> dict[str, type]:
             SeasonalNaiveForecaster,
         )
     }
-
-
-def _records() -> dict[str, type]:
-    from tsrnn._forecasting import Encoded, Panel
-
-    return {"Panel": Panel, "Encoded": Encoded}
 
 
 class _Encoder:
@@ -80,8 +77,6 @@ class _Encoder:
         raise TypeError(f"cannot save an array of dtype {arr.dtype}")
 
     def __call__(self, value: Any) -> Any:
-        from tsrnn._time_index import TimeAxis
-
         if value is None or isinstance(value, (bool, str)):
             return value
         if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
@@ -104,18 +99,8 @@ class _Encoder:
             return {"__dict__": {k: self(v) for k, v in value.items()}}
         if isinstance(value, pd.Index):
             return self.index(value)
-        if isinstance(value, TimeAxis):
-            return {"__axis__": value.kind, "freq": value.freqstr}
         if isinstance(value, pd.Timestamp):
             return {"__timestamp__": value.isoformat()}
-        if dataclasses.is_dataclass(value) and type(value).__name__ in _records():
-            return {
-                "__record__": type(value).__name__,
-                "fields": {
-                    f.name: self(getattr(value, f.name))
-                    for f in dataclasses.fields(value)
-                },
-            }
         raise TypeError(
             f"cannot save a value of type {type(value).__name__} in the safe format; "
             "use joblib/pickle for this estimator"
@@ -191,18 +176,6 @@ class _Decoder:
     def _timestamp(self, v):
         return pd.Timestamp(v["__timestamp__"])
 
-    def _axis(self, v):
-        from tsrnn._time_index import TimeAxis
-
-        kind, freq = v["__axis__"], v["freq"]
-        if kind == "integer":
-            return TimeAxis("integer", int(freq))
-        if kind == "period":
-            return TimeAxis("period", pd.PeriodIndex([], freq=freq).freq)
-        if kind == "datetime":
-            return TimeAxis("datetime", pd.tseries.frequencies.to_offset(freq))
-        raise ValueError(f"unknown time axis kind {kind!r}")
-
     def _index(self, v):
         kind, name = v["__index__"], self(v["name"])
         if kind == "RangeIndex":
@@ -223,16 +196,6 @@ class _Decoder:
             return pd.Index(values, name=name)
         raise ValueError(f"unknown index kind {kind!r}")
 
-    def _record(self, v):
-        cls = _records().get(v["__record__"])
-        if cls is None:
-            raise ValueError(f"unknown record {v['__record__']!r}")
-        fields = {f.name for f in dataclasses.fields(cls)}
-        given = v["fields"]
-        if set(given) != fields:
-            raise ValueError(f"record {v['__record__']} has fields {sorted(given)}")
-        return cls(**{k: self(x) for k, x in given.items()})
-
 
 _TAGS = {
     "__array__",
@@ -241,9 +204,7 @@ _TAGS = {
     "__tuple__",
     "__dict__",
     "__timestamp__",
-    "__axis__",
     "__index__",
-    "__record__",
 }
 
 
@@ -282,7 +243,7 @@ def save(estimator, path) -> Path:
     encoder = _Encoder()
     try:
         params = {k: encoder(v) for k, v in estimator.get_params(deep=False).items()}
-        state = encoder(estimator.__getstate__())
+        state = encoder(estimator._persisted_state())
     except TypeError as exc:
         hint = (
             " Set random_state to an int (or None) to save it safely."
@@ -360,6 +321,13 @@ def load(path):
             f"{str(path)!r} uses format version {version!r}, newer than this tsrnn "
             f"{__version__} reads (up to {FORMAT_VERSION}). Upgrade tsrnn to load it."
         )
+    if version < FORMAT_VERSION:
+        raise ValueError(
+            f"{str(path)!r} uses format version {version}, written by tsrnn "
+            f"{meta.get('tsrnn_version')}; this tsrnn {__version__} reads format "
+            f"{FORMAT_VERSION} only. Load it with tsrnn {meta.get('tsrnn_version')} "
+            "and refit with this version, then save it again."
+        )
     cls = _estimator_classes().get(meta.get("class"))
     if cls is None:
         raise ValueError(
@@ -383,8 +351,9 @@ def load(path):
             VersionMismatchWarning,
             stacklevel=2,
         )
-    estimator = cls.__new__(cls)
-    state["_tsrnn_version"] = __version__  # the file's version was checked above
-    estimator.__setstate__(state)
-    estimator.set_params(**params)
+    try:
+        estimator = cls(**params)
+        estimator._set_persisted_state(state)
+    except (TypeError, ValueError, KeyError, RuntimeError) as exc:
+        raise ValueError(f"{str(path)!r} has unexpected content: {exc}") from exc
     return estimator

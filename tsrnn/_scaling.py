@@ -15,7 +15,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["SCALERS", "TRANSFORMS", "fit_scaler"]
+__all__ = [
+    "SCALERS",
+    "TRANSFORMS",
+    "apply_target_transform",
+    "fit_covariate_scaler",
+    "fit_scaler",
+    "inverse_transform",
+    "transform",
+]
 
 
 def _standard(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,3 +93,65 @@ def fit_scaler(
         scales.append(np.where(np.isfinite(scale) & (scale > _TINY), scale, 1.0))
         centers.append(center)
     return np.asarray(centers), np.asarray(scales)
+
+
+def transform(values: np.ndarray, center: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``(values - center) / scale``: what the network reads. Inverse: :func:`inverse_transform`."""
+    return (values - center) / scale
+
+
+def inverse_transform(
+    values: np.ndarray,
+    center: np.ndarray,
+    scale: np.ndarray,
+    transform: str | None = None,
+) -> np.ndarray:
+    """Network units back to original units: ``values * scale + center``, then
+    the inverse of ``transform`` (see :data:`TRANSFORMS`).
+
+    An inverse transform that overflows gives inf (no warning): the caller
+    reports it.
+    """
+    out = values * scale + center
+    if transform is None:
+        return out
+    with np.errstate(over="ignore"):
+        return TRANSFORMS[transform][1](out)
+
+
+def apply_target_transform(
+    values: np.ndarray, transform: str | None, where: str = "X"
+) -> np.ndarray:
+    """One series' targets through ``transform`` (None: unchanged).
+
+    Raises
+    ------
+    ValueError
+        A value outside the transform's domain (e.g. <= 0 for ``"log"``); the
+        message names ``where`` and the fix.
+    """
+    if transform is None:
+        return values
+    forward, _, bound = TRANSFORMS[transform]
+    with np.errstate(invalid="ignore"):
+        outside = values <= bound
+    if outside.any():
+        raise ValueError(
+            f"target_transform={transform!r} needs target values > {bound:g}; "
+            f"{where} has {int(outside.sum())} value(s) <= {bound:g} (the smallest "
+            f"is {np.nanmin(values):g}). Use target_transform='log1p' for "
+            "non-negative data with zeros, shift the target, or target_transform=None."
+        )
+    return forward(values)
+
+
+def fit_covariate_scaler(covariates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each covariate column over every series' rows.
+
+    ``covariates`` is ``(n_rows, n_covariates)`` (complete: covariates have no
+    NaN). A constant column gets scale 1; no column: empty arrays.
+    """
+    if covariates.size == 0:
+        return np.zeros(covariates.shape[1]), np.ones(covariates.shape[1])
+    std = covariates.std(axis=0)
+    return covariates.mean(axis=0), np.where(std > _TINY, std, 1.0)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import torch
+from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from tsrnn import _padding
 from tsrnn._base import BaseRNN, resolve_device
+from tsrnn._batches import SequenceBatches, gather_in_order
 from tsrnn._input import input_form, to_array3d
 from tsrnn._param_validation import (
     Integral,
@@ -26,7 +29,7 @@ from tsrnn._param_validation import (
     check_is_fitted,
     validate_data,
 )
-from tsrnn._training import SequenceBatches
+from tsrnn._training import make_loss
 
 __all__ = ["RNNClassifier", "RNNRegressor"]
 
@@ -181,7 +184,10 @@ def _require_y(est, y) -> None:
 
 
 def _split_validation(est, n: int, seed: int):
-    """Random train/validation row indices for early stopping (no validation: None)."""
+    """Random train/validation row indices for early stopping (no validation: None).
+
+    scikit-learn's ``train_test_split`` (shuffled by ``seed``), each part sorted.
+    """
     if not est.early_stopping:
         return None, None
     n_valid = max(1, round(est.validation_fraction * n))
@@ -190,8 +196,8 @@ def _split_validation(est, n: int, seed: int):
             f"early_stopping=True needs at least 2 samples to hold out a validation "
             f"set (got n_samples={n}). Pass more samples or set early_stopping=False."
         )
-    order = np.random.RandomState(seed).permutation(n)
-    return np.sort(order[n_valid:]), np.sort(order[:n_valid])
+    train, valid = train_test_split(np.arange(n), test_size=n_valid, random_state=seed)
+    return np.sort(train), np.sort(valid)
 
 
 def _check_n_targets(n_samples: int, n_targets: int) -> None:
@@ -218,7 +224,7 @@ def _fit_sequences(est, X, y, encode_targets, *, loss: str):
     the targets.
     """
     _require_y(est, y)
-    resolve_device(est.device)  # a bad device fails before any work is done
+    device = resolve_device(est.device)  # a bad device fails before any work is done
     seed = est._seed()
     inputs, lengths = _sequence_inputs(est, X, reset=True)
     targets, output_size = encode_targets(y, len(inputs))
@@ -236,18 +242,18 @@ def _fit_sequences(est, X, y, encode_targets, *, loss: str):
         embedding_dim=est.embedding_dim,
     )
 
-    def make_batches(device):
-        if train_idx is None:
-            return data.to(device), None
-        return data.subset(train_idx).to(device), data.subset(valid_idx).to(device)
-
-    return est._fit_network(arch, make_batches, loss, seed)
+    if train_idx is None:
+        batches = data.to(device), None
+    else:
+        batches = data.subset(train_idx).to(device), data.subset(valid_idx).to(device)
+    return est._fit_network(arch, batches, make_loss(loss), seed, device)
 
 
 def _predict_raw(est, X) -> np.ndarray:
     check_is_fitted(est)
     inputs, lengths = _sequence_inputs(est, X, reset=False)
-    return est._outputs(SequenceBatches(inputs, lengths).to(est._module_device()))
+    batches = SequenceBatches(inputs, lengths).to(est._module_device())
+    return est._outputs(gather_in_order(batches))
 
 
 class _SequenceParams:
@@ -323,6 +329,16 @@ class _SequenceParams:
         Largest token id seen in fit plus one (only with ``embedding_dim``).
     device_ : str
         The device the network lives on."""
+
+
+#: fitted attributes of both sequence estimators (see ``_persisted_attributes``)
+_SEQUENCE_ATTRIBUTES = (
+    "layout_",
+    "mask_channel_",
+    "n_features_in_",
+    "feature_names_in_",
+    "vocab_size_",
+)
 
 
 def _document(cls):
@@ -425,6 +441,15 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             warm_start=warm_start,
         )
         self.loss = loss
+
+    _persisted_attributes = (
+        *BaseRNN._persisted_attributes,
+        *_SEQUENCE_ATTRIBUTES,
+        "n_outputs_",
+        "y_mean_",
+        "y_scale_",
+        "_y_1d",
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -538,6 +563,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
     }
 
+    _persisted_attributes = (
+        *BaseRNN._persisted_attributes,
+        *_SEQUENCE_ATTRIBUTES,
+        "classes_",
+    )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
@@ -600,10 +631,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         proba : ndarray of shape (n_samples, n_classes)
             Rows sum to 1; columns follow ``classes_``.
         """
-        logits = _predict_raw(self, X).astype(np.float64)
-        logits -= logits.max(axis=1, keepdims=True)
-        proba = np.exp(logits)
-        return proba / proba.sum(axis=1, keepdims=True)
+        return softmax(_predict_raw(self, X).astype(np.float64), axis=1)
 
     def predict(self, X) -> np.ndarray:
         """Most probable class for each sequence in ``X``.

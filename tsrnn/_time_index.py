@@ -149,6 +149,17 @@ class TimeAxis:
     kind: str
     freq: object
 
+    @classmethod
+    def from_freqstr(cls, kind: str, freqstr: str) -> TimeAxis:
+        """The axis whose ``kind`` and :attr:`freqstr` these are (the inverse)."""
+        if kind == "integer":
+            return cls("integer", int(freqstr))
+        if kind == "period":
+            return cls("period", pd.PeriodIndex([], freq=freqstr).freq)
+        if kind == "datetime":
+            return cls("datetime", pd.tseries.frequencies.to_offset(freqstr))
+        raise ValueError(f"unknown time axis kind {kind!r}")
+
     @property
     def freqstr(self) -> str:
         if self.kind == "integer":

@@ -19,14 +19,23 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn._pointwise import masked_mean
+from tsrnn._batches import BatchSource, gather_in_order
+from tsrnn._pointwise import masked_mean, pinball
 from tsrnn.exceptions import (
     TrainingDivergedError,
     TrainingInterruptedWarning,
     _warn_user,
 )
 
-__all__ = ["LOSSES", "SequenceBatches", "TrainConfig", "predict_outputs", "train"]
+__all__ = [
+    "LOSSES",
+    "PinballLoss",
+    "TrainConfig",
+    "forward_in_order",
+    "make_loss",
+    "predict_outputs",
+    "train",
+]
 
 
 def mse_loss(pred, target, mask=None):
@@ -45,74 +54,42 @@ def cross_entropy_loss(pred, target, mask=None):
     return F.cross_entropy(pred, target)
 
 
+class PinballLoss(nn.Module):
+    """Pinball loss averaged over ``quantiles``; ``pred`` is ``(B, ... * Q)``.
+
+    The levels are a buffer, so ``.to(device)`` moves them with the batches.
+    ``pred`` is read as ``target``'s shape with one trailing entry per level.
+    """
+
+    def __init__(self, quantiles) -> None:
+        super().__init__()
+        self.register_buffer(
+            "quantiles", torch.as_tensor(quantiles, dtype=torch.float32)
+        )
+
+    def forward(self, pred, target, mask=None):
+        pred = pred.reshape(*target.shape, len(self.quantiles))
+        loss = pinball(target.unsqueeze(-1) - pred, self.quantiles).mean(dim=-1)
+        return masked_mean(loss, mask)
+
+
 #: ``loss`` name -> ``f(pred, target, mask) -> scalar``; ``mask`` is 1 where a
-#: target is observed (NaN targets are excluded from the loss).
+#: target is observed (NaN targets are excluded from the loss). ``"pinball"``
+#: is a class: :func:`make_loss` builds it with its quantile levels.
 LOSSES: dict[str, Callable[..., torch.Tensor]] = {
     "mse": mse_loss,
     "mae": mae_loss,
     "huber": huber_loss,
     "cross_entropy": cross_entropy_loss,
+    "pinball": PinballLoss,
 }
 
 
-class SequenceBatches:
-    """Rows of in-memory tensors, gathered by index.
-
-    Parameters
-    ----------
-    inputs : Tensor of shape (n, T, F) float32, or (n, T) int64 token ids
-        Valid-steps-first, on the training device.
-    lengths : ndarray of shape (n,), int64
-    targets : Tensor of shape (n, ...) or None
-    target_mask : Tensor like ``targets`` (1.0 = observed) or None
-    """
-
-    def __init__(self, inputs, lengths, targets=None, target_mask=None) -> None:
-        self.inputs = inputs
-        self.lengths = torch.as_tensor(lengths, dtype=torch.int64)
-        self.targets = targets
-        self.target_mask = target_mask
-        self.uniform = bool((self.lengths == inputs.shape[1]).all())
-
-    def __len__(self) -> int:
-        return self.inputs.shape[0]
-
-    def to(self, device) -> SequenceBatches:
-        """The same rows with tensors on ``device`` (moved once per fit)."""
-        move = lambda t: None if t is None else t.to(device)  # noqa: E731
-        return SequenceBatches(
-            move(self.inputs), self.lengths, move(self.targets), move(self.target_mask)
-        )
-
-    def subset(self, idx: np.ndarray) -> SequenceBatches:
-        """Rows ``idx`` as a new (CPU-indexed) batch source."""
-        t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
-        pick = lambda v: None if v is None else v[t.to(v.device)]  # noqa: E731
-        return SequenceBatches(
-            pick(self.inputs),
-            self.lengths[t],
-            pick(self.targets),
-            pick(self.target_mask),
-        )
-
-    def gather(self, idx: torch.Tensor):
-        """``((x, lengths), targets, mask)`` of rows ``idx``; ``module(*inputs)`` runs them.
-
-        ``lengths`` is None when every row of the batch is full length (no packing).
-        """
-        lengths = None
-        dev_idx = idx.to(self.inputs.device, non_blocking=True)
-        if self.uniform:
-            x = self.inputs[dev_idx]
-        else:
-            lengths = self.lengths[idx]
-            max_len = int(lengths.max())
-            x = self.inputs[dev_idx, :max_len]
-            if bool((lengths == max_len).all()):
-                lengths = None
-        y = None if self.targets is None else self.targets[dev_idx]
-        m = None if self.target_mask is None else self.target_mask[dev_idx]
-        return (x, lengths), y, m
+def make_loss(name: str, *, quantiles=None, device=None) -> Callable[..., torch.Tensor]:
+    """The loss called ``name``, on ``device``; ``"pinball"`` needs ``quantiles``."""
+    if name == "pinball":
+        return PinballLoss(quantiles).to(device)
+    return LOSSES[name]
 
 
 @dataclass(frozen=True)
@@ -154,7 +131,7 @@ def train(
     loss_fn: Callable[..., torch.Tensor],
     config: TrainConfig,
     generator: torch.Generator,
-    valid: SequenceBatches | None = None,
+    valid: BatchSource | None = None,
     history: list[dict] | None = None,
     log: Callable[[str], None] = print,
 ) -> list[dict]:
@@ -164,8 +141,8 @@ def train(
     ----------
     module : nn.Module
         Called as ``module(*inputs)`` with the inputs a batch source gathers.
-    batches : object with ``__len__`` and ``gather(idx)``
-        Training rows (see :class:`SequenceBatches`).
+    batches : BatchSource
+        Training rows (see :mod:`tsrnn._batches`).
     loss_fn : callable
         ``loss_fn(pred, target, mask)``, one of :data:`LOSSES`.
     config : TrainConfig
@@ -191,9 +168,8 @@ def train(
     bs = min(config.batch_size, n)
     schedule = None
     if config.lr_schedule == "cosine":  # half a cosine to 0 over this fit's batches
-        total_steps = config.max_epochs * math.ceil(n / bs)
-        schedule = torch.optim.lr_scheduler.LambdaLR(
-            optimizer, lambda step: 0.5 * (1 + math.cos(math.pi * step / total_steps))
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(
+            optimizer, T_max=config.max_epochs * math.ceil(n / bs), eta_min=0.0
         )
     last_good = _state_copy(module)
     best_state, best_loss, bad_epochs = None, math.inf, 0
@@ -276,14 +252,16 @@ def train(
 
 
 @torch.inference_mode()
-def predict_outputs(module: nn.Module, batches, batch_size: int = 4096) -> np.ndarray:
-    """Raw network outputs for every row of ``batches``, in order, as float32 numpy."""
+def forward_in_order(module: nn.Module, inputs: list[tuple]) -> np.ndarray:
+    """Network outputs of each gathered chunk of ``inputs``, in order, as float32 numpy.
+
+    ``inputs`` is :func:`~tsrnn._batches.gather_in_order` of a batch source.
+    """
     if module.training:
         module.eval()
-    n = len(batches)
-    outs = []
-    for start in range(0, n, batch_size):
-        idx = torch.arange(start, min(start + batch_size, n))
-        inputs, _, _ = batches.gather(idx)
-        outs.append(module(*inputs).float().cpu())
-    return torch.cat(outs).numpy()
+    return torch.cat([module(*chunk).float().cpu() for chunk in inputs]).numpy()
+
+
+def predict_outputs(module: nn.Module, batches, batch_size: int = 4096) -> np.ndarray:
+    """Raw network outputs for every row of ``batches``, in order, as float32 numpy."""
+    return forward_in_order(module, gather_in_order(batches, batch_size))

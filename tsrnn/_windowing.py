@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import torch
 from numpy.lib.stride_tricks import sliding_window_view
 
-from tsrnn._naive import seasonal_lags
 from tsrnn._param_validation import check_positive_int
 from tsrnn._time_index import split_series
 from tsrnn.exceptions import _warn_user
 
-__all__ = ["WindowBatches", "make_windows", "window_starts"]
+__all__ = ["default_window", "make_windows", "window_starts"]
+
+
+def default_window(season: int, horizon: int, lengths: list[int]) -> int:
+    """The forecasters' default input length: ``max(2 * season, 2 * horizon, 8)``,
+    capped so the longest series still holds one window and its ``horizon``."""
+    window = max(2 * season, 2 * horizon, 8)
+    return int(max(1, min(window, max(lengths) - horizon)))
 
 
 def window_starts(length: int, window: int, horizon: int, step: int = 1) -> np.ndarray:
@@ -166,168 +171,10 @@ def make_windows(
         )
     index = keys[0].append(keys[1:]) if len(keys) > 1 else keys[0]
     index.names = index_names
-    lags, leads = _step_labels(window, horizon)
+    lags, ahead = _step_labels(window, horizon)
     X = pd.DataFrame(np.concatenate(xs), index=index, columns=_columns(columns, lags))
-    Y = pd.DataFrame(np.concatenate(ys), index=index, columns=_columns(targets, leads))
+    Y = pd.DataFrame(np.concatenate(ys), index=index, columns=_columns(targets, ahead))
     if dropna:
         keep = ~Y.isna().any(axis=1).to_numpy()
         X, Y = X[keep], Y[keep]
     return X, Y
-
-
-class WindowBatches:
-    """Forecasting windows as offsets into one contiguous tensor: memory O(data).
-
-    Series are stacked along time in ``data`` (each left-padded so that a window
-    may start before the series does). A window is its cutoff row ``cutoff`` (the
-    last input step) and ``lead``, the number of padding rows at its start. A
-    batch gathers rows ``cutoff - window + 1 + lead ...`` (valid steps first, as
-    packing needs) and the ``horizon`` target rows after ``cutoff``.
-
-    Parameters
-    ----------
-    data : Tensor of shape (n_rows, n_channels), float32
-        Input channels; the first ``n_targets`` are the (scaled) targets.
-    targets : Tensor of shape (n_rows, n_targets) or None
-        Scaled targets with NaN replaced by 0 (None when only predicting).
-    observed : Tensor of shape (n_rows, n_targets) or None
-        1.0 where a target is observed: the loss mask.
-    cutoffs, leads : ndarray of shape (n_windows,), int64
-    window, horizon, n_targets : int
-    future : Tensor of shape (n_rows, n_future) or None
-        Known-ahead covariates; their ``horizon`` rows after the cutoff go to the
-        network's head.
-    local_level : {"last", "seasonal"} or None
-        ``"last"``: inputs and targets relative to the last input target value.
-        ``"seasonal"``: inputs relative to it as well, targets relative to the
-        seasonal naive forecast read from the window (the value ``season`` steps
-        before each target, the last season repeated), so the network learns a
-        correction to seasonal naive. A lag the window does not hold (window
-        shorter than the season, or a padded start) falls back to the last value.
-    season : int
-        Season length for ``local_level="seasonal"``.
-    """
-
-    def __init__(
-        self,
-        data,
-        targets,
-        observed,
-        cutoffs,
-        leads,
-        *,
-        window,
-        horizon,
-        n_targets,
-        future=None,
-        local_level=None,
-        season=1,
-    ) -> None:
-        self.data, self.targets, self.observed, self.future = (
-            data,
-            targets,
-            observed,
-            future,
-        )
-        device = data.device
-        self.cutoffs = torch.as_tensor(cutoffs, dtype=torch.int64, device=device)
-        self.leads_cpu = torch.as_tensor(leads, dtype=torch.int64)
-        self.leads = self.leads_cpu.to(device)
-        self.window, self.horizon, self.n_targets = window, horizon, n_targets
-        if local_level not in (None, "last", "seasonal"):
-            raise ValueError(f"unknown local_level {local_level!r}")
-        self.local_level = local_level
-        # the row seasonal naive repeats for each lead time, counted back from the cutoff
-        self._lags = torch.as_tensor(seasonal_lags(horizon, season), device=device)
-        self.uniform = not bool(self.leads_cpu.any())
-        self._steps = torch.arange(window, device=device)
-        self._ahead = torch.arange(1, horizon + 1, device=device)
-
-    def __len__(self) -> int:
-        return self.cutoffs.shape[0]
-
-    def gather(self, idx: torch.Tensor):
-        """``((x, lengths, extra), y, mask)`` for windows ``idx``."""
-        dev_idx = idx.to(self.cutoffs.device, non_blocking=True)
-        cutoff = self.cutoffs[dev_idx]
-        first = cutoff - (self.window - 1)
-        lengths = None
-        if self.uniform:
-            rows = first[:, None] + self._steps
-        else:
-            lead = self.leads[dev_idx]
-            rows = torch.minimum(
-                first[:, None] + lead[:, None] + self._steps, cutoff[:, None]
-            )
-            lead_cpu = self.leads_cpu[idx]
-            if bool(lead_cpu.any()):
-                lengths = self.window - lead_cpu
-        x = self.data[rows]
-        level = base = None
-        if self.local_level is not None:
-            level = self.data[cutoff, : self.n_targets]
-            base = self._baseline(cutoff, rows[:, 0], level)
-            x = torch.cat(
-                (
-                    x[:, :, : self.n_targets] - level[:, None, :],
-                    x[:, :, self.n_targets :],
-                ),
-                dim=2,
-            )
-        ahead = cutoff[:, None] + self._ahead
-        extra = None
-        if self.future is not None:
-            extra = self.future[ahead].reshape(len(idx), -1)
-        y = m = None
-        if self.targets is not None:
-            y = self.targets[ahead]
-            if base is not None:
-                y = y - base
-            y = y.reshape(len(idx), -1)
-            m = self.observed[ahead].reshape(len(idx), -1)
-        return (x, lengths, extra), y, m
-
-    def _baseline(self, cutoff, first_valid, level) -> torch.Tensor:
-        """What the targets are relative to: ``(n, horizon, n_targets)``."""
-        if self.local_level == "last":
-            return level[:, None, :].expand(-1, self.horizon, -1)
-        rows = cutoff[:, None] - self._lags
-        held = rows >= first_valid[:, None]
-        rows = torch.where(held, rows, cutoff[:, None])
-        return self.data[rows, : self.n_targets]
-
-    def levels(self) -> torch.Tensor:
-        """The baseline of every window ``(n_windows, horizon, n_targets)`` (0 when off)."""
-        n = len(self)
-        if self.local_level is None:
-            return torch.zeros(n, self.horizon, self.n_targets, device=self.data.device)
-        cutoff = self.cutoffs
-        first = cutoff - (self.window - 1)
-        if not self.uniform:
-            first = torch.minimum(first + self.leads, cutoff)
-        return self._baseline(cutoff, first, self.data[cutoff, : self.n_targets])
-
-
-class GatheredBatches:
-    """:class:`WindowBatches` whose gathers are kept: the same index, the same tensors.
-
-    For inputs read again and again unchanged (``predict()`` from the training tail):
-    the second call skips the gather. Holds inputs only, never network outputs.
-    """
-
-    def __init__(self, batches: WindowBatches) -> None:
-        self.batches = batches
-        self._gathered: dict[bytes, tuple] = {}
-
-    def __len__(self) -> int:
-        return len(self.batches)
-
-    def gather(self, idx: torch.Tensor):
-        key = idx.numpy().tobytes()
-        got = self._gathered.get(key)
-        if got is None:
-            got = self._gathered[key] = self.batches.gather(idx)
-        return got
-
-    def levels(self) -> torch.Tensor:
-        return self.batches.levels()

@@ -1,0 +1,404 @@
+"""Batch sources: the tensors a fit or a forecast reads, gathered by index.
+
+Every source has ``len()`` and ``gather(idx) -> Batch`` (:class:`BatchSource`);
+the training loop and :func:`gather_in_order` know nothing else about it.
+
+* :class:`SequenceBatches`: rows of in-memory ``(n, T, F)`` tensors (the sequence
+  estimators).
+* :class:`WindowBatches`: forecasting windows as offsets into one contiguous
+  tensor in which :func:`encode` stacks every series of a panel (memory O(data),
+  not O(data x window)); :func:`n_pad` gives each window's padding rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+import numpy as np
+import torch
+
+from tsrnn._naive import seasonal_lags
+from tsrnn._panel import Panel
+from tsrnn._scaling import transform
+from tsrnn.exceptions import _warn_user
+
+__all__ = [
+    "Batch",
+    "BatchSource",
+    "Encoded",
+    "SequenceBatches",
+    "WindowBatches",
+    "encode",
+    "gather_in_order",
+    "n_pad",
+    "training_windows",
+]
+
+
+class Batch(NamedTuple):
+    """One gathered batch: ``module(*inputs)`` runs it, ``loss(out, targets, mask)`` scores it."""
+
+    inputs: tuple
+    targets: torch.Tensor | None
+    mask: torch.Tensor | None  # 1.0 where a target is observed
+
+
+class BatchSource(Protocol):
+    """What the training loop reads: a number of rows and a gather by index."""
+
+    def __len__(self) -> int: ...
+
+    def gather(self, idx: torch.Tensor) -> Batch: ...
+
+
+def gather_in_order(batches: BatchSource, batch_size: int = 4096) -> list[tuple]:
+    """The inputs of every row of ``batches``, in order, in chunks of ``batch_size``."""
+    n = len(batches)
+    return [
+        batches.gather(torch.arange(start, min(start + batch_size, n))).inputs
+        for start in range(0, n, batch_size)
+    ]
+
+
+class SequenceBatches:
+    """Rows of in-memory tensors, gathered by index.
+
+    Parameters
+    ----------
+    inputs : Tensor of shape (n, T, F) float32, or (n, T) int64 token ids
+        Valid-steps-first, on the training device.
+    lengths : ndarray of shape (n,), int64
+    targets : Tensor of shape (n, ...) or None
+    target_mask : Tensor like ``targets`` (1.0 = observed) or None
+    """
+
+    def __init__(self, inputs, lengths, targets=None, target_mask=None) -> None:
+        self.inputs = inputs
+        self.lengths = torch.as_tensor(lengths, dtype=torch.int64)
+        self.targets = targets
+        self.target_mask = target_mask
+        self.uniform = bool((self.lengths == inputs.shape[1]).all())
+
+    def __len__(self) -> int:
+        return self.inputs.shape[0]
+
+    def to(self, device) -> SequenceBatches:
+        """The same rows with tensors on ``device`` (moved once per fit)."""
+        move = lambda t: None if t is None else t.to(device)  # noqa: E731
+        return SequenceBatches(
+            move(self.inputs), self.lengths, move(self.targets), move(self.target_mask)
+        )
+
+    def subset(self, idx: np.ndarray) -> SequenceBatches:
+        """Rows ``idx`` as a new (CPU-indexed) batch source."""
+        t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
+        pick = lambda v: None if v is None else v[t.to(v.device)]  # noqa: E731
+        return SequenceBatches(
+            pick(self.inputs),
+            self.lengths[t],
+            pick(self.targets),
+            pick(self.target_mask),
+        )
+
+    def gather(self, idx: torch.Tensor) -> Batch:
+        """The :class:`Batch` of rows ``idx``; inputs ``(x, lengths)``.
+
+        ``lengths`` is None when every row of the batch is full length (no packing).
+        """
+        lengths = None
+        dev_idx = idx.to(self.inputs.device, non_blocking=True)
+        if self.uniform:
+            x = self.inputs[dev_idx]
+        else:
+            lengths = self.lengths[idx]
+            max_len = int(lengths.max())
+            x = self.inputs[dev_idx, :max_len]
+            if bool((lengths == max_len).all()):
+                lengths = None
+        y = None if self.targets is None else self.targets[dev_idx]
+        m = None if self.target_mask is None else self.target_mask[dev_idx]
+        return Batch((x, lengths), y, m)
+
+
+@dataclass
+class Encoded:
+    """All series stacked along time, each left-padded by ``pad`` rows."""
+
+    data: np.ndarray  # (N, C) float32 network inputs
+    targets: np.ndarray  # (N, T) float32, scaled, NaN -> 0
+    observed: np.ndarray  # (N, T) float32, 1 = observed target
+    future: np.ndarray | None  # (N, Fu) float32 scaled known-ahead covariates
+    offsets: np.ndarray  # (n_series,) first row of each series' block
+    pad: int
+
+    def tensors(self, device) -> dict[str, torch.Tensor | None]:
+        """``data``, ``targets``, ``observed`` and ``future`` as tensors on ``device``."""
+
+        def as_tensor(a):
+            if a is None:
+                return None
+            return torch.from_numpy(np.ascontiguousarray(a)).to(device)
+
+        return {
+            "data": as_tensor(self.data),
+            "targets": as_tensor(self.targets),
+            "observed": as_tensor(self.observed),
+            "future": as_tensor(self.future),
+        }
+
+
+def encode(
+    panel: Panel,
+    *,
+    center: np.ndarray,
+    scale: np.ndarray,
+    cov_center: np.ndarray,
+    cov_scale: np.ndarray,
+    pad: int,
+    mask_channel: bool,
+    target_values: list[np.ndarray],
+    future_rows: list[np.ndarray] | None = None,
+) -> Encoded:
+    """Scale and stack ``panel``; ``future_rows`` appends known-ahead rows per series.
+
+    ``target_values`` are the targets as the network reads them (``panel.target``
+    after ``target_transform``; same shapes). Each series' block is ``pad`` zero
+    rows, its steps, then its ``future_rows`` (known-ahead covariates; other
+    channels 0). Targets are scaled ``(y - center) / scale`` and covariates
+    ``(x - cov_center) / cov_scale``; a missing target is 0 with ``observed`` 0.
+    """
+    n_t = panel.target[0].shape[1]
+    n_p, n_f, n_s = (
+        panel.past[0].shape[1],
+        panel.future[0].shape[1],
+        panel.static.shape[1],
+    )
+    extra = 0 if future_rows is None else future_rows[0].shape[0]
+    sizes = np.array([pad + len(t) + extra for t in panel.target])
+    offsets = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+    n_mask = n_t if mask_channel else 0
+    n_ch = n_t + n_mask + n_p + n_f + n_s
+    data = np.zeros((sizes.sum(), n_ch), dtype=np.float32)
+    targets = np.zeros((sizes.sum(), n_t), dtype=np.float32)
+    observed = np.zeros((sizes.sum(), n_t), dtype=np.float32)
+    c0 = n_t + n_mask
+    for i, start in enumerate(offsets):
+        length = len(panel.target[i])
+        rows = slice(start + pad, start + pad + length)
+        y = transform(target_values[i], center[i], scale[i])
+        seen = ~np.isnan(y)
+        y = np.where(seen, y, 0.0)
+        data[rows, :n_t] = y
+        targets[rows] = y
+        observed[rows] = seen
+        if mask_channel:
+            data[rows, n_t:c0] = seen
+        covs = np.concatenate(
+            [
+                panel.past[i],
+                panel.future[i],
+                np.broadcast_to(panel.static[i], (length, n_s)),
+            ],
+            axis=1,
+        )
+        if extra:
+            ahead = np.zeros((extra, covs.shape[1]))
+            ahead[:, n_p : n_p + n_f] = future_rows[i]
+            ahead[:, n_p + n_f :] = panel.static[i]
+            covs = np.concatenate([covs, ahead])
+            rows = slice(rows.start, rows.stop + extra)
+        data[rows, c0:] = transform(covs, cov_center, cov_scale)
+    future = data[:, c0 + n_p : c0 + n_p + n_f] if n_f else None
+    return Encoded(data, targets, observed, future, offsets, pad)
+
+
+def n_pad(
+    cutoffs: np.ndarray, block_start: np.ndarray, pad: int, window: int
+) -> np.ndarray:
+    """Padding rows at the start of each window: where it begins before its series.
+
+    ``cutoffs`` are rows of the stacked tensor (see :func:`encode`), ``block_start``
+    the first row of each window's series block, ``pad`` the block's padding rows.
+    """
+    first = cutoffs - (window - 1) - block_start
+    return np.maximum(0, pad - first)
+
+
+def training_windows(
+    enc: Encoded,
+    lengths: list[int],
+    *,
+    window: int,
+    horizon: int,
+    validation_fraction: float,
+    early_stopping: bool,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
+    """``(cutoffs, n_pad)`` of the training windows and of the validation windows.
+
+    Every window of each series with at least ``min(window, length - horizon)``
+    input steps. With ``early_stopping`` the validation windows are the temporal
+    tail of every series long enough (the last ``validation_fraction`` of its
+    windows, at least ``horizon + 2`` windows in all, never shuffled), and the
+    training targets end before the first validation target. None: no
+    validation windows (a warning says so when early stopping was asked for).
+    """
+    h, w, pad = horizon, window, enc.pad
+    train, valid, t_starts, v_starts = [], [], [], []
+    for start, length in zip(enc.offsets, lengths):
+        min_ctx = min(w, length - h)
+        cutoffs = np.arange(start + pad + min_ctx - 1, start + pad + length - h)
+        n_val = max(1, round(validation_fraction * len(cutoffs)))
+        if early_stopping and len(cutoffs) >= n_val + h + 1:
+            valid.append(cutoffs[-n_val:])
+            v_starts.append(np.full(n_val, start))
+            cutoffs = cutoffs[: len(cutoffs) - n_val - h + 1]
+        train.append(cutoffs)
+        t_starts.append(np.full(len(cutoffs), start))
+    train_c = np.concatenate(train)
+    train_part = (train_c, n_pad(train_c, np.concatenate(t_starts), pad, w))
+    if not valid:
+        if early_stopping:
+            _warn_user(
+                "early_stopping=True but no series is long enough to hold out a "
+                f"validation tail (needs at least horizon + 2 = {h + 2} windows); "
+                "training for max_epochs without early stopping.",
+                UserWarning,
+            )
+        return train_part, None
+    valid_c = np.concatenate(valid)
+    return train_part, (valid_c, n_pad(valid_c, np.concatenate(v_starts), pad, w))
+
+
+class WindowBatches:
+    """Forecasting windows as offsets into one contiguous tensor: memory O(data).
+
+    Series are stacked along time in ``data`` (each left-padded so that a window
+    may start before the series does). A window is its cutoff row ``cutoff`` (the
+    last input step) and ``n_pad``, the number of padding rows at its start. A
+    batch gathers rows ``cutoff - window + 1 + n_pad ...`` (valid steps first, as
+    packing needs) and the ``horizon`` target rows after ``cutoff``.
+
+    Parameters
+    ----------
+    data : Tensor of shape (n_rows, n_channels), float32
+        Input channels; the first ``n_targets`` are the (scaled) targets.
+    targets : Tensor of shape (n_rows, n_targets) or None
+        Scaled targets with NaN replaced by 0 (None when only predicting).
+    observed : Tensor of shape (n_rows, n_targets) or None
+        1.0 where a target is observed: the loss mask.
+    cutoffs, n_pad : ndarray of shape (n_windows,), int64
+        Each window's cutoff row and its number of padding rows (see :func:`n_pad`).
+    window, horizon, n_targets : int
+    future : Tensor of shape (n_rows, n_future) or None
+        Known-ahead covariates; their ``horizon`` rows after the cutoff go to the
+        network's head.
+    local_level : {"last", "seasonal"} or None
+        ``"last"``: inputs and targets relative to the last input target value.
+        ``"seasonal"``: inputs relative to it as well, targets relative to the
+        seasonal naive forecast read from the window (the value ``season`` steps
+        before each target, the last season repeated), so the network learns a
+        correction to seasonal naive. A lag the window does not hold (window
+        shorter than the season, or a padded start) falls back to the last value.
+    season : int
+        Season length for ``local_level="seasonal"``.
+    """
+
+    def __init__(
+        self,
+        data,
+        targets,
+        observed,
+        cutoffs,
+        n_pad,
+        *,
+        window,
+        horizon,
+        n_targets,
+        future=None,
+        local_level=None,
+        season=1,
+    ) -> None:
+        self.data, self.targets, self.observed, self.future = (
+            data,
+            targets,
+            observed,
+            future,
+        )
+        device = data.device
+        self.cutoffs = torch.as_tensor(cutoffs, dtype=torch.int64, device=device)
+        self.n_pad_cpu = torch.as_tensor(n_pad, dtype=torch.int64)
+        self.n_pad = self.n_pad_cpu.to(device)
+        self.window, self.horizon, self.n_targets = window, horizon, n_targets
+        if local_level not in (None, "last", "seasonal"):
+            raise ValueError(f"unknown local_level {local_level!r}")
+        self.local_level = local_level
+        # the row seasonal naive repeats for each lead time, counted back from the cutoff
+        self._lags = torch.as_tensor(seasonal_lags(horizon, season), device=device)
+        self.uniform = not bool(self.n_pad_cpu.any())
+        self._steps = torch.arange(window, device=device)
+        self._ahead = torch.arange(1, horizon + 1, device=device)
+
+    def __len__(self) -> int:
+        return self.cutoffs.shape[0]
+
+    def gather(self, idx: torch.Tensor) -> Batch:
+        """The :class:`Batch` of windows ``idx``; inputs ``(x, lengths, extra)``."""
+        dev_idx = idx.to(self.cutoffs.device, non_blocking=True)
+        cutoff = self.cutoffs[dev_idx]
+        first = cutoff - (self.window - 1)
+        lengths = None
+        if self.uniform:
+            rows = first[:, None] + self._steps
+        else:
+            pad = self.n_pad[dev_idx]
+            rows = torch.minimum(
+                first[:, None] + pad[:, None] + self._steps, cutoff[:, None]
+            )
+            pad_cpu = self.n_pad_cpu[idx]
+            if bool(pad_cpu.any()):
+                lengths = self.window - pad_cpu
+        x = self.data[rows]
+        level = base = None
+        if self.local_level is not None:
+            level = self.data[cutoff, : self.n_targets]
+            base = self._baseline(cutoff, rows[:, 0], level)
+            x = torch.cat(
+                (
+                    x[:, :, : self.n_targets] - level[:, None, :],
+                    x[:, :, self.n_targets :],
+                ),
+                dim=2,
+            )
+        ahead = cutoff[:, None] + self._ahead
+        extra = None
+        if self.future is not None:
+            extra = self.future[ahead].reshape(len(idx), -1)
+        y = m = None
+        if self.targets is not None:
+            y = self.targets[ahead]
+            if base is not None:
+                y = y - base
+            y = y.reshape(len(idx), -1)
+            m = self.observed[ahead].reshape(len(idx), -1)
+        return Batch((x, lengths, extra), y, m)
+
+    def _baseline(self, cutoff, first_valid, level) -> torch.Tensor:
+        """What the targets are relative to: ``(n, horizon, n_targets)``."""
+        if self.local_level == "last":
+            return level[:, None, :].expand(-1, self.horizon, -1)
+        rows = cutoff[:, None] - self._lags
+        held = rows >= first_valid[:, None]
+        rows = torch.where(held, rows, cutoff[:, None])
+        return self.data[rows, : self.n_targets]
+
+    def levels(self) -> torch.Tensor:
+        """The baseline of every window ``(n_windows, horizon, n_targets)`` (0 when off)."""
+        n = len(self)
+        if self.local_level is None:
+            return torch.zeros(n, self.horizon, self.n_targets, device=self.data.device)
+        cutoff = self.cutoffs
+        first = cutoff - (self.window - 1)
+        if not self.uniform:
+            first = torch.minimum(first + self.n_pad, cutoff)
+        return self._baseline(cutoff, first, self.data[cutoff, : self.n_targets])

@@ -1,0 +1,391 @@
+"""The forecaster template, torch-free: predict, rolling forecasts, score, output frames.
+
+:class:`BaseForecaster` turns a fitted forecaster's two hooks (``_series_stats``
+and ``_forecast``) into the public ``predict`` / ``future_index`` /
+``rolling_forecasts`` / ``score`` with pandas output indexed by the future
+timestamps. :class:`~tsrnn.SeasonalNaiveForecaster` and
+:class:`~tsrnn.RNNForecaster` share it; it imports neither torch nor a network.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tsrnn._naive import forecast_scale
+from tsrnn._panel import Panel, Roles, extend_history, future_rows, read_panel
+from tsrnn._param_validation import Integral, Interval, check_is_fitted
+from tsrnn._state import (
+    attributes_state,
+    getstate,
+    panel_from_state,
+    panel_state,
+    set_attributes_state,
+    setstate,
+)
+from tsrnn._time_index import TimeAxis
+
+__all__ = ["TIDY_COLUMNS", "BaseForecaster", "TailPlan"]
+
+#: the columns of ``rolling_forecasts`` (and of ``backtest``), in order; ``q{q}``
+#: per quantile follow ``y_pred``, and ``target`` ends the row when there are
+#: several targets
+TIDY_COLUMNS = ("id", "cutoff", "time", "y", "y_pred", "scale")
+
+
+class TailPlan:
+    """What ``predict()`` from the training tail reads on every call.
+
+    Built lazily on the first such call, dropped by the next ``fit`` (in
+    :meth:`BaseForecaster._remember`), never pickled nor saved. It holds the
+    output labels, and ``inputs``: whatever the forecaster's ``_forecast`` keeps
+    for the tail (the network inputs on its device, for the RNN).
+    """
+
+    def __init__(self, history: Panel, future_index: list[pd.Index]) -> None:
+        self.history, self.future_index = history, future_index
+        self.inputs = None
+        self._labels: tuple[pd.Index, pd.Index] | None = None
+
+    def labels(self, columns: list[str], make_index) -> tuple[pd.Index, pd.Index]:
+        """The forecast frame's index and ``columns``, rebuilt when the columns
+        change (``quantiles`` set after fit); ``make_index(history, future_index)``
+        builds the index."""
+        if self._labels is None or list(self._labels[1]) != columns:
+            index = make_index(self.history, self.future_index)
+            self._labels = (index, pd.Index(columns))
+        return self._labels
+
+
+class BaseForecaster:
+    """``predict``, ``rolling_forecasts`` and ``score`` on top of a ``_forecast`` hook.
+
+    A forecaster's ``fit`` reads its data with :meth:`_read`, sets ``window_``,
+    ``freq_``, ``_axis``, ``target_names_``, ``series_ids_`` and ``quantiles_``,
+    and ends with :meth:`_remember`, which writes ``_history`` (the last
+    ``window_`` steps of each training series), ``_future_index`` (the
+    timestamps after each) and ``_naive_scale`` (each series' MASE scale), and
+    drops the predict plan of an earlier fit. It provides two hooks:
+
+    * ``_series_stats(panel, fitted_pos, upto)`` -> the per-series state that
+      ``_forecast`` needs (the RNN's scaling, seasonal naive's seasons): the
+      fitted series' own (``fitted_pos``), or fitted on the first ``upto`` steps
+      of a series not seen in fit;
+    * ``_forecast(panel, cutoffs, future_rows, stats, plan)`` -> array
+      ``(n_windows, horizon, n_targets, n_quantiles)`` in original units, one
+      window per cutoff (the position of the last input step in its series).
+      ``plan`` is the :class:`TailPlan` when ``panel`` is the training tail
+      forecast by ``predict()`` (the hook may keep its inputs there), else None.
+
+    It also has a ``quantiles`` parameter (None: point forecasts only) and, once
+    fitted, ``quantiles_``: the sorted levels ``_forecast`` returns, 0.5 among them.
+    """
+
+    #: parameter constraints of the column roles every forecaster takes
+    _role_constraints = {
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "target": [str, list, None],
+        "past_covariates": [str, list, None],
+        "future_covariates": [str, list, None],
+        "static_covariates": [str, list, None],
+        "id_col": [str, None],
+        "time_col": [str, None],
+    }
+
+    # -- persistence (see tsrnn._state) ----------------------------------------------
+    def _persisted_state(self) -> dict:
+        """Fitted attributes (and the network, for the RNN) plus the training tail."""
+        parent = getattr(super(), "_persisted_state", None)
+        state = parent() if parent is not None else attributes_state(self)
+        if "_history" in self.__dict__:
+            state["history"] = panel_state(self._history)
+            state["axis_kind"] = self._axis.kind
+            state["naive_scale"] = self._naive_scale
+        return state
+
+    def _set_persisted_state(self, state: dict) -> None:
+        state = dict(state)
+        history = state.pop("history", None)
+        kind, naive_scale = state.pop("axis_kind", None), state.pop("naive_scale", None)
+        parent = getattr(super(), "_set_persisted_state", None)
+        if parent is not None:
+            parent(state)
+        else:
+            set_attributes_state(self, state)
+        if history is not None:
+            self._axis = TimeAxis.from_freqstr(kind, self.freq_)
+            self._history = panel_from_state(history, self._axis)
+            self._naive_scale = np.asarray(naive_scale, dtype=np.float64)
+            self._future_index = [
+                self._axis.after(ix[-1], int(self.horizon))
+                for ix in self._history.index
+            ]
+
+    __getstate__ = getstate
+    __setstate__ = setstate
+
+    def _roles(self) -> Roles:
+        return Roles.from_params(
+            target=self.target,
+            past_covariates=self.past_covariates,
+            future_covariates=self.future_covariates,
+            static_covariates=self.static_covariates,
+            id_col=self.id_col,
+            time_col=self.time_col,
+        )
+
+    def _read(self, X, y) -> Panel:
+        """New data for a fitted forecaster: its targets, at its frequency."""
+        panel = read_panel(X, y, self._roles(), name="X", targets=self.target_names_)
+        if (panel.axis.kind, panel.axis.freqstr) != (
+            self._axis.kind,
+            self._axis.freqstr,
+        ):
+            raise ValueError(
+                f"X has frequency {panel.axis.freqstr!r} ({panel.axis.kind} index), but "
+                f"{type(self).__name__} was fitted on {self.freq_!r} "
+                f"({self._axis.kind} index). Pass history at the training frequency "
+                "(resample it first)."
+            )
+        return panel
+
+    def _positions(self, panel: Panel) -> list[int | None]:
+        lookup = {sid: i for i, sid in enumerate(self.series_ids_)}
+        return [lookup.get(sid) for sid in panel.ids]
+
+    def predict(self, X=None, y=None, *, future=None) -> pd.DataFrame:
+        """Forecast ``horizon`` steps after the training data, or after history ``X``.
+
+        Parameters
+        ----------
+        X : Series or DataFrame, optional
+            New history (the same or other series) in the form used in ``fit``; the
+            forecast starts after its last timestamp. None: after the training data.
+        y : Series or DataFrame, optional
+            The target of the new history when ``X`` holds only covariates.
+        future : DataFrame, optional
+            Values of the ``future_covariates`` for the forecast steps, indexed by
+            the future timestamps (``(series_id, time)`` rows, or ``id_col`` /
+            ``time_col`` columns, for panels). Required when ``future_covariates``
+            is set.
+
+        Returns
+        -------
+        forecast : DataFrame
+            One row per future step (and series), indexed by the future
+            timestamps (``(series_id, time)`` for panels); one column per target,
+            plus ``{target}_q{q}`` columns when ``quantiles`` is set.
+        """
+        check_is_fitted(self)
+        tail = X is None and y is None
+        if tail:  # after the training data: the plan holds what never changes
+            panel, fitted = self._history, list(range(len(self.series_ids_)))
+            plan = self._tail_plan()
+        else:
+            panel, plan = self._read(X, y), None
+            fitted = [None] * len(panel.ids)  # new history: scale on its own past
+        for sid, t in zip(panel.ids, panel.target):
+            if np.isnan(t).all():
+                where = "X" if sid is None else f"Series {sid!r} of X"
+                raise ValueError(
+                    f"{where} has no observed target value; cannot forecast it."
+                )
+        upto = [len(t) for t in panel.target]
+        stats = self._series_stats(panel, fitted, upto)
+        rows = future_rows(panel, future, self._roles(), int(self.horizon))
+        cutoffs = [np.array([n - 1]) for n in upto]
+        values = self._forecast(panel, cutoffs, rows, stats, plan)
+        if plan is not None:
+            index, columns = plan.labels(self._columns(), self._frame_index)
+        else:
+            h = int(self.horizon)
+            index = self._frame_index(
+                panel, [panel.axis.after(ix[-1], h) for ix in panel.index]
+            )
+            columns = self._columns()
+        return pd.DataFrame(
+            self._table(values), index=index, columns=columns, copy=False
+        )
+
+    def _tail_plan(self) -> TailPlan:
+        """The predict plan of this fit, built on first use (see :class:`TailPlan`)."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = TailPlan(self._history, self._future_index)
+        return plan
+
+    def _remember(self, panel: Panel) -> None:
+        """Keep what predict and score need after fit: never the training data.
+
+        The one place where a refit drops the predict plan of the previous fit.
+        """
+        self.__dict__.pop("_plan", None)
+        self._history = panel.tail(self.window_)
+        self._future_index = [
+            panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index
+        ]
+        # each series' own scale: it never depends on the other series of a panel
+        self._naive_scale = np.array(
+            [forecast_scale(t, panel.axis.season) for t in panel.target]
+        )
+
+    def future_index(self, X=None, y=None) -> pd.Index:
+        """The timestamps ``predict`` will forecast (to build its ``future`` frame).
+
+        Parameters
+        ----------
+        X, y : optional
+            New history, as in :meth:`predict`; None: after the training data.
+
+        Returns
+        -------
+        index : Index or MultiIndex
+            The ``horizon`` timestamps after each series' end; ``(series_id, time)``
+            for panels, named like the training index.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from tsrnn import SeasonalNaiveForecaster
+        >>> y = pd.Series(range(10), index=pd.date_range("2024-01-01", periods=10), dtype=float)
+        >>> SeasonalNaiveForecaster(horizon=2).fit(y).future_index()[0]
+        Timestamp('2024-01-11 00:00:00')
+        """
+        check_is_fitted(self)
+        panel = self._history if X is None and y is None else self._read(X, y)
+        index = [panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index]
+        return self._frame_index(panel, index)
+
+    def _quantile_heads(self) -> tuple[int, list[tuple[float, int]]]:
+        """Where the median and each quantile asked for sit in ``quantiles_``.
+
+        ``quantiles_`` is what ``_forecast`` returns. The median is the point
+        forecast; ``(level, position)`` follow, sorted, for each level of the
+        ``quantiles`` parameter (none when it is None).
+        """
+        levels = list(self.quantiles_)
+        asked = [] if self.quantiles is None else self.quantiles
+        return levels.index(0.5), [
+            (q, levels.index(q)) for q in np.unique(np.asarray(asked, dtype=float))
+        ]
+
+    def _columns(self) -> list[str]:
+        """The forecast frame's columns: the targets, then each quantile's."""
+        _, heads = self._quantile_heads()
+        columns = list(self.target_names_)
+        for q, _ in heads:
+            columns += [f"{name}_q{q:g}" for name in self.target_names_]
+        return columns
+
+    def _table(self, values: np.ndarray) -> np.ndarray:
+        """Forecast array ``(n_series, horizon, T, Q)`` -> rows x :meth:`_columns`."""
+        median, heads = self._quantile_heads()
+        blocks = [values[:, :, :, median]] + [values[:, :, :, k] for _, k in heads]
+        table = np.concatenate(blocks, axis=2)
+        return table.reshape(-1, table.shape[2])
+
+    @staticmethod
+    def _frame_index(panel: Panel, index: list[pd.Index]) -> pd.Index:
+        if panel.panel:
+            ids = np.repeat(
+                np.array(panel.ids, dtype=object), [len(ix) for ix in index]
+            )
+            return pd.MultiIndex.from_arrays(
+                [ids, index[0].append(index[1:]) if len(index) > 1 else index[0]],
+                names=panel.index_names,
+            )
+        return index[0].rename(panel.index_names[-1])
+
+    def rolling_forecasts(self, X, y=None) -> pd.DataFrame:
+        """Every rolling-origin forecast over ``X``, as a tidy DataFrame.
+
+        ``X`` is treated as the continuation of the training history when it
+        starts right after it (the training tail gives the context of the first
+        origins, the first origin being the last training step); other series are
+        evaluated on their own, the first ``min(window_, n - horizon)`` steps
+        serving as context. The model is not refit.
+
+        Parameters
+        ----------
+        X, y : as in ``fit``
+
+        Returns
+        -------
+        forecasts : DataFrame
+            Columns ``id``, ``cutoff`` (last input timestamp), ``time``, ``y``
+            (actual), ``y_pred``, ``q{q}`` per quantile, ``scale`` (the series'
+            in-sample seasonal-naive MAE at the lag of one season, or of one step
+            when its history is no longer than a season: the MASE scale, computed
+            on the training history, or on the context of a series not seen in
+            fit) and ``target`` when there are several targets.
+        """
+        check_is_fitted(self)
+        new = self._read(X, y)
+        h = int(self.horizon)
+        merged, fitted, upto = extend_history(
+            self._history, new, self._positions(new), self.window_, h
+        )
+        cutoffs = [np.arange(n - 1, len(t) - h) for n, t in zip(upto, merged.target)]
+        if sum(len(c) for c in cutoffs) == 0:
+            raise ValueError(
+                f"X is too short to evaluate: it needs at least horizon={h} steps after "
+                "the context (the training tail, or the first window_ steps of a new "
+                "series). Pass a longer X."
+            )
+        stats = self._series_stats(merged, fitted, upto)
+        values = self._forecast(merged, cutoffs, None, stats, None)
+        return self._tidy(merged, cutoffs, values, fitted, upto)
+
+    def _tidy(self, panel, cutoffs, values, fitted, upto) -> pd.DataFrame:
+        h, names = int(self.horizon), self.target_names_
+        median, heads = self._quantile_heads()
+        parts, start = [], 0
+        for i, cut in enumerate(cutoffs):
+            n = len(cut)
+            if n == 0:
+                continue
+            v = values[start : start + n]  # (n, h, T, Q)
+            start += n
+            steps = cut[:, None] + np.arange(1, h + 1)  # (n, h)
+            scale = (
+                self._naive_scale[fitted[i]]
+                if fitted[i] is not None
+                else forecast_scale(panel.target[i][: upto[i]], self._axis.season)
+            )
+            for j, name in enumerate(names):
+                part = {
+                    "id": np.full(n * h, panel.ids[i], dtype=object),
+                    "cutoff": np.repeat(panel.index[i][cut], h),
+                    "time": panel.index[i][steps.ravel()],
+                    "y": panel.target[i][steps.ravel(), j],
+                    "y_pred": v[:, :, j, median].ravel(),
+                }
+                for q, k in heads:
+                    part[f"q{q:g}"] = v[:, :, j, k].ravel()
+                part["scale"] = np.full(n * h, scale[j])
+                if len(names) > 1:
+                    part["target"] = name
+                parts.append(pd.DataFrame(part))
+        return pd.concat(parts, ignore_index=True)
+
+    def score(self, X, y=None) -> float:
+        """Negative mean absolute error of every rolling-origin forecast over ``X``.
+
+        Higher is better. ``X`` continues the training history (see
+        :meth:`rolling_forecasts`); the error is in the target's units, averaged
+        over every origin, step and target. For a scale-free score across a panel
+        use ``tsrnn.metrics.get_scorer("mase")`` as ``scoring=``.
+
+        Parameters
+        ----------
+        X, y : as in ``fit``
+
+        Returns
+        -------
+        score : float
+        """
+        frame = self.rolling_forecasts(X, y)
+        err = np.abs(frame["y"].to_numpy() - frame["y_pred"].to_numpy())
+        if np.isnan(err).all():
+            raise ValueError("X has no observed target values to score against.")
+        return -float(np.nanmean(err))
