@@ -194,14 +194,9 @@ def encode(
         observed[rows] = seen
         if mask_channel:
             data[rows, n_t:c0] = seen
-        covs = np.concatenate(
-            [
-                panel.past[i],
-                panel.future[i],
-                np.broadcast_to(panel.static[i], (length, n_s)),
-            ],
-            axis=1,
-        )
+        if n_p + n_f + n_s == 0:
+            continue
+        covs = panel.covariates(i)
         if extra:
             ahead = np.zeros((extra, covs.shape[1]))
             ahead[:, n_p : n_p + n_f] = future_rows[i]

@@ -25,7 +25,7 @@ from tsrnn._state import (
 )
 from tsrnn._time_index import TimeAxis
 
-__all__ = ["TIDY_COLUMNS", "BaseForecaster", "TailPlan"]
+__all__ = ["TIDY_COLUMNS", "BaseForecaster", "PredictPlan"]
 
 #: the columns of ``rolling_forecasts`` (and of ``backtest``), in order; ``q{q}``
 #: per quantile follow ``y_pred``, and ``target`` ends the row when there are
@@ -33,28 +33,36 @@ __all__ = ["TIDY_COLUMNS", "BaseForecaster", "TailPlan"]
 TIDY_COLUMNS = ("id", "cutoff", "time", "y", "y_pred", "scale")
 
 
-class TailPlan:
-    """What ``predict()`` from the training tail reads on every call.
+class PredictPlan:
+    """What ``predict()`` reads on every call and is the same until the next fit.
 
-    Built lazily on the first such call, dropped by the next ``fit`` (in
+    Built lazily on the first call, dropped by the next ``fit`` (in
     :meth:`BaseForecaster._remember`), never pickled nor saved. It holds the
-    output labels, and ``inputs``: whatever the forecaster's ``_forecast`` keeps
-    for the tail (the network inputs on its device, for the RNN).
+    output columns, the output index of a forecast from the training tail, and
+    ``inputs``: whatever the forecaster's ``_forecast`` keeps for the tail (the
+    network inputs on its device, for the RNN).
     """
 
     def __init__(self, history: Panel, future_index: list[pd.Index]) -> None:
         self.history, self.future_index = history, future_index
         self.inputs = None
-        self._labels: tuple[pd.Index, pd.Index] | None = None
+        self._columns: pd.Index | None = None
+        self._index: pd.Index | None = None
 
-    def labels(self, columns: list[str], make_index) -> tuple[pd.Index, pd.Index]:
-        """The forecast frame's index and ``columns``, rebuilt when the columns
-        change (``quantiles`` set after fit); ``make_index(history, future_index)``
-        builds the index."""
-        if self._labels is None or list(self._labels[1]) != columns:
-            index = make_index(self.history, self.future_index)
-            self._labels = (index, pd.Index(columns))
-        return self._labels
+    def columns(self, names: list[str]) -> pd.Index:
+        """``names`` as the frame's columns (rebuilt when ``quantiles`` changed them)."""
+        if self._columns is None or list(self._columns) != names:
+            self._columns, self._index = pd.Index(names), None
+        return self._columns
+
+    def tail_labels(self, names: list[str], make_index) -> tuple[pd.Index, pd.Index]:
+        """Index and columns of the forecast from the training tail;
+        ``make_index(history, future_index)`` builds the index (again when the
+        columns changed)."""
+        columns = self.columns(names)
+        if self._index is None:
+            self._index = make_index(self.history, self.future_index)
+        return self._index, columns
 
 
 class BaseForecaster:
@@ -74,7 +82,7 @@ class BaseForecaster:
     * ``_forecast(panel, cutoffs, future_rows, stats, plan)`` -> array
       ``(n_windows, horizon, n_targets, n_quantiles)`` in original units, one
       window per cutoff (the position of the last input step in its series).
-      ``plan`` is the :class:`TailPlan` when ``panel`` is the training tail
+      ``plan`` is the :class:`PredictPlan` when ``panel`` is the training tail
       forecast by ``predict()`` (the hook may keep its inputs there), else None.
 
     It also has a ``quantiles`` parameter (None: point forecasts only) and, once
@@ -177,12 +185,12 @@ class BaseForecaster:
             plus ``{target}_q{q}`` columns when ``quantiles`` is set.
         """
         check_is_fitted(self)
+        plan = self._predict_plan()
         tail = X is None and y is None
-        if tail:  # after the training data: the plan holds what never changes
+        if tail:  # after the training data
             panel, fitted = self._history, list(range(len(self.series_ids_)))
-            plan = self._tail_plan()
         else:
-            panel, plan = self._read(X, y), None
+            panel = self._read(X, y)
             fitted = [None] * len(panel.ids)  # new history: scale on its own past
         for sid, t in zip(panel.ids, panel.target):
             if np.isnan(t).all():
@@ -194,24 +202,27 @@ class BaseForecaster:
         stats = self._series_stats(panel, fitted, upto)
         rows = future_rows(panel, future, self._roles(), int(self.horizon))
         cutoffs = [np.array([n - 1]) for n in upto]
-        values = self._forecast(panel, cutoffs, rows, stats, plan)
-        if plan is not None:
-            index, columns = plan.labels(self._columns(), self._frame_index)
+        values = self._forecast(panel, cutoffs, rows, stats, plan if tail else None)
+        heads = self._quantile_heads()
+        if tail:
+            index, columns = plan.tail_labels(self._columns(heads), self._frame_index)
         else:
-            h = int(self.horizon)
-            index = self._frame_index(
-                panel, [panel.axis.after(ix[-1], h) for ix in panel.index]
-            )
-            columns = self._columns()
+            index = self._frame_index(panel, self._future_labels(panel))
+            columns = plan.columns(self._columns(heads))
         return pd.DataFrame(
-            self._table(values), index=index, columns=columns, copy=False
+            self._table(values, heads), index=index, columns=columns, copy=False
         )
 
-    def _tail_plan(self) -> TailPlan:
-        """The predict plan of this fit, built on first use (see :class:`TailPlan`)."""
+    def _future_labels(self, panel: Panel) -> list[pd.Index]:
+        """The ``horizon`` timestamps after each series of ``panel``."""
+        h, name = int(self.horizon), panel.index_names[-1]
+        return [panel.axis.after(ix[-1], h, name=name) for ix in panel.index]
+
+    def _predict_plan(self) -> PredictPlan:
+        """The predict plan of this fit, built on first use (see :class:`PredictPlan`)."""
         plan = self.__dict__.get("_plan")
         if plan is None:
-            plan = self._plan = TailPlan(self._history, self._future_index)
+            plan = self._plan = PredictPlan(self._history, self._future_index)
         return plan
 
     def _remember(self, panel: Panel) -> None:
@@ -221,9 +232,7 @@ class BaseForecaster:
         """
         self.__dict__.pop("_plan", None)
         self._history = panel.tail(self.window_)
-        self._future_index = [
-            panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index
-        ]
+        self._future_index = self._future_labels(panel)
         # each series' own scale: it never depends on the other series of a panel
         self._naive_scale = np.array(
             [forecast_scale(t, panel.axis.season) for t in panel.target]
@@ -253,8 +262,7 @@ class BaseForecaster:
         """
         check_is_fitted(self)
         panel = self._history if X is None and y is None else self._read(X, y)
-        index = [panel.axis.after(ix[-1], int(self.horizon)) for ix in panel.index]
-        return self._frame_index(panel, index)
+        return self._frame_index(panel, self._future_labels(panel))
 
     def _quantile_heads(self) -> tuple[int, list[tuple[float, int]]]:
         """Where the median and each quantile asked for sit in ``quantiles_``.
@@ -264,22 +272,22 @@ class BaseForecaster:
         ``quantiles`` parameter (none when it is None).
         """
         levels = list(self.quantiles_)
-        asked = [] if self.quantiles is None else self.quantiles
-        return levels.index(0.5), [
-            (q, levels.index(q)) for q in np.unique(np.asarray(asked, dtype=float))
-        ]
+        if self.quantiles is None:
+            return levels.index(0.5), []
+        asked = np.unique(np.asarray(self.quantiles, dtype=float))
+        return levels.index(0.5), [(q, levels.index(q)) for q in asked]
 
-    def _columns(self) -> list[str]:
+    def _columns(self, heads: tuple[int, list[tuple[float, int]]]) -> list[str]:
         """The forecast frame's columns: the targets, then each quantile's."""
-        _, heads = self._quantile_heads()
+        _, heads = heads
         columns = list(self.target_names_)
         for q, _ in heads:
             columns += [f"{name}_q{q:g}" for name in self.target_names_]
         return columns
 
-    def _table(self, values: np.ndarray) -> np.ndarray:
+    def _table(self, values: np.ndarray, heads) -> np.ndarray:
         """Forecast array ``(n_series, horizon, T, Q)`` -> rows x :meth:`_columns`."""
-        median, heads = self._quantile_heads()
+        median, heads = heads
         blocks = [values[:, :, :, median]] + [values[:, :, :, k] for _, k in heads]
         table = np.concatenate(blocks, axis=2)
         return table.reshape(-1, table.shape[2])
@@ -294,7 +302,8 @@ class BaseForecaster:
                 [ids, index[0].append(index[1:]) if len(index) > 1 else index[0]],
                 names=panel.index_names,
             )
-        return index[0].rename(panel.index_names[-1])
+        name = panel.index_names[-1]
+        return index[0] if index[0].name == name else index[0].rename(name)
 
     def rolling_forecasts(self, X, y=None) -> pd.DataFrame:
         """Every rolling-origin forecast over ``X``, as a tidy DataFrame.

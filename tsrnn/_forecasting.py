@@ -328,14 +328,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         if not (self.warm_start and hasattr(self, "center_")):
             self.center_, self.scale_ = fit_scaler(values, self.scaler)
             self._cov_center, self._cov_scale = fit_covariate_scaler(
-                np.concatenate(
-                    [
-                        np.concatenate(
-                            [p, f, np.broadcast_to(s, (len(p), len(s)))], axis=1
-                        )
-                        for p, f, s in zip(panel.past, panel.future, panel.static)
-                    ]
-                )
+                np.concatenate([panel.covariates(i) for i in range(len(panel.ids))])
             )
         self.window_, self.freq_, self._axis = (
             int(window),

@@ -46,6 +46,18 @@ class Panel:
     def panel(self) -> bool:
         return self.ids[0] is not None
 
+    def covariates(self, i: int) -> np.ndarray:
+        """Series ``i``'s covariate columns: past, future, then static (repeated)."""
+        static = self.static[i]
+        return np.concatenate(
+            [
+                self.past[i],
+                self.future[i],
+                np.broadcast_to(static, (len(self.past[i]), len(static))),
+            ],
+            axis=1,
+        )
+
     def tail(self, n: int) -> Panel:
         """The last ``n`` steps of every series (the context a forecast needs)."""
         return dataclasses.replace(

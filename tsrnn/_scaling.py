@@ -26,17 +26,22 @@ __all__ = [
 ]
 
 
+# numpy's nan-functions copy and mask; a complete history takes the plain ones
 def _standard(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.nanmean(values, axis=0), np.nanstd(values, axis=0)
+    if np.isnan(values).any():
+        return np.nanmean(values, axis=0), np.nanstd(values, axis=0)
+    return values.mean(axis=0), values.std(axis=0)
 
 
 def _robust(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    q25, q50, q75 = np.nanpercentile(values, [25, 50, 75], axis=0)
+    percentile = np.nanpercentile if np.isnan(values).any() else np.percentile
+    q25, q50, q75 = percentile(values, [25, 50, 75], axis=0)
     return q50, q75 - q25
 
 
 def _mean(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.zeros(values.shape[1]), np.nanmean(np.abs(values), axis=0)
+    mean = np.nanmean if np.isnan(values).any() else np.mean
+    return np.zeros(values.shape[1]), mean(np.abs(values), axis=0)
 
 
 def _identity(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -86,10 +91,13 @@ def fit_scaler(
     fit = SCALERS[scaler]
     centers, scales = [], []
     for values in series:
-        center, scale = _identity(values)  # targets with no observed value keep these
         seen = ~np.isnan(values).all(axis=0)
-        if seen.any():
-            center[seen], scale[seen] = fit(values[:, seen])
+        if seen.all():
+            center, scale = (np.asarray(a, dtype=np.float64) for a in fit(values))
+        else:  # targets with no observed value keep center 0, scale 1
+            center, scale = _identity(values)
+            if seen.any():
+                center[seen], scale[seen] = fit(values[:, seen])
         scales.append(np.where(np.isfinite(scale) & (scale > _TINY), scale, 1.0))
         centers.append(center)
     return np.asarray(centers), np.asarray(scales)

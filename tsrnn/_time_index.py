@@ -51,6 +51,14 @@ def split_series(
         ``[id_name, time_name]`` for panels, ``[time_name]`` otherwise.
     """
     if isinstance(data, pd.Series):
+        if len(data) and not (id_col or time_col or data.index.nlevels > 1):
+            # one series: read as it is, without building a frame
+            column = "y" if data.name is None else str(data.name)
+            values = _numeric_values(
+                [(column, data.dtype)], data.to_numpy, name
+            ).reshape(-1, 1)
+            _check_time_index(data.index, name, None)
+            return [SeriesBlock(None, data.index, values)], [column], [data.index.name]
         data = data.to_frame(name="y" if data.name is None else data.name)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
@@ -68,7 +76,7 @@ def split_series(
     if id_col is not None or time_col is not None:
         keys = [c for c in (id_col, time_col) if c is not None]
         data = data.set_index(keys)
-    _check_numeric(data, name)
+    values = _numeric_values(list(zip(data.columns, data.dtypes)), data.to_numpy, name)
     columns = [str(c) for c in data.columns]
     if isinstance(data.index, pd.MultiIndex):
         if data.index.nlevels != 2:
@@ -81,28 +89,31 @@ def split_series(
         for key, positions in pd.Series(np.arange(len(data)), index=ids).groupby(
             level=0, sort=False
         ):
-            part = data.iloc[positions.to_numpy()]
-            index = part.index.get_level_values(1)
+            rows = positions.to_numpy()
+            index = data.index[rows].get_level_values(1)
             _check_time_index(index, name, key)
-            blocks.append(SeriesBlock(key, index, part.to_numpy(dtype=np.float64)))
+            blocks.append(SeriesBlock(key, index, values[rows]))
         return blocks, columns, list(data.index.names)
     _check_time_index(data.index, name, None)
-    block = SeriesBlock(None, data.index, data.to_numpy(dtype=np.float64))
+    block = SeriesBlock(None, data.index, values)
     return [block], columns, [data.index.name]
 
 
-def _check_numeric(frame: pd.DataFrame, name: str) -> None:
-    bad = [c for c, dt in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(dt)]
+def _numeric_values(dtypes: list[tuple], to_numpy, name: str) -> np.ndarray:
+    """``to_numpy(dtype=float64)`` once every ``(column, dtype)`` is numeric; no inf."""
+    bad = [c for c, dt in dtypes if not pd.api.types.is_numeric_dtype(dt)]
     if bad:
         raise TypeError(
             f"{name} has non-numeric column(s) {bad}. Convert them to numbers "
             "(pd.to_numeric, one-hot encoding) or drop them."
         )
-    if np.isinf(frame.to_numpy(dtype=np.float64)).any():
+    values = to_numpy(dtype=np.float64)
+    if np.isinf(values).any():
         raise ValueError(
             f"{name} contains infinity. Replace inf with finite values or with NaN "
             "(a missing value)."
         )
+    return values
 
 
 def _check_time_index(index: pd.Index, name: str, key) -> None:
@@ -187,9 +198,18 @@ class TimeAxis:
             return pd.period_range(start=start, periods=periods, freq=self.freq)
         return pd.RangeIndex(start, start + self.freq * periods, self.freq)
 
-    def after(self, last, periods: int) -> pd.Index:
-        """The ``periods`` labels that follow ``last``."""
-        return self.range(last, periods + 1)[1:]
+    def after(self, last, periods: int, name=None) -> pd.Index:
+        """The ``periods`` labels that follow ``last``, named ``name``."""
+        if self.kind == "datetime":
+            return pd.date_range(
+                start=last + self.freq, periods=periods, freq=self.freq, name=name
+            )
+        if self.kind == "period":
+            return pd.period_range(
+                start=last + 1, periods=periods, freq=self.freq, name=name
+            )
+        step = self.freq
+        return pd.RangeIndex(last + step, last + step * (periods + 1), step, name=name)
 
 
 def _infer_freq(index: pd.DatetimeIndex):
@@ -236,6 +256,21 @@ def infer_axis(index: pd.Index, *, name: str, key=None) -> TimeAxis | None:
     )
 
 
+def _follows(index: pd.Index, axis: TimeAxis) -> bool:
+    """Whether ``index`` is ``axis.range(index[0], len(index))``: every step, none
+    missing. Read off the index's own frequency or its step in nanoseconds where
+    that decides it, else compared with the range."""
+    if axis.kind == "datetime" and isinstance(index, pd.DatetimeIndex):
+        if index.freq is not None and index.freq == axis.freq:
+            return True  # a DatetimeIndex with a freq holds every step of it
+        if isinstance(axis.freq, pd.offsets.Tick) and index.tz is None:
+            step = pd.Timedelta(axis.freq).as_unit(index.unit).value
+            return bool((np.diff(index.asi8) == step).all())
+    if axis.kind == "integer" and isinstance(index, pd.RangeIndex):
+        return index.step == axis.freq or len(index) == 1
+    return index.equals(axis.range(index[0], len(index)))
+
+
 def common_axis(blocks: list[SeriesBlock], *, name: str) -> TimeAxis:
     """The one time axis of all series; every series must follow it exactly.
 
@@ -252,7 +287,7 @@ def common_axis(blocks: list[SeriesBlock], *, name: str) -> TimeAxis:
             "(e.g. pd.date_range(..., freq='D'))."
         )
     for block in blocks:
-        if not block.index.equals(axis.range(block.index[0], len(block.index))):
+        if not _follows(block.index, axis):
             where = "" if block.id is None else f" (series {block.id!r})"
             raise ValueError(
                 f"{name}{where} does not follow the frequency {axis.freqstr!r} of the "
