@@ -18,6 +18,7 @@ MODULES = [
     "tsrnn._windowing",
     "tsrnn._network",
     "tsrnn._forecasting",
+    "tsrnn._fixed_cell",
     "tsrnn._baselines",
     "tsrnn._forecaster",
     "tsrnn._scaling",

@@ -142,6 +142,41 @@ class BaseForecaster:
             time_col=self.time_col,
         )
 
+    def _check_quantiles(self) -> np.ndarray:
+        """The sorted levels to forecast: ``quantiles`` and 0.5 (the point forecast)."""
+        if self.quantiles is None:
+            return np.array([0.5])
+        q = np.asarray(self.quantiles, dtype=np.float64).ravel()
+        if q.size == 0 or ((q <= 0) | (q >= 1)).any():
+            raise ValueError(
+                f"quantiles must be values strictly between 0 and 1; got {self.quantiles!r}. "
+                "For an 80% interval pass quantiles=[0.1, 0.9]."
+            )
+        return np.unique(np.r_[q, 0.5])
+
+    def _check_history(self, panel: Panel) -> list[int]:
+        """Each series' length, once every series can train a ``horizon`` forecast.
+
+        Raises
+        ------
+        ValueError
+            A series with no observed target, or not longer than ``horizon``.
+        """
+        horizon = int(self.horizon)
+        for sid, t in zip(panel.ids, panel.target):
+            where = "X" if sid is None else f"Series {sid!r} of X"
+            if np.isnan(t).all():
+                raise ValueError(
+                    f"{where} has no observed target value (all NaN). Drop it or fill it."
+                )
+            if len(t) <= horizon:
+                raise ValueError(
+                    f"{where} has {len(t)} steps, but horizon={horizon} needs at least "
+                    f"{horizon + 1} (one input step and {horizon} targets). Use a "
+                    "smaller horizon or a longer series."
+                )
+        return [len(t) for t in panel.target]
+
     def _read(self, X, y) -> Panel:
         """New data for a fitted forecaster: its targets, at its frequency."""
         panel = read_panel(X, y, self._roles(), name="X", targets=self.target_names_)

@@ -1,4 +1,4 @@
-"""Forecasters: :class:`RNNForecaster` and its fixed-cell twins, on series and panels.
+"""The recurrent forecaster :class:`RNNForecaster`, on series and panels.
 
 Data flow: pandas -> :class:`~tsrnn._panel.Panel` (one array per series, roles
 split into target, past, future and static covariates, one time axis) ->
@@ -6,7 +6,8 @@ split into target, past, future and static covariates, one time axis) ->
 tensor, scaled, left-padded) -> windows as (cutoff, padding) offsets
 (:class:`~tsrnn._batches.WindowBatches`) -> the shared network and training loop
 -> forecasts back in original units (:mod:`tsrnn._scaling`) with future
-timestamps (:class:`~tsrnn._forecaster.BaseForecaster`). Only the hooks live here.
+timestamps (:class:`~tsrnn._forecaster.BaseForecaster`). Only the hooks live here;
+the fixed-cell twins are in :mod:`tsrnn._fixed_cell`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from tsrnn._training import make_loss
 from tsrnn._windowing import default_window
 from tsrnn.exceptions import TrainingDivergedError
 
-__all__ = ["GRUForecaster", "LSTMForecaster", "RNNForecaster"]
+__all__ = ["RNNForecaster"]
 
 #: ``local_level`` parameter -> WindowBatches' baseline
 _LEVELS = {True: "last", False: None, "last": "last", "seasonal": "seasonal"}
@@ -273,17 +274,6 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self.warm_start = warm_start
 
     # -- fit ---------------------------------------------------------------------------
-    def _check_quantiles(self) -> np.ndarray:
-        if self.quantiles is None:
-            return np.array([0.5])
-        q = np.asarray(self.quantiles, dtype=np.float64).ravel()
-        if q.size == 0 or ((q <= 0) | (q >= 1)).any():
-            raise ValueError(
-                f"quantiles must be values strictly between 0 and 1; got {self.quantiles!r}. "
-                "For an 80% interval pass quantiles=[0.1, 0.9]."
-            )
-        return np.unique(np.r_[q, 0.5])
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None) -> RNNForecaster:
         """Train on the history of one or many series.
@@ -304,19 +294,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         device = resolve_device(self.device)
         panel = read_panel(X, y, self._roles(), name="X")
         horizon = int(self.horizon)
-        lengths = [len(t) for t in panel.target]
-        for sid, t in zip(panel.ids, panel.target):
-            where = "X" if sid is None else f"Series {sid!r} of X"
-            if np.isnan(t).all():
-                raise ValueError(
-                    f"{where} has no observed target value (all NaN). Drop it or fill it."
-                )
-            if len(t) <= horizon:
-                raise ValueError(
-                    f"{where} has {len(t)} steps, but horizon={horizon} needs at least "
-                    f"{horizon + 1} (one input step and {horizon} targets). Use a "
-                    "smaller horizon or a longer series."
-                )
+        lengths = self._check_history(panel)
         window = self.window or default_window(panel.axis.season, horizon, lengths)
         if self.patch_size > window:
             raise ValueError(
@@ -493,176 +471,3 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             local_level=_LEVELS[self.local_level],
             season=self._axis.season,
         )
-
-
-class LSTMForecaster(RNNForecaster):
-    """:class:`RNNForecaster` with ``cell="lstm"``.
-
-    Takes every parameter of :class:`RNNForecaster` except ``cell``, a class
-    attribute here.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from tsrnn import LSTMForecaster
-    >>> y = pd.Series(range(40), dtype=float)
-    >>> LSTMForecaster(horizon=3, hidden_size=4, max_epochs=2, random_state=0).fit(y).predict()
-          y
-    40  ...
-    41  ...
-    42  ...
-    """
-
-    cell = "lstm"
-
-    def __init__(
-        self,
-        *,
-        window: int | None = None,
-        horizon: int = 1,
-        patch_size: int = 1,
-        hidden_size: int = 64,
-        num_layers: int = 1,
-        n_ensembles: int = 1,
-        dropout: float = 0.0,
-        scaler: str | None = "standard",
-        target_transform: str | None = None,
-        local_level: bool | str = True,
-        loss: str = "mae",
-        quantiles=None,
-        target=None,
-        past_covariates=None,
-        future_covariates=None,
-        static_covariates=None,
-        id_col: str | None = None,
-        time_col: str | None = None,
-        learning_rate: float = 3e-3,
-        lr_schedule: str = "constant",
-        weight_decay: float = 0.0,
-        batch_size: int = 16,
-        max_epochs: int = 200,
-        gradient_clip: float | None = 1.0,
-        early_stopping: bool = True,
-        validation_fraction: float = 0.1,
-        patience: int = 20,
-        random_state=None,
-        device: str = "cpu",
-        verbose: int = 0,
-        warm_start: bool = False,
-    ) -> None:
-        self.window = window
-        self.horizon = horizon
-        self.patch_size = patch_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.n_ensembles = n_ensembles
-        self.dropout = dropout
-        self.scaler = scaler
-        self.target_transform = target_transform
-        self.local_level = local_level
-        self.loss = loss
-        self.quantiles = quantiles
-        self.target = target
-        self.past_covariates = past_covariates
-        self.future_covariates = future_covariates
-        self.static_covariates = static_covariates
-        self.id_col = id_col
-        self.time_col = time_col
-        self.learning_rate = learning_rate
-        self.lr_schedule = lr_schedule
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.gradient_clip = gradient_clip
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.warm_start = warm_start
-
-
-class GRUForecaster(RNNForecaster):
-    """:class:`RNNForecaster` with ``cell="gru"``.
-
-    Takes every parameter of :class:`RNNForecaster` except ``cell``, a class
-    attribute here.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from tsrnn import GRUForecaster
-    >>> y = pd.Series(range(40), dtype=float)
-    >>> GRUForecaster(horizon=2, hidden_size=4, max_epochs=2, random_state=0).fit(y).predict().shape
-    (2, 1)
-    """
-
-    cell = "gru"
-
-    def __init__(
-        self,
-        *,
-        window: int | None = None,
-        horizon: int = 1,
-        patch_size: int = 1,
-        hidden_size: int = 64,
-        num_layers: int = 1,
-        n_ensembles: int = 1,
-        dropout: float = 0.0,
-        scaler: str | None = "standard",
-        target_transform: str | None = None,
-        local_level: bool | str = True,
-        loss: str = "mae",
-        quantiles=None,
-        target=None,
-        past_covariates=None,
-        future_covariates=None,
-        static_covariates=None,
-        id_col: str | None = None,
-        time_col: str | None = None,
-        learning_rate: float = 3e-3,
-        lr_schedule: str = "constant",
-        weight_decay: float = 0.0,
-        batch_size: int = 16,
-        max_epochs: int = 200,
-        gradient_clip: float | None = 1.0,
-        early_stopping: bool = True,
-        validation_fraction: float = 0.1,
-        patience: int = 20,
-        random_state=None,
-        device: str = "cpu",
-        verbose: int = 0,
-        warm_start: bool = False,
-    ) -> None:
-        self.window = window
-        self.horizon = horizon
-        self.patch_size = patch_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.n_ensembles = n_ensembles
-        self.dropout = dropout
-        self.scaler = scaler
-        self.target_transform = target_transform
-        self.local_level = local_level
-        self.loss = loss
-        self.quantiles = quantiles
-        self.target = target
-        self.past_covariates = past_covariates
-        self.future_covariates = future_covariates
-        self.static_covariates = static_covariates
-        self.id_col = id_col
-        self.time_col = time_col
-        self.learning_rate = learning_rate
-        self.lr_schedule = lr_schedule
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.gradient_clip = gradient_clip
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.warm_start = warm_start

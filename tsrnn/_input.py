@@ -4,14 +4,16 @@ Forms (see DESIGN §2.1):
 
 * ``"table"``: a 2-D array-like ``(n_samples, n_steps)``; each row is a univariate
   sequence. This is what scikit-learn transformers hand on in a Pipeline. It is
-  validated by scikit-learn's ``validate_data`` in the estimator, not here, so that
+  validated by scikit-learn's ``validate_data`` (:func:`numeric_table`), so that
   feature-count and feature-name checks follow scikit-learn exactly.
 * ``"sequences"``: a 3-D array ``(n_samples, n_steps, n_features)``, a list of
   1-D/2-D arrays of different lengths, or a DataFrame whose columns are a
   ``(feature, step)`` MultiIndex.
 
 NaN means "no value". Where NaN is padding and where it is a missing value is the
-business of :mod:`tsrnn._padding`. Data errors are raised here.
+business of :mod:`tsrnn._padding`. Data errors are raised here:
+:func:`sequence_values` is the sequence estimators' one door, which also sets (at
+fit) and checks (later) ``n_features_in_``, ``feature_names_in_`` and ``layout_``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import check_array
 
-__all__ = ["input_form", "to_array3d"]
+from tsrnn._param_validation import validate_data
+
+__all__ = ["input_form", "numeric_table", "sequence_values", "to_array3d"]
 
 _FORMS_HINT = (
     "Pass a 2-D array (n_samples, n_steps), a 3-D array "
@@ -172,3 +177,108 @@ def _frame_to_array3d(X: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]
     values = _as_float32(frame.to_numpy(), name)
     values = values.reshape(len(X), len(features), len(steps)).transpose(0, 2, 1)
     return np.ascontiguousarray(values), [str(f) for f in features]
+
+
+# -- the estimators' door: any form, checked against what fit saw -------------------
+_NOT_NUMBERS = (
+    "Encode strings or categories as numbers first; for text, pass integer token "
+    "ids and set embedding_dim."
+)
+
+
+def numeric_table(est, X, *, reset: bool) -> np.ndarray:
+    """A 2-D table through scikit-learn's validation, as ``(n, T, 1)`` float32."""
+    kwargs = dict(dtype=(np.float32, np.float64), ensure_all_finite=False)
+    try:
+        if reset or est.layout_ == "table":
+            arr = validate_data(est, X, reset=reset, **kwargs)
+        else:  # fitted on 3-D / list input: a table is a batch of univariate sequences
+            arr = check_array(X, input_name="X", **kwargs)
+    except TypeError as exc:
+        if "sparse" in str(exc).lower():
+            raise
+        raise TypeError(f"X must hold numbers: {exc}. {_NOT_NUMBERS}") from exc
+    except ValueError as exc:
+        if "could not convert" in str(exc):
+            raise TypeError(f"X must hold numbers: {exc}. {_NOT_NUMBERS}") from exc
+        if "features, but" in str(exc):  # validate_data's changed-column-count error
+            raise ValueError(
+                f"{str(exc).rstrip('.')}. Each column of a 2-D X is a time step: pass "
+                f"{est.n_features_in_} columns as in fit, NaN-padding shorter "
+                "sequences at either end."
+            ) from exc
+        raise
+    with np.errstate(over="ignore"):
+        values = arr.astype(np.float32)  # always a copy: never fill the caller's
+    if np.isinf(values).any():
+        raise ValueError(
+            "Input X contains infinity or a value too large for float32 "
+            f"(|x| > {np.finfo(np.float32).max:.3g}). Replace inf with finite values "
+            "(rescale very large ones), or with NaN to mark a missing value."
+        )
+    if not reset and est.layout_ == "sequences" and est.n_features_in_ != 1:
+        raise ValueError(
+            f"X is a 2-D table (one univariate sequence per row), but "
+            f"{type(est).__name__} was fitted on sequences with {est.n_features_in_} "
+            f"features per step. Pass a 3-D array (n_samples, n_steps, "
+            f"{est.n_features_in_}), a list of (n_steps, {est.n_features_in_}) arrays "
+            "or a DataFrame with (feature, step) MultiIndex columns."
+        )
+    return values[:, :, None]
+
+
+def _is_empty(X) -> bool:
+    if isinstance(X, (list, tuple)):
+        return len(X) == 0
+    if isinstance(X, (np.ndarray, pd.DataFrame)):
+        return X.ndim > 0 and X.shape[0] == 0
+    return False
+
+
+def _is_list_of_sequences(X) -> bool:
+    return isinstance(X, (list, tuple)) and not all(np.ndim(x) == 0 for x in X)
+
+
+def sequence_values(est, X, *, reset: bool) -> np.ndarray:
+    """Any input form -> ``(n, T, F)`` float32 with NaN; sets/checks fitted metadata."""
+    if _is_empty(X):
+        raise ValueError("X is empty (0 samples): pass at least one sequence.")
+    form = input_form(X)
+    if not reset and form == "table" and _is_list_of_sequences(X):
+        # At predict a list is sequences, whatever their lengths: a list has no
+        # columns whose count could be checked, and [one_sequence] must work.
+        form = "sequences"
+    if form == "table":
+        values = numeric_table(est, X, reset=reset)
+    else:
+        values, names = to_array3d(X)
+        n_features = values.shape[2]
+        if reset:
+            est.n_features_in_ = n_features
+            if names is None:
+                if hasattr(est, "feature_names_in_"):
+                    del est.feature_names_in_
+            else:
+                est.feature_names_in_ = np.asarray(names, dtype=object)
+        else:
+            expected = est.n_features_in_ if est.layout_ == "sequences" else 1
+            if n_features != expected:
+                raise ValueError(
+                    f"X has {n_features} features per step, but {type(est).__name__} "
+                    f"is expecting {expected} features per step as input (the number "
+                    "seen in fit). Pass the same features as in fit."
+                )
+            fitted_names = getattr(est, "feature_names_in_", None)
+            if (
+                names is not None
+                and fitted_names is not None
+                and (list(fitted_names) != names)
+            ):
+                raise ValueError(
+                    f"The feature names of X {names} should match those that were "
+                    f"passed during fit {list(fitted_names)}. Reorder or rename the "
+                    "columns' first level."
+                )
+    if reset:
+        est.layout_ = form
+    return values

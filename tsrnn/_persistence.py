@@ -41,7 +41,8 @@ FORMAT_VERSION = 2
 
 def _estimator_classes() -> dict[str, type]:
     from tsrnn._baselines import SeasonalNaiveForecaster
-    from tsrnn._forecasting import GRUForecaster, LSTMForecaster, RNNForecaster
+    from tsrnn._fixed_cell import GRUForecaster, LSTMForecaster
+    from tsrnn._forecasting import RNNForecaster
     from tsrnn._supervised import RNNClassifier, RNNRegressor
 
     return {

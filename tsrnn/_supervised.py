@@ -8,7 +8,6 @@ helpers, shared by both.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import torch
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
@@ -20,14 +19,13 @@ from sklearn.utils.validation import column_or_1d
 from tsrnn import _padding
 from tsrnn._base import BaseRNN, resolve_device
 from tsrnn._batches import SequenceBatches, gather_in_order
-from tsrnn._input import input_form, to_array3d
+from tsrnn._input import sequence_values
 from tsrnn._param_validation import (
     Integral,
     Interval,
     StrOptions,
     _fit_context,
     check_is_fitted,
-    validate_data,
 )
 from tsrnn._training import make_loss
 
@@ -35,117 +33,13 @@ __all__ = ["RNNClassifier", "RNNRegressor"]
 
 
 # -- input: every form -> aligned float32 + lengths ----------------------------------
-_NOT_NUMBERS = (
-    "Encode strings or categories as numbers first; for text, pass integer token "
-    "ids and set embedding_dim."
-)
-
-
-def _numeric_table(est, X, *, reset: bool) -> np.ndarray:
-    """A 2-D table through scikit-learn's validation, as ``(n, T, 1)`` float32."""
-    kwargs = dict(dtype=(np.float32, np.float64), ensure_all_finite=False)
-    try:
-        if reset or est.layout_ == "table":
-            arr = validate_data(est, X, reset=reset, **kwargs)
-        else:  # fitted on 3-D / list input: a table is a batch of univariate sequences
-            arr = check_array(X, input_name="X", **kwargs)
-    except TypeError as exc:
-        if "sparse" in str(exc).lower():
-            raise
-        raise TypeError(f"X must hold numbers: {exc}. {_NOT_NUMBERS}") from exc
-    except ValueError as exc:
-        if "could not convert" in str(exc):
-            raise TypeError(f"X must hold numbers: {exc}. {_NOT_NUMBERS}") from exc
-        if "features, but" in str(exc):  # validate_data's changed-column-count error
-            raise ValueError(
-                f"{str(exc).rstrip('.')}. Each column of a 2-D X is a time step: pass "
-                f"{est.n_features_in_} columns as in fit, NaN-padding shorter "
-                "sequences at either end."
-            ) from exc
-        raise
-    with np.errstate(over="ignore"):
-        values = arr.astype(np.float32)  # always a copy: never fill the caller's
-    if np.isinf(values).any():
-        raise ValueError(
-            "Input X contains infinity or a value too large for float32 "
-            f"(|x| > {np.finfo(np.float32).max:.3g}). Replace inf with finite values "
-            "(rescale very large ones), or with NaN to mark a missing value."
-        )
-    if not reset and est.layout_ == "sequences" and est.n_features_in_ != 1:
-        raise ValueError(
-            f"X is a 2-D table (one univariate sequence per row), but "
-            f"{type(est).__name__} was fitted on sequences with {est.n_features_in_} "
-            f"features per step. Pass a 3-D array (n_samples, n_steps, "
-            f"{est.n_features_in_}), a list of (n_steps, {est.n_features_in_}) arrays "
-            "or a DataFrame with (feature, step) MultiIndex columns."
-        )
-    return values[:, :, None]
-
-
-def _is_empty(X) -> bool:
-    if isinstance(X, (list, tuple)):
-        return len(X) == 0
-    if isinstance(X, (np.ndarray, pd.DataFrame)):
-        return X.ndim > 0 and X.shape[0] == 0
-    return False
-
-
-def _is_list_of_sequences(X) -> bool:
-    return isinstance(X, (list, tuple)) and not all(np.ndim(x) == 0 for x in X)
-
-
-def _sequence_values(est, X, *, reset: bool) -> np.ndarray:
-    """Any input form -> ``(n, T, F)`` float32 with NaN; sets/checks fitted metadata."""
-    if _is_empty(X):
-        raise ValueError("X is empty (0 samples): pass at least one sequence.")
-    form = input_form(X)
-    if not reset and form == "table" and _is_list_of_sequences(X):
-        # At predict a list is sequences, whatever their lengths: a list has no
-        # columns whose count could be checked, and [one_sequence] must work.
-        form = "sequences"
-    if form == "table":
-        values = _numeric_table(est, X, reset=reset)
-    else:
-        values, names = to_array3d(X)
-        n_features = values.shape[2]
-        if reset:
-            est.n_features_in_ = n_features
-            if names is None:
-                if hasattr(est, "feature_names_in_"):
-                    del est.feature_names_in_
-            else:
-                est.feature_names_in_ = np.asarray(names, dtype=object)
-        else:
-            expected = est.n_features_in_ if est.layout_ == "sequences" else 1
-            if n_features != expected:
-                raise ValueError(
-                    f"X has {n_features} features per step, but {type(est).__name__} "
-                    f"is expecting {expected} features per step as input (the number "
-                    "seen in fit). Pass the same features as in fit."
-                )
-            fitted_names = getattr(est, "feature_names_in_", None)
-            if (
-                names is not None
-                and fitted_names is not None
-                and (list(fitted_names) != names)
-            ):
-                raise ValueError(
-                    f"The feature names of X {names} should match those that were "
-                    f"passed during fit {list(fitted_names)}. Reorder or rename the "
-                    "columns' first level."
-                )
-    if reset:
-        est.layout_ = form
-    return values
-
-
 def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
     """Validate ``X`` into a CPU input tensor and lengths; at fit, decide the mode.
 
     The tensor is ``(n, T)`` int64 token ids with ``embedding_dim``, else
     ``(n, T, F)`` (or ``2F`` with the mask channel) float32, valid-steps-first.
     """
-    values = _sequence_values(est, X, reset=reset)
+    values = sequence_values(est, X, reset=reset)
     tokens = est.embedding_dim is not None
     if tokens:
         values = np.where(values == 0, np.float32(np.nan), values)  # 0 = padding
