@@ -75,3 +75,38 @@ def test_missing_values_are_carried_forward():
     y = daily([1.0, 2.0, np.nan, 4.0, 5.0, np.nan, np.nan])
     fc = SeasonalNaiveForecaster(season=3, horizon=3).fit(y).predict()
     assert fc["y"].tolist() == [5.0, 5.0, 5.0]
+
+
+def test_the_torch_free_layer_loads_no_torch():
+    """Seasonal naive, the forecaster template, panels and naive forecasts import
+    without torch (a baseline never pays for the network)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tsrnn._baselines, tsrnn._forecaster, tsrnn._panel, tsrnn._naive, "
+        "tsrnn._scaling, tsrnn._time_index, tsrnn._state, tsrnn.metrics\n"
+        "import pandas as pd\n"
+        "from tsrnn._baselines import SeasonalNaiveForecaster\n"
+        "y = pd.Series(range(20), dtype=float)\n"
+        "SeasonalNaiveForecaster(season=4, horizon=3).fit(y).rolling_forecasts(y)\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_the_persisted_state_is_plain_values():
+    est = SeasonalNaiveForecaster(horizon=2).fit(daily(np.arange(20.0)))
+    est.predict()  # builds the predict plan, which is never persisted
+    state = est._persisted_state()
+    assert set(state) == {
+        "season_",
+        "window_",
+        "freq_",
+        "target_names_",
+        "series_ids_",
+        "history",
+        "axis_kind",
+        "naive_scale",
+    }
+    assert "_plan" not in est.__getstate__()["state"]

@@ -153,6 +153,32 @@ def test_pickle_and_joblib_round_trips(name, tmp_path):
     _same(joblib.load(tmp_path / "m.joblib").predict(*pred_args, **pred_kw), expected)
 
 
+def _plain(value) -> bool:
+    """Arrays, indexes, numbers, strings and containers of them: no private objects."""
+    if value is None or isinstance(value, (bool, int, float, str, np.number)):
+        return True
+    if isinstance(value, (np.ndarray, pd.Index)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_persisted_state_holds_plain_values_only(name):
+    """What a pickle and a saved file hold is the explicit persisted state: never
+    the predict plan, the network object or another private object."""
+    est, fit_args, pred_args, pred_kw = CASES[name]
+    est.fit(*fit_args)
+    est.predict(*pred_args, **pred_kw)
+    state = est._persisted_state()
+    assert _plain(state), {k: type(v) for k, v in state.items() if not _plain(v)}
+    assert not any(k in state for k in ("_plan", "_history", "_axis"))
+    assert est.__getstate__()["state"].keys() == state.keys()
+
+
 def test_unfitted_estimator_round_trips(tmp_path):
     est = tsrnn.LSTMForecaster(horizon=5, quantiles=[0.2, 0.8], target="y")
     loaded = tsrnn.load(tsrnn.save(est, tmp_path / "m.tsrnn"))
@@ -198,12 +224,31 @@ class _Evil:
             None,
             "format version 99, newer.*Upgrade tsrnn",
         ),
+        (
+            lambda m: {**m, "format_version": 1, "tsrnn_version": "0.9.0"},
+            None,
+            "format version 1, written by tsrnn 0.9.0; this tsrnn .* reads format 2 "
+            "only. Load it with tsrnn 0.9.0 and refit",
+        ),
         (lambda m: {**m, "format": "other"}, None, "not a tsrnn model file"),
+        (
+            lambda m: {**m, "state": {"__dict__": {"_secret": 1}}},
+            None,
+            "unexpected entries \\['_secret'\\]",
+        ),
         (lambda m: {**m, "state": {"__import__": "os"}}, None, "unknown tag"),
         (None, pickle.dumps(_Evil()), "unexpected content"),
     ],
     # plain ids: a node id holding pickle bytes cannot be passed back to pytest
-    ids=["class", "format-version", "format", "tag", "pickle-tensors"],
+    ids=[
+        "class",
+        "format-version",
+        "old-format",
+        "format",
+        "unknown-state",
+        "tag",
+        "pickle-tensors",
+    ],
 )
 def test_crafted_files_get_a_clear_error(tmp_path, capsys, meta, tensors, match):
     est = tsrnn.RNNRegressor(**TINY).fit(np.ones((10, 3)), np.arange(10.0))

@@ -84,3 +84,36 @@ def test_a_forecaster_with_an_empty_target_still_scales_the_other():
     assert est.center_[0, 0] == pytest.approx(frame["a"].mean())
     assert est.scale_[0, 0] == pytest.approx(frame["a"].std(ddof=0))
     assert (est.center_[0, 1], est.scale_[0, 1]) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("transform", [None, "log", "log1p"])
+def test_transform_and_its_inverse_give_back_the_original_units(transform):
+    from tsrnn._scaling import apply_target_transform, inverse_transform
+    from tsrnn._scaling import transform as scale
+
+    y = np.array([[1.0, 5.0], [2.0, 50.0], [4.0, 500.0], [np.nan, 5000.0]])
+    model = apply_target_transform(y, transform)
+    center, spread = fit_scaler([model], "standard")
+    network = scale(model, center[0], spread[0])
+    assert np.nanmean(network, axis=0) == pytest.approx([0.0, 0.0], abs=1e-12)
+    np.testing.assert_allclose(
+        inverse_transform(network, center[0], spread[0], transform), y, rtol=1e-12
+    )
+
+
+def test_a_target_outside_the_transform_domain_names_the_series_and_the_fix():
+    from tsrnn._scaling import apply_target_transform
+
+    with pytest.raises(ValueError, match="Series 'a' of X has 2 value.*'log1p'"):
+        apply_target_transform(np.array([1.0, 0.0, -1.0]), "log", "Series 'a' of X")
+
+
+def test_covariates_scale_to_unit_spread_and_a_constant_column_keeps_scale_one():
+    from tsrnn._scaling import fit_covariate_scaler
+
+    covs = np.c_[np.arange(10.0), np.full(10, 7.0)]
+    center, scale = fit_covariate_scaler(covs)
+    np.testing.assert_allclose(center, [4.5, 7.0])
+    np.testing.assert_allclose(scale, [np.arange(10.0).std(), 1.0])
+    center, scale = fit_covariate_scaler(np.zeros((5, 0)))
+    assert center.shape == scale.shape == (0,)

@@ -178,3 +178,65 @@ def test_period_and_integer_axes():
     axis = infer_axis(pd.Index([10, 13, 16]), name="y")
     assert (axis.kind, axis.freq, axis.freqstr, axis.season) == ("integer", 3, "3", 1)
     assert infer_axis(pd.Index([7]), name="y") is None  # one label: no step yet
+
+
+FREQS = [
+    ("datetime", "h"),
+    ("datetime", "D"),
+    ("datetime", "3D"),
+    ("datetime", "B"),
+    ("datetime", "W-SUN"),
+    ("datetime", "MS"),
+    ("datetime", "ME"),
+    ("datetime", "QS-JAN"),
+    ("datetime", "15min"),
+    ("period", "M"),
+    ("period", "Q-DEC"),
+    ("period", "2D"),
+    ("integer", "1"),
+    ("integer", "5"),
+]
+
+
+def _labels(kind, freqstr, n):
+    axis = TimeAxis.from_freqstr(kind, freqstr)
+    start = {"datetime": pd.Timestamp("2024-01-01"), "period": None, "integer": 10}
+    first = start[kind] if kind != "period" else pd.Period("2024-01", freq=freqstr)
+    if kind == "datetime":
+        first = pd.date_range(first, periods=1, freq=axis.freq)[0]  # on the offset
+    return axis, axis.range(first, n)
+
+
+@pytest.mark.parametrize("kind,freqstr", FREQS)
+def test_an_axis_is_rebuilt_from_its_kind_and_freqstr(kind, freqstr):
+    axis, labels = _labels(kind, freqstr, 6)
+    assert TimeAxis.from_freqstr(axis.kind, axis.freqstr) == axis
+    # the labels after the last one are the range's continuation, and named
+    after = axis.after(labels[-1], 4, name="t")
+    assert list(after) == list(axis.range(labels[0], 10)[6:])
+    assert after.name == "t"
+
+
+@pytest.mark.parametrize("kind,freqstr", FREQS)
+def test_an_index_follows_the_axis_only_without_gaps(kind, freqstr):
+    from tsrnn._time_index import _follows
+
+    axis, labels = _labels(kind, freqstr, 8)
+    assert _follows(labels, axis)
+    assert _follows(pd.Index(list(labels)), axis)  # the same labels, no freq
+    gap = labels.delete(4)
+    assert not _follows(gap, axis)
+    assert not _follows(pd.Index(list(gap)), axis)
+
+
+@pytest.mark.parametrize("kind,freqstr", FREQS)
+def test_forecasters_read_an_index_that_lost_its_freq(kind, freqstr):
+    """Data read back from a CSV has no freq set: the axis is inferred, and the
+    forecast continues it, the same as for the index with its freq."""
+    _, labels = _labels(kind, freqstr, 30)
+    y = pd.Series(np.arange(30.0), index=labels)
+    bare = pd.Series(np.arange(30.0), index=pd.Index(list(labels)))
+    expected = SeasonalNaiveForecaster(horizon=3).fit(y).predict()
+    got = SeasonalNaiveForecaster(horizon=3).fit(bare).predict()
+    assert list(got.index) == list(expected.index)
+    np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())

@@ -264,8 +264,9 @@ def _follows(index: pd.Index, axis: TimeAxis) -> bool:
         if index.freq is not None and index.freq == axis.freq:
             return True  # a DatetimeIndex with a freq holds every step of it
         if isinstance(axis.freq, pd.offsets.Tick) and index.tz is None:
-            step = pd.Timedelta(axis.freq).as_unit(index.unit).value
-            return bool((np.diff(index.asi8) == step).all())
+            step = pd.Timedelta(axis.freq).to_timedelta64()
+            diffs = np.diff(index.asi8).astype(f"m8[{index.unit}]")
+            return bool((diffs == step).all())
     if axis.kind == "integer" and isinstance(index, pd.RangeIndex):
         return index.step == axis.freq or len(index) == 1
     return index.equals(axis.range(index[0], len(index)))

@@ -1,0 +1,209 @@
+"""tsrnn._batches: batch sources, the stacked encoding of a panel, window offsets."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from tsrnn._batches import (
+    Batch,
+    SequenceBatches,
+    WindowBatches,
+    encode,
+    gather_in_order,
+    n_pad,
+    training_windows,
+)
+from tsrnn._panel import Roles, read_panel
+
+
+def panel_of(lengths, *, past=False):
+    parts = {}
+    for k, n in enumerate(lengths):
+        t = np.arange(float(n)) + 100 * k
+        data = {"y": t}
+        if past:
+            data["x"] = -t
+        parts[f"s{k}"] = pd.DataFrame(
+            data, index=pd.date_range("2021-01-01", periods=n, freq="D")
+        )
+    roles = Roles.from_params(past_covariates="x" if past else None)
+    return read_panel(pd.concat(parts, names=["id", "t"]), None, roles)
+
+
+def encoded(panel, *, pad, future_rows=None):
+    n = len(panel.ids)
+    return encode(
+        panel,
+        center=np.zeros((n, 1)),
+        scale=np.full((n, 1), 2.0),
+        cov_center=np.zeros(panel.past[0].shape[1] + panel.future[0].shape[1]),
+        cov_scale=np.ones(panel.past[0].shape[1] + panel.future[0].shape[1]),
+        pad=pad,
+        mask_channel=True,
+        target_values=[t.copy() for t in panel.target],
+        future_rows=future_rows,
+    )
+
+
+def test_encode_stacks_each_series_after_its_padding_rows():
+    panel = panel_of([4, 2], past=True)
+    panel.target[1][0, 0] = np.nan  # a missing target
+    enc = encoded(panel, pad=3)
+    assert enc.offsets.tolist() == [0, 7] and enc.data.shape == (7 + 5, 3)
+    assert not enc.data[:3].any() and not enc.data[7:10].any()  # padding rows: 0
+    # channels: scaled target, observed flag, covariates
+    np.testing.assert_array_equal(enc.data[3:7, 0], np.arange(4.0) / 2)
+    np.testing.assert_array_equal(enc.data[10:, 0], [0.0, 101 / 2])  # NaN -> 0
+    np.testing.assert_array_equal(enc.observed[10:, 0], [0.0, 1.0])
+    np.testing.assert_array_equal(enc.data[10:, 1], [0.0, 1.0])
+    np.testing.assert_array_equal(enc.data[3:7, 2], -np.arange(4.0))
+    np.testing.assert_array_equal(enc.targets, enc.data[:, :1])
+    tensors = enc.tensors("cpu")
+    assert tensors["data"].dtype == torch.float32 and tensors["future"] is None
+
+
+def test_n_pad_counts_the_rows_before_a_series_starts():
+    # series block at row 0 with 3 padding rows; a window of 4 ending at row 4
+    # starts at row 1, two rows before the series' first step (row 3)
+    assert n_pad(
+        np.array([4, 6, 7]), np.array([0, 0, 0]), pad=3, window=4
+    ).tolist() == [
+        2,
+        0,
+        0,
+    ]
+
+
+def test_training_windows_hold_out_the_temporal_tail():
+    panel = panel_of([40, 30])
+    enc = encoded(panel, pad=4)
+    h = 3
+    (train, train_pad), (valid, valid_pad) = training_windows(
+        enc,
+        [40, 30],
+        window=5,
+        horizon=h,
+        validation_fraction=0.2,
+        early_stopping=True,
+    )
+    assert not train_pad.any() and not valid_pad.any()
+    for start, length in zip(enc.offsets, [40, 30]):
+        t = train[(train >= start) & (train < start + 4 + length)]
+        v = valid[(valid >= start) & (valid < start + 4 + length)]
+        assert v.max() + h == start + 4 + length - 1  # the last target is the last step
+        assert t.max() + h < v.min() + 1  # training targets end before validation's
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (every, _), none = training_windows(
+            enc,
+            [40, 30],
+            window=5,
+            horizon=h,
+            validation_fraction=0.2,
+            early_stopping=False,
+        )
+    assert none is None and len(every) == (40 - 5 - h + 1) + (30 - 5 - h + 1)
+    with pytest.warns(UserWarning, match="no series is long enough"):
+        training_windows(
+            encoded(panel_of([6]), pad=4),
+            [6],
+            window=5,
+            horizon=h,
+            validation_fraction=0.2,
+            early_stopping=True,
+        )
+
+
+def test_batches_are_named_and_read_in_order():
+    inputs = torch.arange(10.0).reshape(5, 2, 1)
+    source = SequenceBatches(inputs, np.full(5, 2), torch.arange(5.0))
+    batch = source.gather(torch.tensor([3, 1]))
+    assert isinstance(batch, Batch)
+    np.testing.assert_array_equal(batch.targets.numpy(), [3.0, 1.0])
+    assert batch.mask is None and batch.inputs[1] is None  # full length: no packing
+    chunks = gather_in_order(source, batch_size=2)
+    assert [len(c[0]) for c in chunks] == [2, 2, 1]
+    np.testing.assert_array_equal(torch.cat([c[0] for c in chunks]).numpy(), inputs)
+
+
+def test_window_batches_read_valid_steps_first_and_the_future_rows():
+    panel = panel_of([3])
+    ahead = [np.zeros((2, 0))]
+    enc = encoded(panel, pad=4, future_rows=ahead)
+    rows = np.array([enc.pad + 2])  # cutoff: the last step
+    pads = n_pad(rows, np.array([0]), enc.pad, 5)
+    assert pads.tolist() == [2]
+    t = enc.tensors("cpu")
+    batches = WindowBatches(
+        t["data"], None, None, rows, pads, window=5, horizon=2, n_targets=1
+    )
+    (x, lengths, extra), y, m = batches.gather(torch.arange(1))
+    assert lengths.tolist() == [3] and y is None and m is None and extra is None
+    np.testing.assert_array_equal(x[0, :3, 0].numpy(), np.arange(3.0) / 2)
+
+
+# -- WindowBatches: local levels and the seasonal baseline -------------------------
+def offset_batches(values, cutoffs, pads, *, window, horizon, level, season=1):
+    data = torch.tensor(values, dtype=torch.float32)[:, None]
+    return WindowBatches(
+        data,
+        data.clone(),
+        torch.ones_like(data),
+        np.asarray(cutoffs),
+        np.asarray(pads),
+        window=window,
+        horizon=horizon,
+        n_targets=1,
+        local_level=level,
+        season=season,
+    )
+
+
+@pytest.mark.parametrize("level", [None, "last", "seasonal"])
+def test_window_batches_targets_are_relative_to_the_baseline(level):
+    values = np.arange(30.0) ** 1.5  # no two differences alike
+    b = offset_batches(
+        values, [9, 20], [0, 0], window=8, horizon=6, level=level, season=4
+    )
+    (x, lengths, _), y, _ = b.gather(torch.arange(2))
+    base = b.levels().numpy()[..., 0]
+    assert lengths is None and base.shape == (2, 6)
+    np.testing.assert_allclose(
+        y.numpy() + base,
+        values[[[10 + k for k in range(6)], [21 + k for k in range(6)]]],
+        rtol=1e-6,
+    )
+    last = values[[9, 20]]
+    if level is None:
+        assert not base.any()
+        np.testing.assert_allclose(x[0, :, 0].numpy(), values[2:10], rtol=1e-6)
+    else:  # inputs are relative to the last input value in both modes
+        np.testing.assert_allclose(
+            x[0, :, 0].numpy(), values[2:10] - last[0], rtol=1e-5, atol=1e-4
+        )
+    if level == "last":
+        np.testing.assert_allclose(base, np.repeat(last[:, None], 6, axis=1))
+    if level == "seasonal":  # seasonal naive: the last season, repeated
+        np.testing.assert_allclose(base[0], values[[6, 7, 8, 9, 6, 7]])
+        np.testing.assert_allclose(base[1], values[[17, 18, 19, 20, 17, 18]])
+
+
+def test_seasonal_baseline_falls_back_to_the_last_value_where_the_window_ends():
+    values = np.arange(1.0, 21.0)
+    # a window of 3 cannot hold a season of 4; a padded start holds fewer steps
+    b = offset_batches(
+        values, [10], [0], window=3, horizon=4, level="seasonal", season=4
+    )
+    np.testing.assert_allclose(b.levels().numpy()[0, :, 0], values[[10, 8, 9, 10]])
+    padded = offset_batches(
+        values, [4], [3], window=6, horizon=2, level="seasonal", season=4
+    )
+    (_, lengths, _), y, _ = padded.gather(torch.arange(1))
+    assert lengths.tolist() == [3]  # rows 2, 3, 4 are the window's valid steps
+    # target 1 would copy row 1 (padding): the last value; target 2 copies row 2
+    base = padded.levels().numpy()[0, :, 0]
+    np.testing.assert_allclose(base, values[[4, 2]])
+    np.testing.assert_allclose(y.numpy()[0] + base, values[[5, 6]])

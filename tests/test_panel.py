@@ -1,0 +1,173 @@
+"""tsrnn._panel: pandas in, one array per series and role out; future rows; history."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn._panel import (
+    Roles,
+    extend_history,
+    future_rows,
+    join_target,
+    read_panel,
+    role_names,
+)
+
+
+def days(n, start="2021-01-01"):
+    return pd.date_range(start, periods=n, freq="D", name="date")
+
+
+def frame(n=10, start="2021-01-01"):
+    t = np.arange(float(n))
+    return pd.DataFrame(
+        {"sales": t, "price": 2 * t, "promo": t % 2, "size": 3.0}, index=days(n, start)
+    )
+
+
+ROLES = Roles.from_params(
+    past_covariates="price", future_covariates=["promo"], static_covariates="size"
+)
+
+
+def test_role_names_and_roles_from_params():
+    assert role_names(None) == [] and role_names("a") == ["a"]
+    assert role_names(("a", "b")) == ["a", "b"]
+    assert ROLES.past == ["price"] and ROLES.future == ["promo"]
+    assert ROLES.target == [] and ROLES.id_col is None
+
+
+def test_roles_split_the_columns_and_the_rest_is_the_target():
+    panel = read_panel(frame(), None, ROLES)
+    assert panel.target_names == ["sales"] and panel.ids == [None]
+    assert not panel.panel
+    np.testing.assert_array_equal(panel.target[0][:, 0], np.arange(10.0))
+    np.testing.assert_array_equal(panel.past[0][:, 0], 2 * np.arange(10.0))
+    np.testing.assert_array_equal(panel.future[0][:, 0], np.arange(10.0) % 2)
+    np.testing.assert_array_equal(panel.static, [[3.0]])
+    assert panel.index_names == ["date"] and panel.axis.freqstr == "D"
+    # covariates side by side: past, future, static repeated over the steps
+    np.testing.assert_array_equal(
+        panel.covariates(0), np.c_[2 * np.arange(10.0), np.arange(10.0) % 2, [3.0] * 10]
+    )
+    # the last n steps of every role
+    tail = panel.tail(3)
+    assert list(tail.index[0]) == list(days(10)[-3:])
+    np.testing.assert_array_equal(tail.target[0][:, 0], [7.0, 8.0, 9.0])
+    assert tail.past[0].shape == (3, 1) and tail.static is panel.static
+
+
+def test_a_long_panel_keeps_the_order_of_first_appearance():
+    parts = {"b": frame(6), "a": frame(4, "2021-01-03")}
+    long = pd.concat(parts, names=["shop", "date"])
+    panel = read_panel(long, None, ROLES)
+    assert panel.ids == ["b", "a"] and panel.panel
+    assert panel.index_names == ["shop", "date"]
+    assert [len(t) for t in panel.target] == [6, 4]
+    as_columns = long.reset_index()
+    roles = Roles.from_params(
+        past_covariates="price",
+        future_covariates="promo",
+        static_covariates="size",
+        id_col="shop",
+        time_col="date",
+    )
+    again = read_panel(as_columns, None, roles)
+    assert again.ids == panel.ids
+    for a, b in zip(again.target, panel.target):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_y_is_the_target_and_x_the_covariates():
+    data = frame()
+    roles = Roles.from_params(past_covariates="price")
+    panel = read_panel(data[["price"]], data["sales"], roles)
+    assert panel.target_names == ["sales"]
+    np.testing.assert_array_equal(panel.past[0][:, 0], data["price"].to_numpy())
+    joined = (
+        join_target(data[["price"]], data["sales"].to_numpy()[:0], "X")
+        if False
+        else None
+    )
+    assert joined is None
+    with pytest.raises(ValueError, match="share the column.*Rename"):
+        join_target(data, data["sales"], "X")
+    with pytest.raises(
+        TypeError, match="X holds the covariates and must be a DataFrame"
+    ):
+        join_target(data["price"], data["sales"], "X")
+    with pytest.raises(TypeError, match="y must be a pandas Series or DataFrame"):
+        join_target(None, data["sales"].to_numpy(), "X")
+    with pytest.raises(ValueError, match="X is None"):
+        join_target(None, None, "X")
+
+
+@pytest.mark.parametrize(
+    "data,roles,match",
+    [
+        (
+            frame(),
+            Roles.from_params(past_covariates="nope"),
+            "past_covariates=\\['nope'\\] not among",
+        ),
+        (frame(), Roles.from_params(target="nope"), "target=\\['nope'\\] not among"),
+        (
+            frame().assign(price=[np.nan] + [1.0] * 9),
+            ROLES,
+            "past_covariates \\['price'\\] have missing values.*ffill",
+        ),
+        (
+            frame().assign(size=np.arange(10.0)),
+            ROLES,
+            "static_covariates \\['size'\\] vary within series.*past_covariates",
+        ),
+        (
+            frame()[["price", "promo", "size"]],
+            ROLES,
+            "no target column: every column is a covariate",
+        ),
+    ],
+)
+def test_bad_roles_name_the_role_and_the_fix(data, roles, match):
+    with pytest.raises(ValueError, match=match):
+        read_panel(data, None, roles)
+
+
+def test_future_rows_need_every_forecast_timestamp():
+    panel = read_panel(frame(), None, ROLES)
+    assert future_rows(panel, None, Roles.from_params(), 3) is None  # no future role
+    ahead = pd.DataFrame({"promo": [1.0, 0.0, 1.0, 5.0]}, index=days(4, "2021-01-11"))
+    rows = future_rows(panel, ahead, ROLES, 3)
+    np.testing.assert_array_equal(rows[0], [[1.0], [0.0], [1.0]])
+    with pytest.raises(
+        ValueError, match="pass predict\\(..., future=frame\\).*2021-01-11"
+    ):
+        future_rows(panel, None, ROLES, 3)
+    with pytest.raises(ValueError, match="no complete future_covariates values"):
+        future_rows(panel, ahead.iloc[1:], ROLES, 3)
+    with pytest.raises(ValueError, match="lacks the future_covariates column"):
+        future_rows(panel, ahead.rename(columns={"promo": "x"}), ROLES, 3)
+
+
+def test_a_continuing_series_is_read_after_its_training_tail():
+    roles = Roles.from_params()
+    train = read_panel(pd.Series(np.arange(10.0), index=days(10)), None, roles)
+    history = train.tail(4)
+    follows = read_panel(
+        pd.Series([10.0, 11.0, 12.0], index=days(3, "2021-01-11")), None, roles
+    )
+    merged, fitted, context = extend_history(history, follows, [0], window=4, horizon=1)
+    assert fitted == [0] and context == [4]
+    np.testing.assert_array_equal(merged.target[0][:, 0], [6, 7, 8, 9, 10, 11, 12])
+    assert merged.index[0][0] == days(10)[6]
+    # a gap, or a series unseen in fit: read on its own, its first steps as context
+    later = read_panel(
+        pd.Series(np.arange(8.0), index=days(8, "2021-02-01")), None, roles
+    )
+    merged, fitted, context = extend_history(history, later, [0], window=4, horizon=2)
+    assert fitted == [None] and context == [4]  # min(window, n - horizon)
+    merged, fitted, context = extend_history(
+        history, later, [None], window=9, horizon=2
+    )
+    assert fitted == [None] and context == [6]
+    np.testing.assert_array_equal(merged.target[0], later.target[0])
