@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 
 from tsrnn._naive import forecast_scale
-from tsrnn._panel import Panel, Roles, extend_history, future_rows, read_panel
+from tsrnn._panel import (
+    Panel,
+    Roles,
+    extend_history,
+    future_rows,
+    read_panel,
+    series_name,
+)
 from tsrnn._param_validation import Integral, Interval, check_is_fitted
 from tsrnn._state import (
     attributes_state,
@@ -25,12 +32,7 @@ from tsrnn._state import (
 )
 from tsrnn._time_index import TimeAxis
 
-__all__ = ["TIDY_COLUMNS", "BaseForecaster", "PredictPlan"]
-
-#: the columns of ``rolling_forecasts`` (and of ``backtest``), in order; ``q{q}``
-#: per quantile follow ``y_pred``, and ``target`` ends the row when there are
-#: several targets
-TIDY_COLUMNS = ("id", "cutoff", "time", "y", "y_pred", "scale")
+__all__ = ["BaseForecaster", "PredictPlan"]
 
 
 class PredictPlan:
@@ -164,7 +166,7 @@ class BaseForecaster:
         """
         horizon = int(self.horizon)
         for sid, t in zip(panel.ids, panel.target):
-            where = "X" if sid is None else f"Series {sid!r} of X"
+            where = series_name(sid)
             if np.isnan(t).all():
                 raise ValueError(
                     f"{where} has no observed target value (all NaN). Drop it or fill it."
@@ -229,7 +231,7 @@ class BaseForecaster:
             fitted = [None] * len(panel.ids)  # new history: scale on its own past
         for sid, t in zip(panel.ids, panel.target):
             if np.isnan(t).all():
-                where = "X" if sid is None else f"Series {sid!r} of X"
+                where = series_name(sid)
                 raise ValueError(
                     f"{where} has no observed target value; cannot forecast it."
                 )

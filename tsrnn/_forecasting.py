@@ -24,7 +24,7 @@ from tsrnn._batches import (
     training_windows,
 )
 from tsrnn._forecaster import BaseForecaster
-from tsrnn._panel import Panel, read_panel, role_names
+from tsrnn._panel import Panel, read_panel, role_names, series_name
 from tsrnn._param_validation import Integral, Interval, StrOptions, _fit_context
 from tsrnn._scaling import (
     SCALERS,
@@ -427,7 +427,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
     def _model_target(self, values: np.ndarray, sid=None) -> np.ndarray:
         """One series' targets as the network reads them: ``target_transform``ed."""
-        where = "X" if sid is None else f"Series {sid!r} of X"
+        where = series_name(sid)
         return apply_target_transform(values, self.target_transform, where)
 
     def _model_targets(self, panel: Panel) -> list[np.ndarray]:

@@ -25,6 +25,7 @@ __all__ = [
     "join_target",
     "read_panel",
     "role_names",
+    "series_name",
 ]
 
 
@@ -67,6 +68,11 @@ class Panel:
             past=[p[-n:] for p in self.past],
             future=[f[-n:] for f in self.future],
         )
+
+
+def series_name(sid, name: str = "X") -> str:
+    """How errors name a series: ``X`` alone, or ``Series 'a' of X`` in a panel."""
+    return name if sid is None else f"Series {sid!r} of {name}"
 
 
 def role_names(value) -> list[str]:

@@ -27,6 +27,7 @@ from tsrnn._param_validation import (
     _fit_context,
     check_is_fitted,
 )
+from tsrnn._scaling import fit_scaler, inverse_transform, transform
 from tsrnn._training import make_loss
 
 __all__ = ["RNNClassifier", "RNNRegressor"]
@@ -393,13 +394,12 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             and hasattr(self, "y_mean_")
             and self.y_mean_.shape == (y2.shape[1],)
         )
-        if not keep_scaling:
-            self.y_mean_ = y2.mean(axis=0)
-            scale = y2.std(axis=0)
-            self.y_scale_ = np.where(scale > 0, scale, 1.0)
+        if not keep_scaling:  # the forecasters' standard scaler, on the targets
+            center, scale = fit_scaler([y2], "standard")
+            self.y_mean_, self.y_scale_ = center[0], scale[0]
         self._y_1d = y.ndim == 1
         self.n_outputs_ = y2.shape[1]
-        targets = ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32)
+        targets = transform(y2, self.y_mean_, self.y_scale_).astype(np.float32)
         return targets, self.n_outputs_
 
     def predict(self, X) -> np.ndarray:
@@ -414,7 +414,9 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        out = _predict_raw(self, X).astype(np.float64) * self.y_scale_ + self.y_mean_
+        out = inverse_transform(
+            _predict_raw(self, X).astype(np.float64), self.y_mean_, self.y_scale_
+        )
         return out[:, 0] if self._y_1d else out
 
 

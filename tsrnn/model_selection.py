@@ -202,8 +202,9 @@ def backtest(
     from joblib import Parallel, delayed
     from sklearn.base import clone
 
-    if isinstance(stride, bool) or not isinstance(stride, Integral) or stride < 1:
-        raise ValueError(f"stride must be a positive integer; got {stride!r}.")
+    from tsrnn._param_validation import check_positive_int
+
+    stride = check_positive_int(stride, "stride")
     time_col = getattr(forecaster, "time_col", None)
     frame = X if y is None else y
     times = _times(frame if time_col is None or y is not None else X, time_col)
