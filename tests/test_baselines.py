@@ -108,5 +108,6 @@ def test_the_persisted_state_is_plain_values():
         "history",
         "axis_kind",
         "naive_scale",
+        "fit_horizon",
     }
     assert "_plan" not in est.__getstate__()["state"]

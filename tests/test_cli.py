@@ -193,6 +193,19 @@ def test_backtest_scores_a_panel_per_series(tmp_path, capsys):
     assert printed["MASE"] == pytest.approx(np.mean(by_city), abs=6e-4)
 
 
+def test_backtest_start_may_be_a_timestamp(capsys):
+    argv = ["backtest", "air_passengers", "--horizon", "3", "--start", "1958-01-01"]
+    assert main([*argv, *FAST]) == 0
+    printed = _table(capsys.readouterr().out)["seasonal naive"]
+    from tsrnn.metrics import evaluate
+    from tsrnn.model_selection import backtest
+
+    y = tsrnn.datasets.load_air_passengers()
+    frame = backtest(tsrnn.SeasonalNaiveForecaster(horizon=3), y, start="1958-01-01")
+    assert frame["cutoff"].min() == pd.Timestamp("1957-12-01")  # the last fitted step
+    assert printed["MASE"] == pytest.approx(evaluate(frame)["mase"], abs=6e-4)
+
+
 @pytest.mark.parametrize("panel", [False, True], ids=["single-series", "panel"])
 def test_backtest_scores_equal_tsrnn_metrics_with_a_missing_actual(
     panel, tmp_path, capsys

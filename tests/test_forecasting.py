@@ -1139,3 +1139,81 @@ def test_predict_from_the_training_tail_gathers_its_inputs_once(monkeypatch):
     est.set_params(quantiles=[0.1, 0.9])
     pd.testing.assert_frame_equal(est.predict(), first)
     assert (len(gathers), len(labels)) == (2, 4)  # same inputs, new labels
+
+
+# -- what a fitted forecaster refuses, and the labels it hands out --------------------
+FITTED = {
+    "lstm": lambda **kw: LSTMForecaster(horizon=3, **TINY, **kw),
+    "naive": lambda **kw: SeasonalNaiveForecaster(horizon=3, **kw),
+}
+
+
+@pytest.mark.parametrize("name", list(FITTED))
+def test_a_horizon_set_after_fit_is_refused_until_a_refit(name):
+    y = series("D")
+    est = FITTED[name]().fit(y)
+    expected = est.predict()
+    est.set_params(horizon=1)
+    for call in (est.predict, lambda: est.predict(y), est.future_index):
+        with pytest.raises(ValueError, match="horizon=1 was set after fit.*3 steps"):
+            call()
+    with pytest.raises(ValueError, match="horizon=1 was set after fit"):
+        est.rolling_forecasts(series("D", 10, start=40))
+    pd.testing.assert_frame_equal(est.set_params(horizon=3).predict(), expected)
+    assert len(est.set_params(horizon=1).fit(y).predict()) == 1
+
+
+def test_a_quantile_not_fitted_names_the_fitted_levels():
+    est = LSTMForecaster(horizon=2, quantiles=[0.1, 0.9], **TINY).fit(series("D"))
+    assert list(est.set_params(quantiles=[0.9]).predict().columns) == [
+        "sales",
+        "sales_q0.9",
+    ]
+    with pytest.raises(ValueError, match=r"asks for \[0.95\].*\[0.1, 0.5, 0.9\]"):
+        est.set_params(quantiles=[0.95]).predict()
+
+
+@pytest.mark.parametrize("name", list(FITTED))
+def test_each_forecast_has_its_own_labels(name):
+    """The plan keeps the labels; renaming one result's never reaches the next."""
+    y = series("D")
+    est = FITTED[name]().fit(y)
+    for call in (est.predict, lambda: est.predict(y)):
+        first = call()
+        first.index.name, first.columns.name = "when", "oops"
+        again = call()
+        assert (again.index.name, again.columns.name) == (None, None)
+
+
+def test_a_history_without_the_target_column_names_it():
+    est = LSTMForecaster(horizon=2, **TINY).fit(series("D"))
+    with pytest.raises(ValueError, match=r"lacks the target column\(s\) \['sales'\]"):
+        est.predict(series("D").rename("other"))
+
+
+def test_warm_start_on_other_series_is_refused():
+    est = LSTMForecaster(horizon=2, warm_start=True, **TINY).fit(series("D"))
+    with pytest.raises(ValueError, match="warm_start=True continues.*warm_start=False"):
+        est.fit(panel("D"))
+
+
+def test_a_training_tail_without_observed_values_says_so():
+    y = series("D")
+    y.iloc[-12:] = np.nan
+    est = LSTMForecaster(horizon=2, window=8, **TINY).fit(y)
+    with pytest.raises(ValueError, match="last window_=8 steps of the series seen"):
+        est.predict()
+
+
+@pytest.mark.parametrize("name", list(FITTED))
+def test_rolling_forecasts_start_at_the_first_observed_value(name):
+    """Leading NaN of a new series (a calendar shared by a panel) are no history:
+    no origin before the first observation, so no forecast reads the future."""
+    y = pd.Series(np.arange(60.0), index=INDEXES["D"](60), name="sales")
+    est = FITTED[name]().fit(y.iloc[:30])
+    new = y.iloc[:50].copy()
+    new.iloc[:15] = np.nan  # not a continuation: it starts at the training start
+    out = est.rolling_forecasts(new)
+    assert out["cutoff"].min() == y.index[15]
+    if name == "naive":  # a rising series: the past never holds a future value
+        assert (out["y_pred"] <= out["cutoff"].map(y)).all()

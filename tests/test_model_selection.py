@@ -143,3 +143,12 @@ def test_backtest_bad_arguments(kwargs, exc, match):
 def test_panel_splitter_too_many_splits():
     with pytest.raises(ValueError, match="Cannot make n_splits=10"):
         list(PanelSplitter(n_splits=10, test_size=10).split(seasonal(60)))
+
+
+def test_backtest_reads_the_times_from_x_when_y_is_the_target():
+    data = long_panel()
+    data["temp"] = np.arange(len(data), dtype=float)
+    est = SeasonalNaiveForecaster(horizon=2, id_col="id", time_col="t")
+    joined = backtest(est, data, start=48)
+    split = backtest(est, data[["id", "t", "temp"]], data["y"], start=48)
+    pd.testing.assert_frame_equal(split, joined)

@@ -149,12 +149,22 @@ def _scores(frame) -> dict[str, float]:
     return {"sMAPE": errors["smape"], "MASE": errors["mase"], "MAE": errors["mae"]}
 
 
+def _start(text: str):
+    """``--start``: a step count (120), a share of the timestamps (0.8) or a time label."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text  # a timestamp: backtest reads it on the data's time axis
+
+
 def _backtest(args) -> int:
     import tsrnn
     from tsrnn.model_selection import backtest
 
     data, id_col, time_col, target = _load(args)
-    start = float(args.start) if "." in args.start else int(args.start)
+    start = _start(args.start)
     model = _model(args, id_col, time_col, target)
     naive = tsrnn.SeasonalNaiveForecaster(
         horizon=args.horizon, target=target, id_col=id_col, time_col=time_col
@@ -220,7 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--start",
                 default="0.8",
-                help="first origin: share of timestamps (0.8) or a step count",
+                help="first origin: share of timestamps (0.8), a step count (120) or "
+                "a timestamp (2020-03-01)",
             )
             p.add_argument("--stride", type=int, default=1)
     sub.add_parser("datasets", help="list the bundled datasets")

@@ -111,12 +111,14 @@ class BaseForecaster:
             state["history"] = panel_state(self._history)
             state["axis_kind"] = self._axis.kind
             state["naive_scale"] = self._naive_scale
+            state["fit_horizon"] = self._fit_horizon
         return state
 
     def _set_persisted_state(self, state: dict) -> None:
         state = dict(state)
         history = state.pop("history", None)
         kind, naive_scale = state.pop("axis_kind", None), state.pop("naive_scale", None)
+        fit_horizon = state.pop("fit_horizon", None)
         parent = getattr(super(), "_set_persisted_state", None)
         if parent is not None:
             parent(state)
@@ -126,10 +128,8 @@ class BaseForecaster:
             self._axis = TimeAxis.from_freqstr(kind, self.freq_)
             self._history = panel_from_state(history, self._axis)
             self._naive_scale = np.asarray(naive_scale, dtype=np.float64)
-            self._future_index = [
-                self._axis.after(ix[-1], int(self.horizon))
-                for ix in self._history.index
-            ]
+            self._fit_horizon = int(fit_horizon)
+            self._future_index = self._future_labels(self._history, self._fit_horizon)
 
     __getstate__ = getstate
     __setstate__ = setstate
@@ -222,6 +222,7 @@ class BaseForecaster:
             plus ``{target}_q{q}`` columns when ``quantiles`` is set.
         """
         check_is_fitted(self)
+        self._check_horizon()
         plan = self._predict_plan()
         tail = X is None and y is None
         if tail:  # after the training data
@@ -230,10 +231,17 @@ class BaseForecaster:
             panel = self._read(X, y)
             fitted = [None] * len(panel.ids)  # new history: scale on its own past
         for sid, t in zip(panel.ids, panel.target):
-            if np.isnan(t).all():
-                where = series_name(sid)
+            if np.isnan(t).all() and tail:
+                which = "the series" if sid is None else f"series {sid!r}"
                 raise ValueError(
-                    f"{where} has no observed target value; cannot forecast it."
+                    f"The last window_={self.window_} steps of {which} seen in fit have "
+                    "no observed target value, so predict() has nothing to forecast "
+                    "from. Pass a history with observed values: predict(X=...)."
+                )
+            if np.isnan(t).all():
+                raise ValueError(
+                    f"{series_name(sid)} has no observed target value; cannot "
+                    "forecast it."
                 )
         upto = [len(t) for t in panel.target]
         stats = self._series_stats(panel, fitted, upto)
@@ -246,13 +254,21 @@ class BaseForecaster:
         else:
             index = self._frame_index(panel, self._future_labels(panel))
             columns = plan.columns(self._columns(heads))
+        # the plan's labels are shared: each frame gets its own Index objects, so
+        # renaming one result's index or columns never reaches the next
         return pd.DataFrame(
-            self._table(values, heads), index=index, columns=columns, copy=False
+            self._table(values, heads),
+            index=index.copy(),
+            columns=columns.copy(),
+            copy=False,
         )
 
-    def _future_labels(self, panel: Panel) -> list[pd.Index]:
+    def _future_labels(
+        self, panel: Panel, horizon: int | None = None
+    ) -> list[pd.Index]:
         """The ``horizon`` timestamps after each series of ``panel``."""
-        h, name = int(self.horizon), panel.index_names[-1]
+        h = int(self.horizon) if horizon is None else horizon
+        name = panel.index_names[-1]
         return [panel.axis.after(ix[-1], h, name=name) for ix in panel.index]
 
     def _predict_plan(self) -> PredictPlan:
@@ -268,6 +284,7 @@ class BaseForecaster:
         The one place where a refit drops the predict plan of the previous fit.
         """
         self.__dict__.pop("_plan", None)
+        self._fit_horizon = int(self.horizon)
         self._history = panel.tail(self.window_)
         self._future_index = self._future_labels(panel)
         # each series' own scale: it never depends on the other series of a panel
@@ -298,6 +315,7 @@ class BaseForecaster:
         Timestamp('2024-01-11 00:00:00')
         """
         check_is_fitted(self)
+        self._check_horizon()
         panel = self._history if X is None and y is None else self._read(X, y)
         return self._frame_index(panel, self._future_labels(panel))
 
@@ -312,7 +330,26 @@ class BaseForecaster:
         if self.quantiles is None:
             return levels.index(0.5), []
         asked = np.unique(np.asarray(self.quantiles, dtype=float))
+        missing = [float(q) for q in asked if q not in levels]
+        if missing:
+            raise ValueError(
+                f"quantiles={list(self.quantiles)!r} asks for {missing}, but this "
+                f"{type(self).__name__} was fitted for the levels "
+                f"{[float(q) for q in levels]}. Ask for some of those, or refit with "
+                f"quantiles={[float(q) for q in asked]}."
+            )
         return levels.index(0.5), [(q, levels.index(q)) for q in asked]
+
+    def _check_horizon(self) -> int:
+        """``horizon``, which must be the one of the fit (the network's output size)."""
+        horizon, fitted = int(self.horizon), self._fit_horizon
+        if horizon != fitted:
+            raise ValueError(
+                f"horizon={horizon} was set after fit, but this {type(self).__name__} "
+                f"was fitted to forecast {fitted} steps. Refit it for horizon={horizon}"
+                f", or set_params(horizon={fitted})."
+            )
+        return horizon
 
     def _columns(self, heads: tuple[int, list[tuple[float, int]]]) -> list[str]:
         """The forecast frame's columns: the targets, then each quantile's."""
@@ -366,8 +403,8 @@ class BaseForecaster:
             fit) and ``target`` when there are several targets.
         """
         check_is_fitted(self)
+        h = self._check_horizon()
         new = self._read(X, y)
-        h = int(self.horizon)
         merged, fitted, upto = extend_history(
             self._history, new, self._positions(new), self.window_, h
         )

@@ -303,7 +303,19 @@ class RNNForecaster(BaseForecaster, BaseRNN):
                 f"{window} (e.g. the season) or a longer window."
             )
         values = self._model_targets(panel)
-        if not (self.warm_start and hasattr(self, "center_")):
+        warm = self.warm_start and hasattr(self, "center_")
+        if warm and (
+            list(panel.ids) != list(self.series_ids_)
+            or list(panel.target_names) != list(self.target_names_)
+        ):
+            raise ValueError(
+                "warm_start=True continues training on the series and targets of the "
+                f"first fit ({len(self.series_ids_)} series, targets "
+                f"{self.target_names_}); X has {len(panel.ids)} series, targets "
+                f"{panel.target_names}. Pass the same series (each series keeps its "
+                "scaling), or set warm_start=False to refit from scratch."
+            )
+        if not warm:
             self.center_, self.scale_ = fit_scaler(values, self.scaler)
             self._cov_center, self._cov_scale = fit_covariate_scaler(
                 np.concatenate([panel.covariates(i) for i in range(len(panel.ids))])

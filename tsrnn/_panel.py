@@ -170,6 +170,14 @@ def read_panel(
                 f"{role}={missing} not among the columns of {name} {columns}. Pass "
                 "existing column names."
             )
+    if targets is not None:
+        absent = [c for c in targets if c not in columns]
+        if absent:
+            raise ValueError(
+                f"{name} lacks the target column(s) {absent} seen in fit; its columns "
+                f"are {columns}. Pass the same columns as in fit (rename them, or "
+                "name a Series like the fitted target)."
+            )
     if targets is None:
         covs = set(past) | set(future) | set(static)
         targets = roles.target or [c for c in columns if c not in covs]
@@ -276,9 +284,9 @@ def extend_history(
     A series of ``new`` continues the training history when it was seen in fit
     (``positions[i]``, its row in ``history``) and starts one step after its
     tail. Returns the merged panel, each series' position in fit (None: treated
-    as a new series) and its context length (the steps before the first
+    as a new series) and its context length (the steps up to the first
     forecast origin: the whole tail, or ``min(window, n - horizon)`` of a new
-    series, at least 1).
+    series, at least 1 and at least through its first observed value).
     """
     parts, fitted, context = [], [], []
     for i, pos in enumerate(positions):
@@ -293,10 +301,15 @@ def extend_history(
                     np.concatenate([history.future[pos], new.future[i]]),
                 )
             )
-            context.append(len(history.index[pos]))
+            n_ctx = len(history.index[pos])
         else:
             parts.append((ix, new.target[i], new.past[i], new.future[i]))
-            context.append(max(1, min(window, len(new.target[i]) - horizon)))
+            n_ctx = max(1, min(window, len(ix) - horizon))
+        # the first origin sees an observed value: leading NaN (a calendar shared
+        # by a panel) are no history to forecast from
+        seen = np.flatnonzero(~np.isnan(parts[-1][1]).all(axis=1))
+        first = int(seen[0]) if seen.size else len(parts[-1][0])
+        context.append(max(n_ctx, first + 1))
         fitted.append(pos if cont else None)
     index, target, past, future = (list(p) for p in zip(*parts))
     merged = dataclasses.replace(

@@ -173,8 +173,10 @@ def backtest(
         Any tsrnn forecaster (it is cloned; the argument is not modified).
     X, y : as the forecaster's ``fit``
     start : timestamp, int or float, default=0.5
-        First origin: a time label, the number of timestamps used for the first
-        fit, or that number as a share of all timestamps.
+        Where the evaluation starts: the first time label forecast (the model is
+        fitted on the data before it, so the first origin, ``cutoff``, is the step
+        before), the number of timestamps used for the first fit, or that number
+        as a share of all timestamps.
     stride : int, default=1
         Keep every ``stride``-th origin.
     refit : bool, default=False
@@ -206,8 +208,10 @@ def backtest(
 
     stride = check_positive_int(stride, "stride")
     time_col = getattr(forecaster, "time_col", None)
-    frame = X if y is None else y
-    times = _times(frame if time_col is None or y is not None else X, time_col)
+    # the time labels: from time_col, a column of X (with y as the target), else
+    # from the index of the target
+    with_column = time_col is not None and X is not None
+    times = _times(X if with_column or y is None else y, time_col)
     cut = _cut(times, start)
     before = np.asarray(times < cut)
     if not before.any() or before.all():
