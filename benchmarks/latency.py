@@ -6,7 +6,10 @@ process; the overhead is everything ``predict`` adds (validation, scaling,
 gathering, inverse scaling, the pandas output with future timestamps). The
 single series is timed on both paths: ``predict()`` from the training tail and
 ``predict(new_history)``, a user passing the series again (its 300 steps: the
-frame is read, checked and scaled on every call).
+frame is read, checked and scaled on every call). Because the forward pass of
+one window varies between processes by up to 2x on a shared machine, tsrnn's own
+Python cost is also timed with the network swapped for a stub that returns zeros
+at once (``python_ms``): what ``predict`` costs beyond any network.
 
 Run: ``python benchmarks/latency.py [--calls 200]`` (``--quick`` for a smoke
 test). Writes ``benchmarks/results/latency.json``.
@@ -45,6 +48,18 @@ def per_call(fn, calls: int) -> float:
     return statistics.median(samples)
 
 
+class _Stub(torch.nn.Module):
+    """A network that costs nothing: zeros of the head's width."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.width = width
+        self.anchor = torch.nn.Parameter(torch.zeros(1))  # a device to read
+
+    def forward(self, x, lengths=None, extra=None):
+        return torch.zeros(x.shape[0], self.width)
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200)
@@ -78,6 +93,15 @@ def main(argv: list[str] | None = None) -> dict:
     t_bare = per_call(bare, args.calls)
     t_predict = per_call(fc.predict, args.calls)
     t_new = per_call(lambda: fc.predict(y), args.calls)
+    fitted_module = fc.module_
+    fc.module_ = _Stub(horizon).eval()  # tsrnn's own cost, without the network
+    fc.__dict__.pop("_plan", None)  # the plan's inputs belong to the real network
+    t_py, t_py_new = (
+        per_call(fc.predict, args.calls),
+        per_call(lambda: fc.predict(y), args.calls),
+    )
+    fc.module_ = fitted_module
+    fc.__dict__.pop("_plan", None)
 
     panel_values = make_panel(args.series, 200)
     frame = pd.DataFrame(
@@ -117,6 +141,8 @@ def main(argv: list[str] | None = None) -> dict:
             "overhead_ms": 1e3 * (t_predict - t_bare),
             "new_history_predict_ms": 1e3 * t_new,
             "new_history_overhead_ms": 1e3 * (t_new - t_bare),
+            "python_ms": 1e3 * t_py,
+            "new_history_python_ms": 1e3 * t_py_new,
         },
         "panel": {
             "series": args.series,
@@ -133,6 +159,10 @@ def main(argv: list[str] | None = None) -> dict:
     print(
         f"single series, new history: predict(y) {s['new_history_predict_ms']:.3f} ms,"
         f" overhead {s['new_history_overhead_ms']:.3f} ms per call"
+    )
+    print(
+        f"tsrnn's own Python per call (stub network): training tail "
+        f"{s['python_ms']:.3f} ms, new history {s['new_history_python_ms']:.3f} ms"
     )
     print(
         f"{p['series']} series in one call: forward {p['bare_forward_ms']:.1f} ms, predict "

@@ -42,5 +42,4 @@ def masked_mean(values, mask=None):
     """
     if mask is None:
         return values.mean()
-    count = mask.sum()
-    return (values * mask).sum() / (count + (count == 0))
+    return (values * mask).sum() / mask.sum().clip(min=1.0)
