@@ -16,10 +16,10 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from tsrnn import _padding
 from tsrnn._base import BaseRNN, resolve_device
 from tsrnn._batches import SequenceBatches, gather_in_order
 from tsrnn._input import sequence_values
+from tsrnn._padding import align, has_interior_missing, network_values, token_ids
 from tsrnn._param_validation import (
     Integral,
     Interval,
@@ -44,9 +44,9 @@ def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
     tokens = est.embedding_dim is not None
     if tokens:
         values = np.where(values == 0, np.float32(np.nan), values)  # 0 = padding
-    aligned, lengths = _padding.align(values)
+    aligned, lengths = align(values)
     if tokens:
-        ids = _padding.token_ids(aligned)
+        ids = token_ids(aligned)
         if reset:
             est.vocab_size_ = int(ids.max()) + 1
         elif ids.max() >= est.vocab_size_:
@@ -56,7 +56,7 @@ def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
                 "reserved id seen in fit (e.g. 1 for 'unknown')."
             )
         return torch.from_numpy(ids), lengths
-    missing = _padding.has_interior_missing(aligned, lengths)
+    missing = has_interior_missing(aligned, lengths)
     if reset:
         est.mask_channel_ = missing
     elif missing and not est.mask_channel_:
@@ -66,7 +66,7 @@ def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
             "Impute them (e.g. sklearn.impute.SimpleImputer) or refit on data "
             "that has missing values."
         )
-    inputs = _padding.network_values(aligned, mask_channel=est.mask_channel_)
+    inputs = network_values(aligned, mask_channel=est.mask_channel_)
     return torch.from_numpy(inputs), lengths
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tsrnn import _naive
+from tsrnn._naive import naive2, naive_mae, seasonal_positions
 from tsrnn.metrics._checks import as_float, check_pair, check_series, check_values
 from tsrnn.metrics._point import mae
 
@@ -50,7 +50,7 @@ def naive_scale_checked(y: np.ndarray, m: int, where: str) -> float:
             f"naive scale of MASE with lag m={m} needs at least m + 1 values. Pass a "
             "longer y_train or a smaller m."
         )
-    scale = float(_naive.naive_mae(y, m))
+    scale = float(naive_mae(y, m))
     if np.isnan(scale):
         raise ValueError(
             f"{where} has no two observed values m={m} steps apart, so the seasonal-"
@@ -215,7 +215,7 @@ def naive2_forecast(y_train: ArrayLike, horizon: int, m: int) -> np.ndarray:
     y = check_series(y_train)
     horizon = check_positive_int(horizon, "horizon")
     m = check_positive_int(m, "m")
-    return _naive.naive2(y, horizon, m)
+    return naive2(y, horizon, m)
 
 
 def seasonal_naive_forecast(y_train: ArrayLike, horizon: int, m: int = 1) -> np.ndarray:
@@ -254,4 +254,4 @@ def seasonal_naive_forecast(y_train: ArrayLike, horizon: int, m: int = 1) -> np.
             f"y_train has NaN among its last m={m} values, which sNaive repeats. "
             "Fill the missing values first."
         )
-    return y[_naive.seasonal_positions(len(y) - 1, horizon, m)[0]]
+    return y[seasonal_positions(len(y) - 1, horizon, m)[0]]
