@@ -88,12 +88,11 @@ def naive_mae(y: np.ndarray, m: int) -> np.ndarray:
     1.3333333333333333
     """
     y = np.asarray(y, dtype=np.float64)
-    diffs = np.abs(y[m:] - y[:-m]) if len(y) > m else y[:0]
+    diffs = np.abs(y[m:] - y[:-m])  # empty when the series is no longer than m
     seen = ~np.isnan(diffs)
     count = seen.sum(axis=0)
     total = np.where(seen, diffs, 0.0).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def forecast_scale(target: np.ndarray, season: int) -> np.ndarray:
