@@ -137,6 +137,10 @@ def test_future_rows_need_every_forecast_timestamp():
     panel = read_panel(frame(), None, ROLES)
     assert future_rows(panel, None, Roles.from_params(), 3) is None  # no future role
     ahead = pd.DataFrame({"promo": [1.0, 0.0, 1.0, 5.0]}, index=days(4, "2021-01-11"))
+    with pytest.raises(
+        ValueError, match="no future_covariates, so it would be ignored"
+    ):
+        future_rows(panel, ahead, Roles.from_params(), 3)  # never dropped silently
     rows = future_rows(panel, ahead, ROLES, 3)
     np.testing.assert_array_equal(rows[0], [[1.0], [0.0], [1.0]])
     with pytest.raises(

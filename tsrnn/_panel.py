@@ -235,6 +235,12 @@ def future_rows(
     """
     names = roles.future
     if not names:
+        if future is not None:
+            raise ValueError(
+                "future= was passed, but the forecaster has no future_covariates, so "
+                "it would be ignored. Set future_covariates=[...] (the columns known "
+                "ahead) and refit, or call predict without future=."
+            )
         return None
     h = horizon
     expected = [panel.axis.after(ix[-1], h) for ix in panel.index]
