@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tsrnn import RNNClassifier, RNNRegressor
-from tsrnn._batches import SequenceBatches
+from tsrnn._batches import SequenceBatches, gather_in_order
 from tsrnn._network import build_network
 from tsrnn._supervised import _sequence_inputs, _split_validation
 from tsrnn._training import (
@@ -19,7 +19,7 @@ from tsrnn._training import (
     PinballLoss,
     TrainConfig,
     evaluate,
-    predict_outputs,
+    forward_in_order,
     train,
 )
 from tsrnn.exceptions import TrainingDivergedError, TrainingInterruptedWarning
@@ -325,7 +325,7 @@ def test_train_directly_numbers_epochs_on_and_predicts_in_order():
         history=history,
     )
     assert [h["epoch"] for h in history] == [1, 2, 3, 4]
-    out = predict_outputs(net, batches, batch_size=3)
+    out = forward_in_order(net, gather_in_order(batches, batch_size=3))
     assert out.shape == (10, 1) and out.dtype == np.float32
     with torch.no_grad():
         np.testing.assert_allclose(out, net(X).numpy(), atol=1e-6)

@@ -222,7 +222,7 @@ class BaseForecaster:
             plus ``{target}_q{q}`` columns when ``quantiles`` is set.
         """
         check_is_fitted(self)
-        self._check_horizon()
+        horizon = self._check_horizon()
         plan = self._predict_plan()
         tail = X is None and y is None
         if tail:  # after the training data
@@ -231,21 +231,21 @@ class BaseForecaster:
             panel = self._read(X, y)
             fitted = [None] * len(panel.ids)  # new history: scale on its own past
         for sid, t in zip(panel.ids, panel.target):
-            if np.isnan(t).all() and tail:
+            if not np.isnan(t).all():
+                continue
+            if tail:
                 which = "the series" if sid is None else f"series {sid!r}"
                 raise ValueError(
                     f"The last window_={self.window_} steps of {which} seen in fit have "
                     "no observed target value, so predict() has nothing to forecast "
                     "from. Pass a history with observed values: predict(X=...)."
                 )
-            if np.isnan(t).all():
-                raise ValueError(
-                    f"{series_name(sid)} has no observed target value; cannot "
-                    "forecast it."
-                )
+            raise ValueError(
+                f"{series_name(sid)} has no observed target value; cannot forecast it."
+            )
         upto = [len(t) for t in panel.target]
         stats = self._series_stats(panel, fitted, upto)
-        rows = future_rows(panel, future, self._roles(), int(self.horizon))
+        rows = future_rows(panel, future, self._roles(), horizon)
         cutoffs = [np.array([n - 1]) for n in upto]
         values = self._forecast(panel, cutoffs, rows, stats, plan if tail else None)
         heads = self._quantile_heads()

@@ -370,20 +370,21 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
     # -- forecasting hooks (see BaseForecaster) -----------------------------------------
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):
-        known = [pos for pos in fitted if pos is not None]
-        if len(known) == len(fitted):  # every series seen in fit: its own scaling
-            return self.center_[known], self.scale_[known]
-        center = np.empty((len(panel.ids), len(self.target_names_)))
+        """Each series' scaling: its own from fit, or fitted on its first ``upto`` steps."""
+        known = [i for i, pos in enumerate(fitted) if pos is not None]
+        new = [i for i, pos in enumerate(fitted) if pos is None]
+        center = np.empty((len(fitted), len(self.target_names_)))
         scale = np.empty_like(center)
-        for i, pos in enumerate(fitted):
-            if pos is not None:
-                center[i], scale[i] = self.center_[pos], self.scale_[pos]
-            else:
-                c, sc = fit_scaler(
-                    [self._model_target(panel.target[i][: upto[i]], panel.ids[i])],
-                    self.scaler,
-                )
-                center[i], scale[i] = c[0], sc[0]
+        rows = [fitted[i] for i in known]
+        center[known], scale[known] = self.center_[rows], self.scale_[rows]
+        if new:
+            center[new], scale[new] = fit_scaler(
+                [
+                    self._model_target(panel.target[i][: upto[i]], panel.ids[i])
+                    for i in new
+                ],
+                self.scaler,
+            )
         return center, scale
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:

@@ -296,25 +296,22 @@ def extend_history(
     """
     parts, fitted, context = [], [], []
     for i, pos in enumerate(positions):
-        ix = new.index[i]
+        ix, target = new.index[i], new.target[i]
         cont = pos is not None and ix[0] == new.axis.after(history.index[pos][-1], 1)[0]
         if cont:
-            parts.append(
-                (
-                    history.index[pos].append(ix),
-                    np.concatenate([history.target[pos], new.target[i]]),
-                    np.concatenate([history.past[pos], new.past[i]]),
-                    np.concatenate([history.future[pos], new.future[i]]),
-                )
-            )
+            ix = history.index[pos].append(ix)
+            target = np.concatenate([history.target[pos], target])
+            past = np.concatenate([history.past[pos], new.past[i]])
+            future = np.concatenate([history.future[pos], new.future[i]])
             n_ctx = len(history.index[pos])
         else:
-            parts.append((ix, new.target[i], new.past[i], new.future[i]))
+            past, future = new.past[i], new.future[i]
             n_ctx = max(1, min(window, len(ix) - horizon))
         # the first origin sees an observed value: leading NaN (a calendar shared
         # by a panel) are no history to forecast from
-        seen = np.flatnonzero(~np.isnan(parts[-1][1]).all(axis=1))
-        first = int(seen[0]) if seen.size else len(parts[-1][0])
+        seen = np.flatnonzero(~np.isnan(target).all(axis=1))
+        first = int(seen[0]) if seen.size else len(ix)
+        parts.append((ix, target, past, future))
         context.append(max(n_ctx, first + 1))
         fitted.append(pos if cont else None)
     index, target, past, future = (list(p) for p in zip(*parts))

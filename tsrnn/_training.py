@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn._batches import BatchSource, gather_in_order
+from tsrnn._batches import BatchSource
 from tsrnn._pointwise import masked_mean, pinball
 from tsrnn.exceptions import (
     TrainingDivergedError,
@@ -33,7 +33,6 @@ __all__ = [
     "TrainConfig",
     "forward_in_order",
     "make_loss",
-    "predict_outputs",
     "train",
 ]
 
@@ -260,8 +259,3 @@ def forward_in_order(module: nn.Module, inputs: list[tuple]) -> np.ndarray:
     if module.training:
         module.eval()
     return torch.cat([module(*chunk).float().cpu() for chunk in inputs]).numpy()
-
-
-def predict_outputs(module: nn.Module, batches, batch_size: int = 4096) -> np.ndarray:
-    """Raw network outputs for every row of ``batches``, in order, as float32 numpy."""
-    return forward_in_order(module, gather_in_order(batches, batch_size))
