@@ -258,8 +258,8 @@ def infer_axis(index: pd.Index, *, name: str, key=None) -> TimeAxis | None:
 
 def _follows(index: pd.Index, axis: TimeAxis) -> bool:
     """Whether ``index`` is ``axis.range(index[0], len(index))``: every step, none
-    missing. Read off the index's own frequency or its step in nanoseconds where
-    that decides it, else compared with the range."""
+    missing. Read off the index's own ``freq``, or its steps (in the index's unit)
+    for a fixed-length frequency, else compared with the range."""
     if axis.kind == "datetime" and isinstance(index, pd.DatetimeIndex):
         if index.freq is not None and index.freq == axis.freq:
             return True  # a DatetimeIndex with a freq holds every step of it

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["mase", "naive2_forecast", "owa", "seasonal_naive_forecast"]
 
 
-def check_positive_int(value, name: str) -> int:
-    """The parameter-validation check, imported on first use: ``import
-    tsrnn.metrics`` stays free of scikit-learn and pandas."""
+def _positive_int(value, name: str) -> int:
+    """:func:`tsrnn._param_validation.check_positive_int`, imported on first use:
+    ``import tsrnn.metrics`` stays free of scikit-learn and pandas."""
     from tsrnn._param_validation import check_positive_int
 
     return check_positive_int(value, name)
@@ -105,7 +105,7 @@ def mase(y_true: ArrayLike, y_pred: ArrayLike, y_train, m: int = 1) -> float:
     0.375
     """
     t, p, obs = check_pair(y_true, y_pred)
-    m = check_positive_int(m, "m")
+    m = _positive_int(m, "m")
     series, per_row = _train_series(y_train)
     if not per_row or (t.ndim == 1 and len(series) == 1):
         scale = naive_scale_checked(series[0], m, "y_train")
@@ -213,8 +213,8 @@ def naive2_forecast(y_train: ArrayLike, horizon: int, m: int) -> np.ndarray:
     array([10., 20., 30., 40.])
     """
     y = check_series(y_train)
-    horizon = check_positive_int(horizon, "horizon")
-    m = check_positive_int(m, "m")
+    horizon = _positive_int(horizon, "horizon")
+    m = _positive_int(m, "m")
     return naive2(y, horizon, m)
 
 
@@ -241,8 +241,8 @@ def seasonal_naive_forecast(y_train: ArrayLike, horizon: int, m: int = 1) -> np.
     array([4., 5., 4., 5., 4.])
     """
     y = check_values(as_float(y_train, "y_train"), "y_train", (1,))
-    horizon = check_positive_int(horizon, "horizon")
-    m = check_positive_int(m, "m")
+    horizon = _positive_int(horizon, "horizon")
+    m = _positive_int(m, "m")
     if len(y) < m:
         raise ValueError(
             f"y_train has {len(y)} values, fewer than one season m={m}. Pass a "
