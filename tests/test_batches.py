@@ -125,8 +125,10 @@ def test_batches_are_named_and_read_in_order():
     np.testing.assert_array_equal(batch.targets.numpy(), [3.0, 1.0])
     assert batch.mask is None and batch.inputs[1] is None  # full length: no packing
     chunks = gather_in_order(source, batch_size=2)
-    assert [len(c[0]) for c in chunks] == [2, 2, 1]
-    np.testing.assert_array_equal(torch.cat([c[0] for c in chunks]).numpy(), inputs)
+    assert [len(c.inputs[0]) for c in chunks] == [2, 2, 1]
+    np.testing.assert_array_equal(
+        torch.cat([c.inputs[0] for c in chunks]).numpy(), inputs
+    )
 
 
 def test_window_batches_read_valid_steps_first_and_the_future_rows():
@@ -140,7 +142,7 @@ def test_window_batches_read_valid_steps_first_and_the_future_rows():
     batches = WindowBatches(
         t["data"], None, None, rows, pads, window=5, horizon=2, n_targets=1
     )
-    (x, lengths, extra), y, m = batches.gather(torch.arange(1))
+    (x, lengths, extra), y, m, _ = batches.gather(torch.arange(1))
     assert lengths.tolist() == [3] and y is None and m is None and extra is None
     np.testing.assert_array_equal(x[0, :3, 0].numpy(), np.arange(3.0) / 2)
 
@@ -168,9 +170,10 @@ def test_window_batches_targets_are_relative_to_the_baseline(level):
     b = offset_batches(
         values, [9, 20], [0, 0], window=8, horizon=6, level=level, season=4
     )
-    (x, lengths, _), y, _ = b.gather(torch.arange(2))
-    base = b.levels().numpy()[..., 0]
-    assert lengths is None and base.shape == (2, 6)
+    (x, lengths, _), y, _, base = b.gather(torch.arange(2))
+    assert (base is None) == (level is None)
+    base = np.zeros((2, 6)) if base is None else base.numpy()[..., 0]
+    assert lengths is None
     np.testing.assert_allclose(
         y.numpy() + base,
         values[[[10 + k for k in range(6)], [21 + k for k in range(6)]]],
@@ -197,13 +200,15 @@ def test_seasonal_baseline_falls_back_to_the_last_value_where_the_window_ends():
     b = offset_batches(
         values, [10], [0], window=3, horizon=4, level="seasonal", season=4
     )
-    np.testing.assert_allclose(b.levels().numpy()[0, :, 0], values[[10, 8, 9, 10]])
+    np.testing.assert_allclose(
+        b.gather(torch.arange(len(b))).baseline.numpy()[0, :, 0], values[[10, 8, 9, 10]]
+    )
     padded = offset_batches(
         values, [4], [3], window=6, horizon=2, level="seasonal", season=4
     )
-    (_, lengths, _), y, _ = padded.gather(torch.arange(1))
+    (_, lengths, _), y, _, base = padded.gather(torch.arange(1))
     assert lengths.tolist() == [3]  # rows 2, 3, 4 are the window's valid steps
     # target 1 would copy row 1 (padding): the last value; target 2 copies row 2
-    base = padded.levels().numpy()[0, :, 0]
+    base = base.numpy()[0, :, 0]
     np.testing.assert_allclose(base, values[[4, 2]])
     np.testing.assert_allclose(y.numpy()[0] + base, values[[5, 6]])

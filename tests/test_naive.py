@@ -55,7 +55,11 @@ def test_every_seasonal_naive_is_the_same_forecast(season):
         local_level="seasonal",
         season=season,
     )
-    np.testing.assert_allclose(batches.levels().numpy()[0, :, 0], expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        batches.gather(torch.arange(len(batches))).baseline.numpy()[0, :, 0],
+        expected,
+        rtol=1e-6,
+    )
 
 
 def test_naive_mae_skips_pairs_with_a_gap_column_by_column():

@@ -163,12 +163,12 @@ def test_gather_packs_only_batches_whose_lengths_differ():
     batches = SequenceBatches(inputs, np.array([5, 2, 3, 5]), torch.arange(4.0))
     assert len(batches) == 4
     assert not batches.uniform
-    (x, lengths), y, mask = batches.gather(torch.tensor([1, 2]))
+    (x, lengths), y, mask, _ = batches.gather(torch.tensor([1, 2]))
     assert x.shape == (2, 3, 1)  # trimmed to the batch's longest row
     assert lengths.tolist() == [2, 3]
     assert y.tolist() == [1.0, 2.0]
     assert mask is None
-    (x, lengths), _, _ = batches.gather(torch.tensor([3, 0]))
+    (x, lengths), _, _, _ = batches.gather(torch.tensor([3, 0]))
     assert lengths is None  # all full length: no packing
     assert torch.equal(x, inputs[[3, 0]])
 
@@ -176,7 +176,7 @@ def test_gather_packs_only_batches_whose_lengths_differ():
 def test_uniform_batches_never_pack():
     batches = SequenceBatches(torch.zeros(3, 4, 1), np.array([4, 4, 4]))
     assert batches.uniform
-    (_, lengths), y, _ = batches.gather(torch.tensor([0, 2]))
+    (_, lengths), y, _, _ = batches.gather(torch.tensor([0, 2]))
     assert lengths is None and y is None
 
 
@@ -201,7 +201,7 @@ def test_batches_move_to_a_device_but_lengths_stay_on_the_cpu():
     assert moved.lengths.device.type == "cpu"  # pack_padded_sequence wants them there
     part = moved.subset(np.array([2, 1]))
     assert part.inputs.device.type == "meta" and part.inputs.shape == (2, 2, 1)
-    (x, lengths), y, mask = moved.gather(torch.tensor([0, 1]))
+    (x, lengths), y, mask, _ = moved.gather(torch.tensor([0, 1]))
     assert (x.device.type, y.device.type, mask.device.type) == ("meta",) * 3
     assert lengths.device.type == "cpu" and lengths.tolist() == [2, 1]
 
@@ -215,7 +215,7 @@ def test_a_target_mask_travels_with_its_rows():
         target_mask=mask,
     )
     for source in (batches, batches.to("cpu")):
-        _, _, m = source.gather(torch.tensor([2, 0]))
+        _, _, m, _ = source.gather(torch.tensor([2, 0]))
         assert m.tolist() == [[1.0, 1.0], [1.0, 0.0]]
     part = batches.subset(np.array([1, 2]))
     assert part.target_mask.tolist() == [[0.0, 1.0], [1.0, 1.0]]

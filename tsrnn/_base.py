@@ -14,7 +14,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from tsrnn._batches import BatchSource
+from tsrnn._batches import Batch, BatchSource
 from tsrnn._network import CELLS, build_network, members
 from tsrnn._param_validation import Integral, Interval, Real, StrOptions
 from tsrnn._state import attributes_state, getstate, set_attributes_state, setstate
@@ -204,9 +204,9 @@ class BaseRNN(BaseEstimator):
     def _module_device(self) -> torch.device:
         return next(self.module_.parameters()).device
 
-    def _outputs(self, inputs: list[tuple]) -> np.ndarray:
-        """Network outputs for gathered ``inputs``; never hands NaN/inf on silently."""
-        out = forward_in_order(self.module_, inputs)
+    def _outputs(self, batches: list[Batch]) -> np.ndarray:
+        """Network outputs for gathered ``batches``; never hands NaN/inf on silently."""
+        out = forward_in_order(self.module_, batches)
         if not np.isfinite(out).all():
             raise TrainingDivergedError(
                 f"The network of this {type(self).__name__} produced non-finite outputs "

@@ -37,11 +37,16 @@ __all__ = [
 
 
 class Batch(NamedTuple):
-    """One gathered batch: ``module(*inputs)`` runs it, ``loss(out, targets, mask)`` scores it."""
+    """One gathered batch: ``module(*inputs)`` runs it, ``loss(out, targets, mask)`` scores it.
+
+    ``baseline`` is what the targets are relative to (a forecast adds it back to
+    the outputs); None when they are not relative to anything.
+    """
 
     inputs: tuple
     targets: torch.Tensor | None
     mask: torch.Tensor | None  # 1.0 where a target is observed
+    baseline: torch.Tensor | None = None
 
 
 class BatchSource(Protocol):
@@ -52,11 +57,11 @@ class BatchSource(Protocol):
     def gather(self, idx: torch.Tensor) -> Batch: ...
 
 
-def gather_in_order(batches: BatchSource, batch_size: int = 4096) -> list[tuple]:
-    """The inputs of every row of ``batches``, in order, in chunks of ``batch_size``."""
+def gather_in_order(batches: BatchSource, batch_size: int = 4096) -> list[Batch]:
+    """Every row of ``batches``, in order, in batches of ``batch_size``."""
     n = len(batches)
     return [
-        batches.gather(torch.arange(start, min(start + batch_size, n))).inputs
+        batches.gather(torch.arange(start, min(start + batch_size, n)))
         for start in range(0, n, batch_size)
     ]
 
@@ -338,7 +343,11 @@ class WindowBatches:
         return self.cutoffs.shape[0]
 
     def gather(self, idx: torch.Tensor) -> Batch:
-        """The :class:`Batch` of windows ``idx``; inputs ``(x, lengths, extra)``."""
+        """The :class:`Batch` of windows ``idx``; inputs ``(x, lengths, extra)``.
+
+        Its ``baseline`` ``(len(idx), horizon, n_targets)`` is what the targets
+        are relative to (see ``local_level``); None when ``local_level`` is None.
+        """
         dev_idx = idx.to(self.cutoffs.device, non_blocking=True)
         cutoff = self.cutoffs[dev_idx]
         first = cutoff - (self.window - 1)
@@ -376,7 +385,7 @@ class WindowBatches:
                 y = y - base
             y = y.reshape(len(idx), -1)
             m = self.observed[ahead].reshape(len(idx), -1)
-        return Batch((x, lengths, extra), y, m)
+        return Batch((x, lengths, extra), y, m, base)
 
     def _baseline(self, cutoff, first_valid, level) -> torch.Tensor:
         """What the targets are relative to: ``(n, horizon, n_targets)``."""
@@ -386,14 +395,3 @@ class WindowBatches:
         held = rows >= first_valid[:, None]
         rows = torch.where(held, rows, cutoff[:, None])
         return self.data[rows, : self.n_targets]
-
-    def levels(self) -> torch.Tensor:
-        """The baseline of every window ``(n_windows, horizon, n_targets)`` (0 when off)."""
-        n = len(self)
-        if self.local_level is None:
-            return torch.zeros(n, self.horizon, self.n_targets, device=self.data.device)
-        cutoff = self.cutoffs
-        first = cutoff - (self.window - 1)
-        if not self.uniform:
-            first = torch.minimum(first + self.n_pad, cutoff)
-        return self._baseline(cutoff, first, self.data[cutoff, : self.n_targets])

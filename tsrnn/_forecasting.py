@@ -370,25 +370,28 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
     # -- forecasting hooks (see BaseForecaster) -----------------------------------------
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):
-        """Each series' scaling: its own from fit, or fitted on its first ``upto`` steps."""
+        """Each series' scaling: its own from fit, or fitted on its first ``upto`` steps.
+
+        ``(center, scale, targets)``; ``targets`` are ``panel``'s targets as the
+        network reads them when a new series needed them (None otherwise), so that
+        they are transformed once per call.
+        """
         known = [i for i, pos in enumerate(fitted) if pos is not None]
         new = [i for i, pos in enumerate(fitted) if pos is None]
         center = np.empty((len(fitted), len(self.target_names_)))
         scale = np.empty_like(center)
         rows = [fitted[i] for i in known]
         center[known], scale[known] = self.center_[rows], self.scale_[rows]
+        targets = None
         if new:
+            targets = self._model_targets(panel)
             center[new], scale[new] = fit_scaler(
-                [
-                    self._model_target(panel.target[i][: upto[i]], panel.ids[i])
-                    for i in new
-                ],
-                self.scaler,
+                [targets[i][: upto[i]] for i in new], self.scaler
             )
-        return center, scale
+        return center, scale, targets
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:
-        center, scale = stats
+        center, scale, _ = stats
         device = self._module_device()
         if plan is not None and future_rows is None:
             # predict() from the training tail reads the same windows on every call:
@@ -396,14 +399,12 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             if plan.inputs is None or plan.inputs[0] != str(device):
                 plan.inputs = (
                     str(device),
-                    *self._window_inputs(panel, cutoffs, None, stats, device),
+                    *self._windows(panel, cutoffs, None, stats, device),
                 )
-            inputs, levels = plan.inputs[1:]
+            windows, levels = plan.inputs[1:]
         else:
-            inputs, levels = self._window_inputs(
-                panel, cutoffs, future_rows, stats, device
-            )
-        out = self._outputs(inputs).astype(np.float64)
+            windows, levels = self._windows(panel, cutoffs, future_rows, stats, device)
+        out = self._outputs(windows).astype(np.float64)
         n, h, n_t = len(levels), int(self.horizon), len(self.target_names_)
         out = out.reshape(n, h, n_t, -1) + levels[..., None]
         out = np.sort(out, axis=3)  # quantiles never cross
@@ -424,8 +425,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             )
         return out
 
-    def _window_inputs(self, panel, cutoffs, future_rows, stats, device):
-        """The gathered network inputs of one window per cutoff, and their levels."""
+    def _windows(self, panel, cutoffs, future_rows, stats, device):
+        """One gathered window per cutoff, and the baseline each forecast adds back."""
         enc = self._encode(panel, *stats, future_rows)
         starts = np.repeat(enc.offsets, [len(c) for c in cutoffs])
         rows = np.concatenate(cutoffs) + starts + enc.pad
@@ -435,8 +436,12 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             n_pad(rows, starts, enc.pad, self.window_),
             with_targets=False,
         )
-        levels = batches.levels().cpu().numpy().astype(np.float64)
-        return gather_in_order(batches), levels
+        windows = gather_in_order(batches)
+        if windows[0].baseline is None:  # local_level=False
+            levels = np.zeros((len(rows), int(self.horizon), len(self.target_names_)))
+        else:
+            levels = np.concatenate([w.baseline.cpu().numpy() for w in windows])
+        return windows, levels.astype(np.float64)
 
     def _model_target(self, values: np.ndarray, sid=None) -> np.ndarray:
         """One series' targets as the network reads them: ``target_transform``ed."""
@@ -451,8 +456,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         panel: Panel,
         center=None,
         scale=None,
-        future_rows=None,
         target_values=None,
+        future_rows=None,
     ) -> Encoded:
         return encode(
             panel,

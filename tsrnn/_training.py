@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn._batches import BatchSource
+from tsrnn._batches import Batch, BatchSource
 from tsrnn._pointwise import masked_mean, pinball
 from tsrnn.exceptions import (
     TrainingDivergedError,
@@ -118,7 +118,7 @@ def evaluate(module: nn.Module, batches, loss_fn, batch_size: int) -> float:
     n = len(batches)
     for start in range(0, n, batch_size):
         idx = torch.arange(start, min(start + batch_size, n))
-        inputs, y, m = batches.gather(idx)
+        inputs, y, m, _ = batches.gather(idx)
         total += float(loss_fn(module(*inputs), y, m)) * len(idx)
     return total / n
 
@@ -181,7 +181,7 @@ def train(
             order = torch.randperm(n, generator=generator)
             for start in range(0, n, bs):
                 idx = order[start : start + bs]
-                inputs, y, m = batches.gather(idx)
+                inputs, y, m, _ = batches.gather(idx)
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(module(*inputs), y, m)
                 loss.backward()
@@ -251,11 +251,11 @@ def train(
 
 
 @torch.inference_mode()
-def forward_in_order(module: nn.Module, inputs: list[tuple]) -> np.ndarray:
-    """Network outputs of each gathered chunk of ``inputs``, in order, as float32 numpy.
+def forward_in_order(module: nn.Module, batches: list[Batch]) -> np.ndarray:
+    """Network outputs of each gathered batch, in order, as float32 numpy.
 
-    ``inputs`` is :func:`~tsrnn._batches.gather_in_order` of a batch source.
+    ``batches`` is :func:`~tsrnn._batches.gather_in_order` of a batch source.
     """
     if module.training:
         module.eval()
-    return torch.cat([module(*chunk).float().cpu() for chunk in inputs]).numpy()
+    return torch.cat([module(*b.inputs).float().cpu() for b in batches]).numpy()
