@@ -52,6 +52,7 @@ class LSTMForecaster(RNNForecaster):
         static_covariates=None,
         id_col: str | None = None,
         time_col: str | None = None,
+        freq: str | int | None = None,
         learning_rate: float = 3e-3,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
@@ -84,6 +85,7 @@ class LSTMForecaster(RNNForecaster):
         self.static_covariates = static_covariates
         self.id_col = id_col
         self.time_col = time_col
+        self.freq = freq
         self.learning_rate = learning_rate
         self.lr_schedule = lr_schedule
         self.weight_decay = weight_decay
@@ -137,6 +139,7 @@ class GRUForecaster(RNNForecaster):
         static_covariates=None,
         id_col: str | None = None,
         time_col: str | None = None,
+        freq: str | int | None = None,
         learning_rate: float = 3e-3,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
@@ -169,6 +172,7 @@ class GRUForecaster(RNNForecaster):
         self.static_covariates = static_covariates
         self.id_col = id_col
         self.time_col = time_col
+        self.freq = freq
         self.learning_rate = learning_rate
         self.lr_schedule = lr_schedule
         self.weight_decay = weight_decay

@@ -100,6 +100,7 @@ class BaseForecaster:
         "static_covariates": [str, list, None],
         "id_col": [str, None],
         "time_col": [str, None],
+        "freq": [str, Interval(Integral, 1, None, closed="left"), None],
     }
 
     # -- persistence (see tsrnn._state) ----------------------------------------------
@@ -142,6 +143,7 @@ class BaseForecaster:
             static_covariates=self.static_covariates,
             id_col=self.id_col,
             time_col=self.time_col,
+            freq=self.freq,
         )
 
     def _check_quantiles(self) -> np.ndarray:

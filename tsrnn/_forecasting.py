@@ -119,6 +119,15 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         Column roles. Static covariates are constant per series (panels).
     id_col, time_col : str or None
         Columns of a long panel naming the series and the time.
+    freq : str, int or None, default=None
+        The regular grid of the time labels. None: inferred from the data, and
+        data with missing steps is refused with the frequency to pass here. A
+        pandas offset alias ('h', 'B', 'W-SUN', 'MS', ...; for a DatetimeIndex or
+        PeriodIndex) or an int step (integer index): ``fit``, ``predict``,
+        ``score`` and ``backtest`` put each series (covariates too) on that grid
+        from its first label, as ``asfreq`` does; a missing step becomes a NaN
+        target (masked in training) and forecasts follow the grid. A label off
+        the grid is an error naming it, never dropped or moved.
     learning_rate : float, default=3e-3
         Adam step size.
     lr_schedule : {"constant", "cosine"}, default="constant"
@@ -226,6 +235,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         static_covariates=None,
         id_col: str | None = None,
         time_col: str | None = None,
+        freq: str | int | None = None,
         learning_rate: float = 3e-3,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
@@ -259,6 +269,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self.static_covariates = static_covariates
         self.id_col = id_col
         self.time_col = time_col
+        self.freq = freq
         self.learning_rate = learning_rate
         self.lr_schedule = lr_schedule
         self.weight_decay = weight_decay

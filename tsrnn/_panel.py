@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tsrnn._time_index import TimeAxis, common_axis, split_series
+from tsrnn._time_index import TimeAxis, common_axis, on_grid, split_series
 
 __all__ = [
     "Panel",
@@ -92,6 +92,7 @@ class Roles:
     static: list[str]
     id_col: str | None
     time_col: str | None
+    freq: object = None  # the forecasters' freq=: the grid to put each series on
 
     @classmethod
     def from_params(
@@ -103,6 +104,7 @@ class Roles:
         static_covariates=None,
         id_col=None,
         time_col=None,
+        freq=None,
     ) -> Roles:
         """From the forecasters' role parameters (each None, a name or names)."""
         return cls(
@@ -112,6 +114,7 @@ class Roles:
             role_names(static_covariates),
             id_col,
             time_col,
+            freq,
         )
 
 
@@ -157,6 +160,8 @@ def read_panel(
     blocks, columns, index_names = split_series(
         frame, id_col=roles.id_col, time_col=roles.time_col, name=name
     )
+    if roles.freq is not None:
+        blocks = on_grid(blocks, roles.freq, name=name)
     past, future, static = roles.past, roles.future, roles.static
     for role, cols in (
         ("past_covariates", past),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["SeriesBlock", "split_series"]
+__all__ = ["SeriesBlock", "on_grid", "regular_grid", "split_series"]
 
 
 @dataclass(frozen=True)
@@ -229,10 +229,11 @@ def infer_axis(index: pd.Index, *, name: str, key=None) -> TimeAxis | None:
         if freq is None:
             if len(index) < 3:
                 return None
-            raise ValueError(
+            raise grid_error(
+                index,
                 f"{name}{where} has an irregular DatetimeIndex: no frequency can be "
-                "inferred (missing timestamps?). Regularize it first, e.g. "
-                "data.asfreq('D') (missing steps become NaN, which tsrnn masks)."
+                "inferred",
+                panel=key is not None,
             )
         return TimeAxis("datetime", pd.tseries.frequencies.to_offset(freq))
     if isinstance(index, pd.PeriodIndex):
@@ -244,9 +245,10 @@ def infer_axis(index: pd.Index, *, name: str, key=None) -> TimeAxis | None:
             return None
         steps = np.unique(np.diff(index.to_numpy()))
         if len(steps) != 1:
-            raise ValueError(
-                f"{name}{where} has an integer index with uneven steps {steps[:5]}. "
-                "Use evenly spaced integers (or a RangeIndex)."
+            raise grid_error(
+                index,
+                f"{name}{where} has an integer index with uneven steps {steps[:5]}",
+                panel=key is not None,
             )
         return TimeAxis("integer", int(steps[0]))
     raise TypeError(
@@ -290,9 +292,239 @@ def common_axis(blocks: list[SeriesBlock], *, name: str) -> TimeAxis:
     for block in blocks:
         if not _follows(block.index, axis):
             where = "" if block.id is None else f" (series {block.id!r})"
-            raise ValueError(
+            raise grid_error(
+                block.index,
                 f"{name}{where} does not follow the frequency {axis.freqstr!r} of the "
-                "data: timestamps are missing or irregular. Regularize it first "
-                f"(e.g. data.asfreq({axis.freqstr!r}))."
+                "data",
+                panel=block.id is not None,
+                freq=axis.freq,
             )
     return axis
+
+
+# -- regular grids: the hint derived from the data, and freq= -------------------------
+
+
+def _grid(index: pd.Index, freq) -> pd.Index:
+    """The labels of ``freq`` from the first label of ``index`` through its last.
+
+    As ``asfreq`` builds them: a datetime grid starts at the first timestamp (or
+    the first label of an anchored offset on or after it), an integer grid at the
+    first integer.
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        return pd.date_range(index[0], index[-1], freq=freq, name=index.name)
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(index[0], index[-1], freq=freq, name=index.name)
+    first, last = int(index[0]), int(index[-1])
+    return pd.RangeIndex(first, last + 1, freq, name=index.name)
+
+
+def _candidates(index: pd.Index) -> list:
+    """Frequencies the regular part of ``index`` suggests, most common first.
+
+    A PeriodIndex has its own. A DatetimeIndex: what pandas infers on runs of 8
+    consecutive timestamps (enough to span a weekend, so business days read as
+    'B') and of 3 (short series with gaps), then its most common step as a
+    fixed length; an integer index: its most common step.
+    """
+    if isinstance(index, pd.PeriodIndex):
+        return [index.freq]
+    if isinstance(index, pd.DatetimeIndex):
+        n, counts = len(index), {}
+        for k in sorted({min(n, 8), min(n, 3)}, reverse=True):
+            starts = np.linspace(0, n - k, num=min(n - k + 1, 200)).astype(int)
+            for start in np.unique(starts) if k >= 3 else []:
+                freq = _infer_freq(index[start : start + k])
+                if freq is not None:
+                    offset = pd.tseries.frequencies.to_offset(freq)
+                    counts[offset] = counts.get(offset, 0) + 1
+        found = sorted(counts, key=lambda f: -counts[f])
+        steps, times = np.unique(np.diff(index.asi8), return_counts=True)
+        if len(steps) and steps[np.argmax(times)] > 0:
+            step = pd.Timedelta(int(steps[np.argmax(times)]), unit=index.unit)
+            found.append(pd.tseries.frequencies.to_offset(step))
+        return found
+    steps, times = np.unique(np.diff(index.to_numpy()), return_counts=True)
+    return [int(steps[np.argmax(times)])] if len(steps) else []
+
+
+def _off_grid(index: pd.Index, freq) -> pd.Index | None:
+    """The labels of ``index`` that are not on the grid of ``freq`` (None: the grid
+    would be too large to build, over 100 labels per label of ``index``)."""
+    tick = isinstance(freq, pd.offsets.Tick) and isinstance(index, pd.DatetimeIndex)
+    if tick and (index[-1] - index[0]) / pd.Timedelta(freq) > 100 * len(index) + 1000:
+        return None
+    if isinstance(index, pd.DatetimeIndex | pd.PeriodIndex):
+        return index[_grid(index, freq).get_indexer(index) < 0]
+    return index[(index.to_numpy() - index[0]) % freq != 0]
+
+
+def regular_grid(index: pd.Index, freq=None) -> tuple[object, pd.Index]:
+    """The grid that the regular part of ``index`` follows, and its labels off it.
+
+    ``freq`` given: that grid. Otherwise, of the frequencies the data suggests
+    (see :func:`_candidates`), the coarsest whose grid holds every label (the
+    fewest missing steps); when none does, the one with the fewest labels off
+    its grid. Returns ``(None, index[:0])`` when nothing can be derived.
+    """
+    best, best_key = None, None
+    for cand in [freq] if freq is not None else _candidates(index):
+        off = _off_grid(index, cand)
+        if off is None:
+            continue
+        key = (len(off), 0 if len(off) else len(_grid(index, cand)))
+        if best_key is None or key < best_key:
+            best, best_key, best_off = cand, key, off
+    return (None, index[:0]) if best is None else (best, best_off)
+
+
+def _alias(index: pd.Index, freq):
+    """``freq`` as the user passes it: an offset alias, or the int step."""
+    if isinstance(index, pd.PeriodIndex):
+        return pd.PeriodIndex([], freq=freq).freqstr
+    if isinstance(index, pd.DatetimeIndex):
+        return freq.freqstr
+    return int(freq)
+
+
+def _examples(labels: pd.Index) -> str:
+    shown = ", ".join(str(v) for v in labels[:3])
+    return shown + (", ..." if len(labels) > 3 else "")
+
+
+def grid_error(index: pd.Index, problem: str, *, panel: bool, freq=None) -> ValueError:
+    """The error for an ``index`` that misses steps or leaves its grid, with a fix
+    derived from the data: ``freq=`` (and a pandas alternative for one series)
+    when every label is on the grid of the data's frequency (``freq``: the
+    frequency of the other series), else the labels off it."""
+    from tsrnn.exceptions import ParameterFixableError
+
+    grid, off = regular_grid(index, freq)
+    if grid is None:
+        return ValueError(
+            f"{problem}, and no regular step can be read off its labels. Pass evenly "
+            "spaced timestamps."
+        )
+    alias = _alias(index, grid)
+    own = regular_grid(index)[0] if freq is not None else None
+    mixed = (
+        f" (its own labels step by {_alias(index, own)!r})"
+        if own is not None and _alias(index, own) != alias
+        else ""
+    )
+    if len(off):
+        return ValueError(
+            f"{problem}; most steps are {alias!r}, but {len(off)} label(s) are not on "
+            f"that grid{mixed}, e.g. {_examples(off)}. Move them onto the "
+            f"{alias!r} grid (or aggregate the data to one frequency), or drop them."
+        )
+    full = _grid(index, grid)
+    missing = full[index.get_indexer(full) < 0]
+    gaps = f"{len(missing)} step(s) are missing, e.g. {_examples(missing)}"
+    if panel:
+        alternative = ""
+    elif isinstance(index, pd.DatetimeIndex):
+        alternative = f"data.asfreq({alias!r})"
+    elif isinstance(index, pd.PeriodIndex):
+        alternative = (
+            f"data.reindex(pd.period_range('{index[0]}', '{index[-1]}', "
+            f"freq={alias!r}))"
+        )
+    else:
+        alternative = f"data.reindex(range({index[0]}, {index[-1] + alias}, {alias}))"
+    return ParameterFixableError(
+        f"{problem}; its regular part steps by {alias!r}{mixed}, and {gaps}.",
+        {"freq": alias},
+        "to put it on that grid (missing steps become NaN, which tsrnn masks)",
+        alternative,
+    )
+
+
+def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
+    """Each series on the regular grid of ``freq`` (the forecasters' ``freq=``).
+
+    A missing step becomes a row of NaN; a label that is not on the grid (which
+    starts at the series' first label, as ``asfreq`` does) is an error naming it,
+    never dropped nor moved.
+
+    Parameters
+    ----------
+    blocks : list of SeriesBlock
+    freq : str or int
+        A pandas offset alias ('h', 'B', 'W-SUN', 'MS', ...) for a DatetimeIndex
+        or PeriodIndex, an int step for an integer index.
+    name : str
+        What the caller calls the data, for errors.
+    """
+    out = []
+    for block in blocks:
+        index, where = (
+            block.index,
+            "" if block.id is None else f" (series {block.id!r})",
+        )
+        if not isinstance(index, pd.DatetimeIndex | pd.PeriodIndex) and not (
+            pd.api.types.is_integer_dtype(index.dtype)
+        ):
+            out.append(block)  # not a time index: reported by common_axis
+            continue
+        step = _check_freq(index, freq, f"{name}{where}")
+        grid = _grid(index, step)
+        pos = grid.get_indexer(index)
+        if (pos < 0).any():
+            own = regular_grid(index)[0]
+            hint = (
+                f" Its labels follow {_alias(index, own)!r}: pass freq="
+                f"{_alias(index, own)!r}, or move or drop those labels."
+                if own is not None and not len(_off_grid(index, own))
+                else " Move them onto the grid or drop them."
+            )
+            raise ValueError(
+                f"{name}{where} has {int((pos < 0).sum())} label(s) that are not on "
+                f"the grid of freq={freq!r} starting at {index[0]}, e.g. "
+                f"{_examples(index[pos < 0])}.{hint}"
+            )
+        values = np.full((len(grid), block.values.shape[1]), np.nan)
+        values[pos] = block.values
+        out.append(SeriesBlock(block.id, grid, values))
+    return out
+
+
+def _check_freq(index: pd.Index, freq, name: str):
+    """``freq`` as the step of ``index``'s grid: an offset, or an int step."""
+    integer = pd.api.types.is_integer_dtype(index.dtype)
+    if isinstance(freq, str) and not integer:
+        period = isinstance(index, pd.PeriodIndex)
+        try:
+            with warnings.catch_warnings():  # deprecated aliases still work
+                warnings.simplefilter("ignore")
+                offset = (
+                    pd.PeriodIndex([], freq=freq).freq
+                    if period
+                    else pd.tseries.frequencies.to_offset(freq)
+                )
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"freq={freq!r} is not a pandas {'period ' if period else ''}"
+                f"frequency alias; pass the alias of the step of {name}'s time labels"
+                f"{_own_step(index)}."
+            ) from None
+        if period and offset != index.freq:
+            raise ValueError(
+                f"freq={freq!r} differs from the frequency {index.freqstr!r} of "
+                f"{name}'s PeriodIndex. Pass freq={index.freqstr!r} (or None)."
+            )
+        return offset
+    elif integer and not isinstance(freq, str | bool):
+        return int(freq)
+    want = "an int step" if integer else "a pandas frequency alias"
+    raise TypeError(
+        f"freq={freq!r} does not fit {name}'s {type(index).__name__}: pass {want}"
+        f"{_own_step(index)}."
+    )
+
+
+def _own_step(index: pd.Index) -> str:
+    """`` (its labels step by 'B')``: the step derived from ``index``, if any."""
+    own = regular_grid(index)[0] if len(index) > 1 else None
+    return "" if own is None else f" (its labels step by {_alias(index, own)!r})"

@@ -17,10 +17,55 @@ import sys
 import warnings
 
 __all__ = [
+    "ParameterFixableError",
     "TrainingDivergedError",
     "TrainingInterruptedWarning",
     "VersionMismatchWarning",
 ]
+
+
+class ParameterFixableError(ValueError):
+    """Bad input that setting a parameter fixes; its advice is kept apart.
+
+    The message says the problem, then ``Pass name=value ...`` and, when there
+    is one, a pandas way to fix the data instead. The parts stay readable, so a
+    front end (the ``tsrnn`` command line) can give the same advice in its own
+    terms (a flag instead of a keyword).
+
+    Parameters
+    ----------
+    problem : str
+        What is wrong, as one sentence ending in a full stop.
+    params : dict
+        The parameter settings that fix it, ``{name: value}``.
+    effect : str, default=""
+        What those settings do, e.g. ``"to put it on that grid"``.
+    alternative : str, default=""
+        A fix of the data itself, in Python (e.g. ``"data.asfreq('B')"``).
+
+    Examples
+    --------
+    >>> from tsrnn.exceptions import ParameterFixableError
+    >>> err = ParameterFixableError("X has gaps.", {"freq": "B"}, "to fill them")
+    >>> str(err)
+    "X has gaps. Pass freq='B' to fill them."
+    >>> err.params
+    {'freq': 'B'}
+    """
+
+    def __init__(
+        self, problem: str, params: dict, effect: str = "", alternative: str = ""
+    ) -> None:
+        self.problem, self.params = problem, dict(params)
+        self.effect, self.alternative = effect, alternative
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        advice = " ".join(p for p in (f"Pass {settings}", effect) if p)
+        if alternative:
+            advice += f", or fix the data first: {alternative}"
+        super().__init__(f"{problem} {advice}.")
+
+    def __reduce__(self):
+        return type(self), (self.problem, self.params, self.effect, self.alternative)
 
 
 class TrainingDivergedError(RuntimeError):
