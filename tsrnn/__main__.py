@@ -29,8 +29,78 @@ DATASET_ROLES = {  # bundled dataset -> (loader, default target, id column)
 }
 
 
+#: forecaster parameter -> the flag that sets it, for advice given in flags
+FLAGS = {
+    "freq": "--freq",
+    "time_col": "--time-col",
+    "id_col": "--id-col",
+    "target": "--target",
+    "horizon": "--horizon",
+    "window": "--window",
+    "quantiles": "--quantiles",
+}
+
+
 class CLIError(Exception):
     """A user error: printed as one line."""
+
+
+def _message(exc: Exception) -> str:
+    """An error as one line whose advice can be followed from the command line.
+
+    A :class:`~tsrnn.exceptions.ParameterFixableError` keeps its advice apart
+    from the problem: its parameters are given as the flags that set them (its
+    Python alternative is left out).
+    """
+    from tsrnn.exceptions import ParameterFixableError
+
+    if isinstance(exc, ParameterFixableError) and set(exc.params) <= set(FLAGS):
+        settings = " ".join(f"{FLAGS[k]} {v}" for k, v in exc.params.items())
+        return (
+            " ".join(p for p in (exc.problem, f"Pass {settings}", exc.effect) if p)
+            + "."
+        )
+    return str(exc)
+
+
+def _freq(text: str | None) -> str | int | None:
+    """``--freq``: a pandas offset alias ('B', 'h', 'MS'), or an int step."""
+    if text is None:
+        return None
+    return int(text) if text.lstrip("+").isdigit() else text
+
+
+def _times(column, name: str, given: bool):
+    """The CSV's time column as its author wrote it: dates (naive stay naive;
+    UTC offsets, which differ across a DST change, are read as the instants they
+    name, in UTC) or integer steps. Values are never reinterpreted."""
+    import pandas as pd
+
+    if pd.api.types.is_integer_dtype(column):
+        return column
+    if not pd.api.types.is_numeric_dtype(column):
+        try:
+            return pd.to_datetime(column)
+        except (ValueError, TypeError) as exc:
+            error = str(exc).splitlines()[0]
+            try:  # offsets that differ (a DST change): the instants, in UTC
+                aware = pd.to_datetime(column.iloc[:1]).dt.tz is not None
+                if aware:  # pandas reads every value in the first one's format
+                    return pd.to_datetime(column, utc=True)
+            except (ValueError, TypeError):
+                pass
+    else:
+        error = f"it holds {column.dtype} numbers"
+    fix = (
+        "Write them as ISO 8601 timestamps (2024-03-31T01:00:00+01:00) or integer "
+        "steps in the CSV."
+        if given
+        else "Pass --time-col NAME, the column of timestamps (default: the first)."
+    )
+    raise CLIError(
+        f"the time column {name!r} cannot be read as dates or integer steps "
+        f"({error}). {fix}"
+    )
 
 
 def _info() -> str:
@@ -78,7 +148,8 @@ def _load(args):
         raise CLIError(
             f"DATA {args.data!r} is neither a CSV file nor a bundled dataset ({names})"
         )
-    frame = pd.read_csv(path)
+    # ids as written ("007" stays "007"), not read as numbers
+    frame = pd.read_csv(path, dtype=None if args.id_col is None else {args.id_col: str})
     time_col = args.time_col or frame.columns[0]
     for col, flag in (
         (time_col, "--time-col"),
@@ -89,13 +160,7 @@ def _load(args):
             raise CLIError(
                 f"{flag} {col!r} is not a column of {path.name}; columns: {list(frame.columns)}"
             )
-    if not pd.api.types.is_numeric_dtype(frame[time_col]):
-        try:
-            frame[time_col] = pd.to_datetime(frame[time_col])
-        except (ValueError, TypeError) as exc:
-            raise CLIError(
-                f"cannot read the time column {time_col!r} as dates ({exc}); pass --time-col"
-            ) from exc
+    frame[time_col] = _times(frame[time_col], time_col, args.time_col is not None)
     if args.id_col is None:
         frame = frame.set_index(time_col).sort_index()
         return frame, None, None, args.target
@@ -113,6 +178,7 @@ def _model(args, id_col, time_col, target):
         target=target,
         id_col=id_col,
         time_col=time_col,
+        freq=_freq(args.freq),
         max_epochs=args.max_epochs,
         random_state=args.seed,
         verbose=0 if args.quiet else 1,
@@ -167,7 +233,11 @@ def _backtest(args) -> int:
     start = _start(args.start)
     model = _model(args, id_col, time_col, target)
     naive = tsrnn.SeasonalNaiveForecaster(
-        horizon=args.horizon, target=target, id_col=id_col, time_col=time_col
+        horizon=args.horizon,
+        target=target,
+        id_col=id_col,
+        time_col=time_col,
+        freq=_freq(args.freq),
     )
     rows = {}
     for name, est in ((MODELS[args.model], model), ("seasonal naive", naive)):
@@ -208,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--time-col"),
             p.add_argument("--target"),
             p.add_argument("--id-col"),
+        )
+        p.add_argument(
+            "--freq",
+            help="put each series on this grid: a pandas alias (B, h, MS, W-SUN) or "
+            "an integer step; missing steps become NaN (default: inferred)",
         )
         p.add_argument("--window", type=int)
         p.add_argument("--quantiles", help="e.g. 0.1,0.9")
@@ -267,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     ) as exc:
         if getattr(args, "debug", False):
             raise
-        print(f"tsrnn {args.command}: error: {exc}", file=sys.stderr)
+        print(f"tsrnn {args.command}: error: {_message(exc)}", file=sys.stderr)
         return 1
 
 
