@@ -23,6 +23,39 @@ DAILY = pd.Series(
 )
 
 
+HOLIDAY = pd.Series(  # 60 business days from 2024-01-01, Wednesday 2024-01-10 missing
+    np.arange(60.0), index=pd.bdate_range("2024-01-01", periods=60)
+).drop(pd.Timestamp("2024-01-10"))
+HOURLY = pd.Series(
+    np.arange(48.0), index=pd.date_range("2024-01-01", periods=48, freq="h")
+)
+
+
+class CLIFailed(Exception):
+    """``tsrnn`` exited with code 1; the message is its one stderr line."""
+
+
+def _cli_error(csv: str, *argv: str):
+    """Run ``tsrnn forecast`` on ``csv``; raise CLIFailed(its stderr line)."""
+    import contextlib
+    import io
+    import tempfile
+
+    from tsrnn.__main__ import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = f"{tmp}/data.csv"
+        with open(path, "w") as f:
+            f.write(csv)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = main(["forecast", path, "--horizon", "2", "--quiet", *argv])
+    assert code == 1
+    lines = err.getvalue().strip().splitlines()
+    assert len(lines) == 1 and "freq=" not in lines[0] and "time_col=" not in lines[0]
+    raise CLIFailed(lines[0])
+
+
 def fitted_regressor():
     return tsrnn.RNNRegressor(**TINY).fit(X2, Y1)
 
@@ -350,6 +383,96 @@ CATALOGUE = [
         lambda: tsrnn.load("/nonexistent/model.tsrnn"),
         ValueError,
         "is not a file",
+    ),
+    # -- issue 18 items 1 and 8: frequency hints from the data, freq= -----------------
+    (
+        "forecaster.fit business days with a holiday",
+        lambda: tsrnn.SeasonalNaiveForecaster().fit(HOLIDAY),
+        ValueError,
+        r"^X has an irregular DatetimeIndex.*steps by 'B', and 1 step\(s\) are missing, "
+        r"e\.g\. 2024-01-10 .*Pass freq='B' .*data\.asfreq\('B'\)\.$",
+    ),
+    (
+        "forecaster.fit hourly with missing hours",
+        lambda: tsrnn.SeasonalNaiveForecaster().fit(HOURLY.drop(HOURLY.index[[3, 9]])),
+        ValueError,
+        r"steps by 'h', and 2 step\(s\) are missing.*Pass freq='h'.*asfreq\('h'\)",
+    ),
+    (
+        "forecaster.fit integer index with a missing step",
+        lambda: tsrnn.SeasonalNaiveForecaster().fit(
+            pd.Series(Y1[:5], index=[0, 1, 2, 4, 5])
+        ),
+        ValueError,
+        r"uneven steps \[1 2\]; its regular part steps by 1.*Pass freq=1 .*"
+        r"data\.reindex\(range\(0, 6, 1\)\)",
+    ),
+    (
+        "forecaster.fit freq not an alias",
+        lambda: tsrnn.SeasonalNaiveForecaster(freq="fortnightly").fit(HOLIDAY),
+        ValueError,
+        r"freq='fortnightly' is not a pandas frequency alias.*\(its labels step by 'B'\)",
+    ),
+    (
+        "forecaster.fit int freq for dates",
+        lambda: tsrnn.SeasonalNaiveForecaster(freq=2).fit(HOLIDAY),
+        TypeError,
+        r"freq=2 does not fit X's DatetimeIndex: pass a pandas frequency alias "
+        r"\(its labels step by 'B'\)",
+    ),
+    (
+        "forecaster.fit alias freq for integers",
+        lambda: tsrnn.SeasonalNaiveForecaster(freq="D").fit(pd.Series(Y1)),
+        TypeError,
+        r"freq='D' does not fit X's RangeIndex: pass an int step \(its labels step by 1\)",
+    ),
+    (
+        "forecaster.fit freq unlike a PeriodIndex",
+        lambda: tsrnn.SeasonalNaiveForecaster(freq="Q").fit(
+            pd.Series(Y1, index=pd.period_range("2020-01", periods=12, freq="M"))
+        ),
+        ValueError,
+        r"freq='Q' differs from the frequency 'M' of X's PeriodIndex\. Pass freq='M'",
+    ),
+    (
+        "forecaster.fit freq with a label off its grid",
+        lambda: tsrnn.SeasonalNaiveForecaster(freq="h").fit(
+            HOURLY.rename(
+                index={HOURLY.index[4]: HOURLY.index[4] + pd.Timedelta("30min")}
+            )
+        ),
+        ValueError,
+        r"X has 1 label\(s\) that are not on the grid of freq='h' starting at "
+        r"2024-01-01 00:00:00, e\.g\. 2024-01-01 04:30:00\. Move them onto the grid",
+    ),
+    (
+        "forecaster.fit freq coarser than the data",
+        lambda: tsrnn.SeasonalNaiveForecaster(freq="W-SUN").fit(HOLIDAY),
+        ValueError,
+        r"not on the grid of freq='W-SUN'.*Its labels follow 'B': pass freq='B'",
+    ),
+    (
+        "forecaster.predict new history with a gap",
+        lambda: (
+            tsrnn.SeasonalNaiveForecaster().fit(HOLIDAY.asfreq("B")).predict(HOLIDAY)
+        ),
+        ValueError,
+        r"Pass freq='B'.*data\.asfreq\('B'\)",
+    ),
+    (
+        "cli forecast time column not dates with --time-col",
+        lambda: _cli_error("t,v\nx,1\ny,2\nz,3\n", "--time-col", "t"),
+        CLIFailed,
+        r"^tsrnn forecast: error: the time column 't' cannot be read as dates or "
+        r"integer steps \(.*\)\. Write them as ISO 8601 timestamps",
+    ),
+    (
+        "cli forecast holiday names --freq",
+        lambda: _cli_error(HOLIDAY.rename_axis("day").to_csv()),
+        CLIFailed,
+        r"^tsrnn forecast: error: X has an irregular DatetimeIndex.*steps by 'B'.*"
+        r"Pass --freq B to put it on that grid \(missing steps become NaN, which "
+        r"tsrnn masks\)\.$",
     ),
 ]
 

@@ -306,3 +306,64 @@ def test_the_installed_version_is_the_one_in_version_py():
 
     # hatchling reads tsrnn/_version.py at build time; the package face re-exports it
     assert version("tsrnn") == _version.__version__ == tsrnn.__version__
+
+
+# -- issue 18: the CSV read as written (item 8), --freq (item 1) ----------------------
+
+
+def test_utc_offsets_across_a_dst_change_are_read_as_instants(tmp_path, capsys):
+    index = pd.date_range(
+        "2024-03-29", periods=24 * 5, freq="h", tz="Europe/Berlin", name="ts"
+    )
+    frame = pd.DataFrame({"load": np.sin(np.arange(len(index)) / 4)}, index=index)
+    path = tmp_path / "berlin.csv"
+    frame.to_csv(path)  # 2024-03-31 01:00:00+01:00 then 2024-03-31 03:00:00+02:00
+    assert "2024-03-31 03:00:00+02:00" in path.read_text()
+    out = tmp_path / "f.csv"
+    argv = ["forecast", str(path), "--time-col", "ts", "--horizon", "3"]
+    assert main([*argv, "--model", "rnn", "--output", str(out), *FAST]) == 0
+    written = pd.read_csv(out, index_col=0)
+    # the instants after the last one (2024-04-03 00:00+02:00 is 2024-04-02 22:00Z)
+    assert list(pd.to_datetime(written.index)) == list(
+        pd.date_range("2024-04-02 23:00", periods=3, freq="h", tz="UTC")
+    )
+    # the same instants as a tz-aware model fitted in Python forecasts
+    expected = tsrnn.RNNForecaster(horizon=3, max_epochs=3, random_state=0)
+    expected = expected.fit(frame.tz_convert("UTC")).predict()
+    np.testing.assert_allclose(written["load"], expected["load"], rtol=1e-6)
+
+
+def test_naive_timestamps_stay_naive_and_ids_as_written(tmp_path):
+    times = pd.date_range("2024-03-29", periods=100, freq="h")
+    data = pd.DataFrame(
+        {
+            "store": np.repeat(["007", "010"], 100),
+            "t": np.tile(times.strftime("%Y-%m-%d %H:%M:%S"), 2),
+            "v": np.arange(200.0) % 7,
+        }
+    )
+    path = tmp_path / "stores.csv"
+    data.to_csv(path, index=False)
+    out = tmp_path / "f.csv"
+    argv = ["forecast", str(path), "--id-col", "store", "--time-col", "t"]
+    assert main([*argv, "--horizon", "2", "--output", str(out), *FAST]) == 0
+    written = pd.read_csv(out, dtype={"store": str})
+    assert written["store"].unique().tolist() == ["007", "010"]  # not 7 and 10
+    assert written["t"].tolist()[:2] == ["2024-04-02 04:00:00", "2024-04-02 05:00:00"]
+
+
+def test_freq_flag_regularises_business_days_in_forecast_and_backtest(tmp_path, capsys):
+    days = pd.bdate_range("2024-01-01", periods=60, name="day")
+    data = pd.DataFrame({"v": np.arange(60.0) % 5}, index=days).drop(days[7])
+    path = tmp_path / "b.csv"
+    data.to_csv(path)
+    argv = [str(path), "--horizon", "3", *FAST]
+    assert main(["forecast", *argv]) == 1
+    err = capsys.readouterr().err
+    assert "Pass --freq B to put it on that grid" in err and "asfreq" not in err
+    out = tmp_path / "f.csv"
+    assert main(["forecast", *argv, "--freq", "B", "--output", str(out)]) == 0
+    written = pd.read_csv(out, index_col=0, parse_dates=True)
+    assert list(written.index) == list(pd.bdate_range("2024-03-25", periods=3))
+    assert main(["backtest", *argv, "--freq", "B", "--model", "rnn"]) == 0
+    assert "seasonal naive" in capsys.readouterr().out

@@ -240,3 +240,150 @@ def test_forecasters_read_an_index_that_lost_its_freq(kind, freqstr):
     got = SeasonalNaiveForecaster(horizon=3).fit(bare).predict()
     assert list(got.index) == list(expected.index)
     np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())
+
+
+# -- issue 18 item 1: hints derived from the data, and freq= ---------------------------
+
+GAPPY = {  # freq -> (length, positions removed): one or two missing steps
+    "h": (100, [5, 40]),
+    "B": (60, [7]),  # a holiday: Wednesday 2024-01-10
+    "D": (40, [3, 20]),
+    "W-SUN": (30, [4]),
+    "W-WED": (30, [4, 11]),
+    "MS": (30, [6]),
+    "ME": (30, [6]),
+    "QS-JAN": (20, [5]),
+    "YS-JAN": (12, [4]),
+}
+
+
+def gappy(freq):
+    n, drop = GAPPY[freq]
+    index = pd.date_range("2024-01-01", periods=n, freq=freq, name="t")
+    return pd.Series(np.arange(float(n)), index=index, name="y").drop(index[drop])
+
+
+def _fix(call):
+    """The ParameterFixableError ``call`` raises."""
+    from tsrnn.exceptions import ParameterFixableError
+
+    with pytest.raises(ParameterFixableError) as info:
+        call()
+    return info.value
+
+
+@pytest.mark.parametrize("freq", list(GAPPY))
+def test_the_hint_for_missing_steps_is_the_data_s_frequency_and_following_it_works(
+    freq,
+):
+    y = gappy(freq)
+    err = _fix(lambda: SeasonalNaiveForecaster(horizon=3).fit(y))
+    assert err.params == {"freq": freq}
+    assert f"Pass freq={freq!r}" in str(err) and f"data.asfreq({freq!r})" in str(err)
+    # the missing steps are named
+    full = pd.date_range(y.index[0], y.index[-1], freq=freq)
+    assert str(full.difference(y.index)[0]) in str(err)
+    # following the hint as written: the forecast continues on the data's calendar
+    followed = eval(err.alternative, {"pd": pd, "data": y})
+    fc = SeasonalNaiveForecaster(horizon=3).fit(followed)
+    want = pd.date_range(y.index[-1], periods=4, freq=freq, name="t")[1:]
+    pd.testing.assert_index_equal(fc.predict().index, want)
+    assert fc.freq_ == freq
+    # and freq= gives the same forecast without touching the data
+    same = SeasonalNaiveForecaster(horizon=3, freq=freq).fit(y)
+    pd.testing.assert_frame_equal(same.predict(), fc.predict())
+    assert y.index.freq is None and len(y) == len(y.index)  # not mutated
+
+
+def test_business_days_with_a_holiday_forecast_business_days():
+    y = gappy("B")
+    err = _fix(lambda: LSTMForecaster(horizon=5, **TINY).fit(y))
+    fc = LSTMForecaster(horizon=5, **TINY).fit(y.asfreq(err.params["freq"]))
+    days_ahead = fc.predict().index
+    assert (days_ahead.day_of_week < 5).all() and len(days_ahead) == 5
+    assert fc.mask_channel_  # the holiday is a masked missing target
+
+
+@pytest.mark.parametrize(
+    "index,freq,alternative",
+    [
+        (pd.Index([0, 2, 4, 6, 10, 12, 14]), 2, "data.reindex(range(0, 16, 2))"),
+        (
+            pd.period_range("2020-01", periods=12, freq="M").delete(5),
+            "M",
+            "data.reindex(pd.period_range('2020-01', '2020-12', freq='M'))",
+        ),
+    ],
+)
+def test_integer_and_period_hints_reindex_on_the_data_s_own_step(
+    index, freq, alternative
+):
+    y = pd.Series(np.arange(float(len(index))), index=index)
+    err = _fix(lambda: SeasonalNaiveForecaster(horizon=2).fit(y))
+    assert err.params == {"freq": freq} and err.alternative == alternative
+    followed = eval(alternative, {"pd": pd, "data": y})
+    fc = SeasonalNaiveForecaster(horizon=2).fit(followed)
+    same = SeasonalNaiveForecaster(horizon=2, freq=freq).fit(y)
+    pd.testing.assert_frame_equal(same.predict(), fc.predict())
+    assert fc.freq_ == str(freq)
+
+
+def test_in_a_panel_the_hint_is_freq_and_freq_puts_every_series_on_the_grid():
+    b = gappy("B")
+    fine = pd.Series(np.arange(60.0), index=pd.bdate_range("2024-01-01", periods=60))
+    data = long({"a": fine, "b": b})
+    err = _fix(lambda: SeasonalNaiveForecaster(horizon=2).fit(data))
+    assert str(err).startswith("X (series 'b') does not follow the frequency 'B'")
+    assert err.params == {"freq": "B"} and err.alternative == ""
+    fc = SeasonalNaiveForecaster(horizon=2, freq="B").fit(data)
+    out = fc.predict()
+    assert (out.index.get_level_values("time").day_of_week < 5).all()
+    assert out.index.get_level_values("time")[0] == pd.Timestamp("2024-03-25")
+
+
+def test_labels_off_the_grid_are_named_not_hinted_away():
+    y = good(14)
+    y.index = y.index.where(y.index != y.index[5], y.index[5] + pd.Timedelta("12h"))
+    with pytest.raises(ValueError) as info:
+        SeasonalNaiveForecaster().fit(y)
+    msg = str(info.value)
+    assert "most steps are 'D', but 1 label(s) are not on that grid" in msg
+    assert "2021-01-06 12:00:00" in msg and "freq=" not in msg
+    # freq= never moves nor drops it
+    with pytest.raises(ValueError, match=r"1 label\(s\) that are not on the grid"):
+        SeasonalNaiveForecaster(freq="D").fit(y)
+
+
+def test_freq_is_used_by_predict_score_and_backtest_and_persisted(tmp_path):
+    from sklearn.base import clone
+
+    import tsrnn
+    from tsrnn.model_selection import backtest
+
+    y = gappy("B")
+    fc = LSTMForecaster(horizon=3, freq="B", **TINY)
+    assert clone(fc).get_params()["freq"] == "B"
+    fc.fit(y.iloc[:40])
+    rest = y.iloc[40:].drop(y.index[45])  # a second gap in the new data
+    assert np.isfinite(fc.score(rest))
+    new = fc.predict(y.iloc[:30])
+    assert (new.index.day_of_week < 5).all() and new.index[0] == pd.Timestamp(
+        "2024-02-13"
+    )
+    frame = backtest(fc, y, start=40)
+    assert (pd.DatetimeIndex(frame["time"]).day_of_week < 5).all()
+    tsrnn.save(fc, tmp_path / "fc")
+    loaded = tsrnn.load(tmp_path / "fc")
+    assert loaded.freq == "B"
+    pd.testing.assert_frame_equal(loaded.predict(y.iloc[:30]), new)
+
+
+def test_covariate_frames_go_on_the_same_grid():
+    y = gappy("B")
+    frame = pd.DataFrame({"y": y, "c": np.ones(len(y))})
+    # the inserted step has no covariate value: said, never filled silently
+    with pytest.raises(ValueError, match=r"past_covariates \['c'\] have missing"):
+        SeasonalNaiveForecaster(past_covariates="c", freq="B").fit(frame)
+    filled = frame.asfreq("B").assign(c=lambda d: d["c"].ffill())
+    out = SeasonalNaiveForecaster(past_covariates="c", freq="B").fit(filled)
+    assert out.freq_ == "B"
