@@ -387,3 +387,15 @@ def test_covariate_frames_go_on_the_same_grid():
     filled = frame.asfreq("B").assign(c=lambda d: d["c"].ffill())
     out = SeasonalNaiveForecaster(past_covariates="c", freq="B").fit(filled)
     assert out.freq_ == "B"
+
+
+def test_a_series_on_another_grid_is_told_its_own_step():
+    daily = pd.Series(np.arange(60.0), index=pd.date_range("2024-01-01", periods=60))
+    weekly = pd.Series(
+        np.arange(8.0), index=pd.date_range("2024-01-07", periods=8, freq="W-SUN")
+    )
+    err = _fix(lambda: SeasonalNaiveForecaster().fit(long({"a": daily, "b": weekly})))
+    assert str(err).startswith(
+        "X (series 'b') does not follow the frequency 'D' of the data (its own "
+        "labels step by 'W-SUN'); on that grid, 42 step(s) are missing"
+    )

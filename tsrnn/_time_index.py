@@ -413,11 +413,17 @@ def grid_error(index: pd.Index, problem: str, *, panel: bool, freq=None) -> Valu
         if own is not None and _alias(index, own) != alias
         else ""
     )
+    # what the grid is: the data's own (its regular part), or the other series'
+    said = (
+        f"its regular part steps by {alias!r}, and" if freq is None else "on that grid,"
+    )
     if len(off):
+        most = f"most steps are {alias!r}, but " if freq is None else ""
         return ValueError(
-            f"{problem}; most steps are {alias!r}, but {len(off)} label(s) are not on "
-            f"that grid{mixed}, e.g. {_examples(off)}. Move them onto the "
-            f"{alias!r} grid (or aggregate the data to one frequency), or drop them."
+            f"{problem}{mixed}; {most}{len(off)} label(s) are not on "
+            f"{'that' if freq is None else 'its'} grid, e.g. {_examples(off)}. Move "
+            f"them onto the {alias!r} grid (or aggregate the data to one frequency), "
+            "or drop them."
         )
     full = _grid(index, grid)
     missing = full[index.get_indexer(full) < 0]
@@ -434,7 +440,7 @@ def grid_error(index: pd.Index, problem: str, *, panel: bool, freq=None) -> Valu
     else:
         alternative = f"data.reindex(range({index[0]}, {index[-1] + alias}, {alias}))"
     return ParameterFixableError(
-        f"{problem}; its regular part steps by {alias!r}{mixed}, and {gaps}.",
+        f"{problem}{mixed}; {said} {gaps}.",
         {"freq": alias},
         "to put it on that grid (missing steps become NaN, which tsrnn masks)",
         alternative,
