@@ -323,14 +323,31 @@ def test_utc_offsets_across_a_dst_change_are_read_as_instants(tmp_path, capsys):
     argv = ["forecast", str(path), "--time-col", "ts", "--horizon", "3"]
     assert main([*argv, "--model", "rnn", "--output", str(out), *FAST]) == 0
     written = pd.read_csv(out, index_col=0)
-    # the instants after the last one (2024-04-03 00:00+02:00 is 2024-04-02 22:00Z)
-    assert list(pd.to_datetime(written.index)) == list(
-        pd.date_range("2024-04-02 23:00", periods=3, freq="h", tz="UTC")
-    )
-    # the same instants as a tz-aware model fitted in Python forecasts
+    # the hours after the last one, written with the offsets of the author's zone
+    assert list(written.index) == [
+        "2024-04-03 01:00:00+02:00",
+        "2024-04-03 02:00:00+02:00",
+        "2024-04-03 03:00:00+02:00",
+    ]
+    # what the tz-aware frame forecasts in Python
     expected = tsrnn.RNNForecaster(horizon=3, max_epochs=3, random_state=0)
-    expected = expected.fit(frame.tz_convert("UTC")).predict()
+    expected = expected.fit(frame).predict()
+    assert list(pd.to_datetime(written.index, utc=True)) == list(expected.index)
     np.testing.assert_allclose(written["load"], expected["load"], rtol=1e-6)
+
+
+def test_daily_dates_written_across_a_dst_change_stay_daily(tmp_path):
+    index = pd.date_range("2024-03-01", periods=60, freq="D", tz="Europe/Berlin")
+    path = tmp_path / "daily.csv"
+    pd.DataFrame({"v": np.arange(60.0)}, index=index.rename("day")).to_csv(path)
+    out = tmp_path / "f.csv"
+    argv = ["forecast", str(path), "--horizon", "2", "--model", "rnn"]
+    assert main([*argv, "--output", str(out), *FAST]) == 0
+    # local midnights, not 22:00 / 23:00 UTC
+    assert pd.read_csv(out)["day"].tolist() == [
+        "2024-04-30 00:00:00+02:00",
+        "2024-05-01 00:00:00+02:00",
+    ]
 
 
 def test_naive_timestamps_stay_naive_and_ids_as_written(tmp_path):

@@ -70,10 +70,47 @@ def _freq(text: str | None) -> str | int | None:
     return int(text) if text.lstrip("+").isdigit() else text
 
 
+def _one_zone(column, utc):
+    """The instants ``utc`` in the time zone whose UTC offsets ``column`` wrote.
+
+    A tz-aware frame written to CSV keeps each timestamp's offset (+01:00, then
+    +02:00 after a DST change), not its zone. The first IANA zone (in name
+    order) whose offset at every instant is the one written gives back the
+    author's wall clock, so daily data stays daily; when none does, UTC.
+    """
+    import zoneinfo
+
+    import numpy as np
+    import pandas as pd
+
+    offset = r"(?:Z|[+-]\d\d:?\d\d)$"
+    try:
+        wall = pd.to_datetime(
+            column.str.strip().str.replace(offset, "", regex=True), format="ISO8601"
+        )
+    except (ValueError, TypeError, AttributeError):
+        return utc
+    naive = utc.dt.tz_localize(None)
+    shift = (wall - naive).to_numpy()
+    # each run of one offset: its first and last row are enough to rule a zone out
+    edges = np.flatnonzero(np.diff(shift) != np.timedelta64(0))
+    probe = np.unique(np.r_[0, edges, edges + 1, len(shift) - 1])
+
+    def fits(zone: str, rows) -> bool:
+        local = utc.iloc[rows].dt.tz_convert(zone).dt.tz_localize(None)
+        return bool((local == wall.iloc[rows]).all())
+
+    for zone in sorted(zoneinfo.available_timezones()):
+        if fits(zone, probe) and fits(zone, slice(None)):
+            return utc.dt.tz_convert(zone)
+    return utc
+
+
 def _times(column, name: str, given: bool):
     """The CSV's time column as its author wrote it: dates (naive stay naive;
     UTC offsets, which differ across a DST change, are read as the instants they
-    name, in UTC) or integer steps. Values are never reinterpreted."""
+    name, in the zone whose offsets they are, else in UTC) or integer steps.
+    Values are never reinterpreted."""
     import pandas as pd
 
     if pd.api.types.is_integer_dtype(column):
@@ -86,7 +123,7 @@ def _times(column, name: str, given: bool):
             try:  # offsets that differ (a DST change): the instants, in UTC
                 aware = pd.to_datetime(column.iloc[:1]).dt.tz is not None
                 if aware:  # pandas reads every value in the first one's format
-                    return pd.to_datetime(column, utc=True)
+                    return _one_zone(column, pd.to_datetime(column, utc=True))
             except (ValueError, TypeError):
                 pass
     else:
