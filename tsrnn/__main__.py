@@ -120,7 +120,7 @@ def _times(column, name: str, given: bool):
             return pd.to_datetime(column)
         except (ValueError, TypeError) as exc:
             error = str(exc).splitlines()[0]
-            try:  # offsets that differ (a DST change): the instants, in UTC
+            try:  # offsets that differ (a DST change): the instants they name
                 aware = pd.to_datetime(column.iloc[:1]).dt.tz is not None
                 if aware:  # pandas reads every value in the first one's format
                     return _one_zone(column, pd.to_datetime(column, utc=True))
