@@ -99,7 +99,7 @@ CATALOGUE = [
         "regressor.fit NaN y",
         lambda: tsrnn.RNNRegressor(**TINY).fit(X2, np.r_[np.nan, Y1[1:]]),
         ValueError,
-        "Input y contains NaN",
+        r"y has 1 sample\(s\) with no target.*positions \[0\].*Drop those samples",
     ),
     (
         "regressor unknown cell",

@@ -1197,6 +1197,32 @@ def test_warm_start_on_other_series_is_refused():
         est.fit(panel("D"))
 
 
+def test_warm_start_refuses_a_new_network_and_keeps_the_fitted_one():
+    # issue 18 item 9: a warm fit that needs another network used to start over
+    y = series("D")
+    est = LSTMForecaster(horizon=2, warm_start=True, **TINY).fit(y)
+    first, module = est.predict(), est.module_
+    with pytest.raises(ValueError, match=r"hidden_size 4 -> 6.*warm_start=False"):
+        est.set_params(hidden_size=6).fit(y)
+    with pytest.raises(ValueError, match=r"output_size 2 -> 6.*quantiles"):
+        est.set_params(hidden_size=4, quantiles=[0.1, 0.5, 0.9]).fit(y)
+    assert est.module_ is module and est.quantiles_ is not None
+    pd.testing.assert_frame_equal(est.set_params(quantiles=None).predict(), first)
+
+
+def test_warm_start_keeps_the_fitted_missing_value_channel():
+    holes = series("D")
+    holes.iloc[5:8] = np.nan
+    est = LSTMForecaster(horizon=2, warm_start=True, **TINY).fit(holes)
+    module = est.module_
+    est.fit(series("D"))  # no missing values: the fitted channel says "observed"
+    assert est.module_ is module and est.mask_channel_ and est.n_epochs_ == 4
+    plain = LSTMForecaster(horizon=2, warm_start=True, **TINY).fit(series("D"))
+    with pytest.raises(ValueError, match=r"input_size 1 -> 2.*missing-value channel"):
+        plain.fit(holes)
+    assert not plain.mask_channel_
+
+
 def test_a_training_tail_without_observed_values_says_so():
     y = series("D")
     y.iloc[-12:] = np.nan
