@@ -675,6 +675,20 @@ def test_early_stopping_without_room_for_a_validation_tail_warns_at_the_fit_call
     assert est.n_epochs_ == TINY["max_epochs"]  # trained for max_epochs
 
 
+def test_a_validation_fraction_too_large_for_a_tail_is_named_in_the_warning():
+    # issue 18 item 15: the warning blamed the series length, not validation_fraction
+    y = pd.Series(np.arange(40.0))  # 35 windows: 0.95 leaves no room for a gap
+    est = LSTMForecaster(
+        horizon=2, window=4, early_stopping=True, validation_fraction=0.95, **TINY
+    )
+    with pytest.warns(UserWarning, match=r"validation_fraction=0.95.*<= 0.91"):
+        est.fit(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the value it names works
+        est.set_params(validation_fraction=0.91).fit(y)
+    assert est.history_[0]["valid_loss"] is not None
+
+
 def test_local_level_rejects_unknown_values():
     with pytest.raises(ValueError, match="local_level"):
         LSTMForecaster(local_level="mean").fit(pd.Series(np.arange(30.0)))

@@ -366,13 +366,38 @@ def _head(labels: list[str], n: int = 6) -> str:
     return str(labels) if len(labels) <= n else f"{str(labels[:n])[:-1]}, ...]"
 
 
+def _is_run_of(short: list[str], long: list[str]) -> bool:
+    """Whether ``short`` is a contiguous run of ``long``, in the same order."""
+    if short[0] not in long:
+        return False
+    start = long.index(short[0])
+    return long[start : start + len(short)] == short
+
+
 def _check_step_names(est, steps: list[str] | None) -> None:
-    """Steps are read in column order: the labels of fit, in fit's order, or none."""
+    """Steps are read in column order: refuse labels reordered or relabelled since fit.
+
+    Windows shorter or longer than in fit are sequences of another length (as
+    for every input form): accepted when their steps are a contiguous run of
+    fit's, or fit's steps a contiguous run of theirs.
+    """
     fitted = getattr(est, "step_names_in_", None)
-    if steps is None or fitted is None or steps == list(fitted):
+    if steps is None or fitted is None:
         return
     fitted = list(fitted)
-    seen = f"{_head(steps)} instead of {_head(fitted)}"
+    short, long = sorted([steps, fitted], key=len)
+    if steps == fitted or (len(steps) != len(fitted) and _is_run_of(short, long)):
+        return
+    at = next(
+        (i for i, (a, b) in enumerate(zip(steps, fitted)) if a != b),
+        min(len(steps), len(fitted)),
+    )
+    got = repr(steps[at]) if at < len(steps) else "no step"
+    wanted = repr(fitted[at]) if at < len(fitted) else "no step"
+    seen = (
+        f"{len(steps)} steps {_head(steps)}, first different at position {at}: "
+        f"{got} where fit had {wanted} (fit: {len(fitted)} steps {_head(fitted)})"
+    )
     if sorted(steps) == sorted(fitted):
         problem = f"are in another order than in fit: {seen}"
         fix = "Reorder them as in fit: X = X.reindex(columns=est.step_names_in_, level=1)."

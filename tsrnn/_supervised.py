@@ -108,16 +108,24 @@ def _split_validation(est, n: int, seed: int):
     return np.sort(train), np.sort(valid)
 
 
-def _check_missing_targets(est, y) -> None:
-    """Refuse missing targets (NaN, None, ``pd.NA``, in any dtype), naming the rows."""
-    if not isinstance(y, (pd.Series, pd.DataFrame)):
-        y = np.asarray(y, dtype=object)
-    missing = np.asarray(pd.isna(y))
+def _plain_targets(est, y):
+    """Refuse missing targets (NaN, None, ``pd.NA``, in any dtype), naming the rows.
+
+    A Series of a nullable dtype (``Int64``, ``boolean``, ``Float64``) comes back as
+    its numpy dtype, so that labels and ``classes_`` are what the plain dtype gives.
+    """
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        missing = y.isna().to_numpy()
+    else:
+        missing = np.asarray(pd.isna(np.asarray(y, dtype=object)))
     if missing.ndim > 1:
         missing = missing.reshape(len(missing), -1).any(axis=1)
     rows = np.flatnonzero(missing)
     if rows.size == 0:
-        return
+        numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)
+        if isinstance(y, pd.Series) and numpy_dtype is not None:
+            return y.to_numpy(dtype=numpy_dtype)
+        return y
     what = "label" if isinstance(est, ClassifierMixin) else "target"
     shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
     raise ValueError(
@@ -166,7 +174,7 @@ def _fit_sequences(est, X, y, encode_targets, *, loss: str):
             f"{exc} (warm_start=True continues training the fitted network, so X "
             "must fit it as at predict time; set warm_start=False to start over.)"
         ) from exc
-    _check_missing_targets(est, y)
+    y = _plain_targets(est, y)
     targets, output_size = encode_targets(y, len(inputs))
     data = SequenceBatches(inputs, lengths, torch.from_numpy(targets))
     train_idx, valid_idx = _split_validation(est, len(data), seed)
@@ -437,7 +445,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         return _fit_sequences(self, X, y, self._encode_targets, loss=self.loss)
 
     def _encode_targets(self, y, n_samples: int) -> tuple[np.ndarray, int]:
-        y = check_array(  # missing targets were refused by _check_missing_targets
+        y = check_array(  # missing targets were refused by _plain_targets
             y,
             ensure_2d=False,
             ensure_min_samples=0,
@@ -553,7 +561,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         return _fit_sequences(self, X, y, self._encode_targets, loss="cross_entropy")
 
     def _encode_targets(self, y, n_samples: int) -> tuple[np.ndarray, int]:
-        check_classification_targets(y)  # after _check_missing_targets
+        check_classification_targets(y)  # after _plain_targets
         y = column_or_1d(y, warn=True)
         _check_n_targets(n_samples, len(y))
         classes, encoded = np.unique(y, return_inverse=True)
