@@ -653,19 +653,24 @@ def _float64(seq):
         lambda seqs: [_float64(s) for s in seqs],  # nullable arrays, pd.NA inside
         lambda seqs: [pd.Series(_float64(s)) for s in seqs],
         lambda seqs: pd.Series([_float64(s) for s in seqs]),
+        lambda seqs: pd.Series([s[:3] for s in seqs], dtype=object),  # equal lengths
     ],
-    ids=["list", "series", "list-Float64", "list-Series", "series-Float64"],
+    ids=["list", "series", "list-Float64", "list-Series", "series-Float64", "equal"],
 )
 def test_every_container_of_ragged_sequences_reads_like_a_list_of_arrays(container):
     rng = np.random.default_rng(0)
     seqs = [rng.normal(size=m) for m in rng.integers(3, 9, size=30)]
     seqs[4][1] = np.nan  # an interior missing value
     y = np.array([np.nanmean(s) for s in seqs])
-    reference = reg().fit(seqs, y)
     X = container(seqs)
+    as_list = [  # the plain twin: a list of float64 numpy arrays with NaN
+        pd.Series(x, dtype="Float64").to_numpy(dtype=float, na_value=np.nan) for x in X
+    ]
+    assert all(type(x) is np.ndarray and x.dtype == np.float64 for x in as_list)
+    reference = reg().fit(as_list, y)  # a Series reads as the list of its cells
     est = reg().fit(X, y)
-    assert est.mask_channel_
-    np.testing.assert_array_equal(est.predict(X), reference.predict(seqs))
+    assert est.mask_channel_ and est.layout_ == reference.layout_
+    np.testing.assert_array_equal(est.predict(X), reference.predict(as_list))
 
 
 def test_nullable_integer_and_boolean_features():

@@ -367,7 +367,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             patch_size=int(self.patch_size),
             n_ensembles=int(self.n_ensembles),
         )
-        if warm and self._arch != arch:  # refused below: leave the fitted model intact
+        if saved is not None and self._warm() and self._arch != arch:
+            # refused by _check_warm_arch: leave the fitted model as it was
             self.__dict__.clear()
             self.__dict__.update(saved)
             self._check_warm_arch(arch)

@@ -48,8 +48,6 @@ def input_form(X) -> str:
     """
     if isinstance(X, pd.DataFrame):
         return "sequences" if isinstance(X.columns, pd.MultiIndex) else "table"
-    if _is_series_of_sequences(X):
-        return "sequences"
     if isinstance(X, np.ndarray):
         return "sequences" if X.ndim >= 3 else "table"
     if isinstance(X, (list, tuple)):
@@ -91,8 +89,6 @@ def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray, list[str] | None]:
         values, names = _frame_to_array3d(X, name)
     elif isinstance(X, (list, tuple)):
         values = _list_to_array3d(X, name)
-    elif _is_series_of_sequences(X):
-        values = _list_to_array3d(list(X), name)
     else:
         values = _as_float32(X, name)
         if values.ndim != 3:
@@ -304,6 +300,8 @@ def _is_list_of_sequences(X) -> bool:
 
 def sequence_values(est, X, *, reset: bool) -> np.ndarray:
     """Any input form -> ``(n, T, F)`` float32 with NaN; sets/checks fitted metadata."""
+    if _is_series_of_sequences(X):  # read as the list of its cells
+        X = list(X)
     if _is_empty(X):
         raise ValueError("X is empty (0 samples): pass at least one sequence.")
     form = input_form(X)
