@@ -132,7 +132,7 @@ CATALOGUE = [
         "regressor.fit NaN y",
         lambda: tsrnn.RNNRegressor(**TINY).fit(X2, np.r_[np.nan, Y1[1:]]),
         ValueError,
-        "Input y contains NaN",
+        r"y has 1 sample\(s\) with no target.*positions \[0\].*Drop those samples",
     ),
     (
         "regressor unknown cell",
@@ -473,6 +473,97 @@ CATALOGUE = [
         r"^tsrnn forecast: error: X has an irregular DatetimeIndex.*steps by 'B'.*"
         r"Pass --freq B to put it on that grid \(missing steps become NaN, which "
         r"tsrnn masks\)\.$",
+    ),
+    # -- issue 18 items 9, 10, 11, 12, 13, 15: sequence estimators' real-world inputs --
+    (
+        "regressor.fit warm_start changed hidden_size",
+        lambda: (
+            tsrnn.RNNRegressor(warm_start=True, **TINY)
+            .fit(X2, Y1)
+            .set_params(hidden_size=5)
+            .fit(X2, Y1)
+        ),
+        ValueError,
+        r"warm_start=True continues.*hidden_size 4 -> 5.*warm_start=False",
+    ),
+    (
+        "regressor.fit warm_start new missing values",
+        lambda: (
+            tsrnn.RNNRegressor(warm_start=True, **TINY)
+            .fit(X2, Y1)
+            .fit(np.where(X2 > 1, np.nan, X2), Y1)
+        ),
+        ValueError,
+        r"missing values.*no missing-value channel.*warm_start=False to start over",
+    ),
+    (
+        "classifier.fit warm_start larger token ids",
+        lambda: (
+            tsrnn.RNNClassifier(embedding_dim=2, warm_start=True, **TINY)
+            .fit([[1, 2], [3, 1]], ["a", "b"])
+            .fit([[1, 7], [3, 1]], ["a", "b"])
+        ),
+        ValueError,
+        r"token id 7.*vocab_size_=4.*warm_start=False",
+    ),
+    (
+        "forecaster.fit warm_start changed hidden_size",
+        lambda: (
+            tsrnn.LSTMForecaster(horizon=2, warm_start=True, **TINY)
+            .fit(DAILY)
+            .set_params(hidden_size=6)
+            .fit(DAILY)
+        ),
+        ValueError,
+        r"hidden_size 4 -> 6.*warm_start=False",
+    ),
+    (
+        "regressor.predict reordered step columns",
+        lambda: (
+            lambda X, Y: (
+                tsrnn.RNNRegressor(**TINY).fit(X, Y).predict(X.sort_index(axis=1))
+            )
+        )(*tsrnn.make_windows(pd.DataFrame({"a": DAILY, "b": -DAILY}), 12, target="a")),
+        ValueError,
+        r"step labels of X.*another order.*reindex\(columns=est.step_names_in_",
+    ),
+    (
+        "regressor.fit features_per_step does not divide the columns",
+        lambda: tsrnn.RNNRegressor(features_per_step=2, **TINY).fit(X2, Y1),
+        ValueError,
+        r"features_per_step=2.*5 columns.*not a multiple",
+    ),
+    (
+        "regressor.fit nullable y with pd.NA",
+        lambda: tsrnn.RNNRegressor(**TINY).fit(
+            X2, pd.Series(Y1).convert_dtypes().mask(Y1 > 9)
+        ),
+        ValueError,
+        r"y has 2 sample\(s\) with no target.*positions \[10, 11\]",
+    ),
+    (
+        "classifier.fit object labels with NaN",
+        lambda: tsrnn.RNNClassifier(**TINY).fit(
+            X2, pd.Series(["up", "down"] * 5 + [np.nan, "up"])
+        ),
+        ValueError,
+        r"y has 1 sample\(s\) with no label.*positions \[10\].*Drop those",
+    ),
+    (
+        "classifier.fit category labels with NaN",
+        lambda: tsrnn.RNNClassifier(**TINY).fit(
+            X2, pd.Series([np.nan] + ["up", "down"] * 5 + ["up"], dtype="category")
+        ),
+        ValueError,
+        r"no label.*positions \[0\]",
+    ),
+    (
+        "regressor.fit validation_fraction leaves no training sample",
+        lambda: tsrnn.RNNRegressor(
+            early_stopping=True, validation_fraction=0.95, **TINY
+        ).fit(X2[:10], Y1[:10]),
+        ValueError,
+        r"validation_fraction=0.95 holds out 10 of the 10.*validation_fraction <= 0.9\b",
     ),
 ]
 

@@ -675,6 +675,20 @@ def test_early_stopping_without_room_for_a_validation_tail_warns_at_the_fit_call
     assert est.n_epochs_ == TINY["max_epochs"]  # trained for max_epochs
 
 
+def test_a_validation_fraction_too_large_for_a_tail_is_named_in_the_warning():
+    # issue 18 item 15: the warning blamed the series length, not validation_fraction
+    y = pd.Series(np.arange(40.0))  # 35 windows: 0.95 leaves no room for a gap
+    est = LSTMForecaster(
+        horizon=2, window=4, early_stopping=True, validation_fraction=0.95, **TINY
+    )
+    with pytest.warns(UserWarning, match=r"validation_fraction=0.95.*<= 0.91"):
+        est.fit(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the value it names works
+        est.set_params(validation_fraction=0.91).fit(y)
+    assert est.history_[0]["valid_loss"] is not None
+
+
 def test_local_level_rejects_unknown_values():
     with pytest.raises(ValueError, match="local_level"):
         LSTMForecaster(local_level="mean").fit(pd.Series(np.arange(30.0)))
@@ -1195,6 +1209,32 @@ def test_warm_start_on_other_series_is_refused():
     est = LSTMForecaster(horizon=2, warm_start=True, **TINY).fit(series("D"))
     with pytest.raises(ValueError, match="warm_start=True continues.*warm_start=False"):
         est.fit(panel("D"))
+
+
+def test_warm_start_refuses_a_new_network_and_keeps_the_fitted_one():
+    # issue 18 item 9: a warm fit that needs another network used to start over
+    y = series("D")
+    est = LSTMForecaster(horizon=2, warm_start=True, **TINY).fit(y)
+    first, module = est.predict(), est.module_
+    with pytest.raises(ValueError, match=r"hidden_size 4 -> 6.*warm_start=False"):
+        est.set_params(hidden_size=6).fit(y)
+    with pytest.raises(ValueError, match=r"output_size 2 -> 6.*quantiles"):
+        est.set_params(hidden_size=4, quantiles=[0.1, 0.5, 0.9]).fit(y)
+    assert est.module_ is module and est.quantiles_ is not None
+    pd.testing.assert_frame_equal(est.set_params(quantiles=None).predict(), first)
+
+
+def test_warm_start_keeps_the_fitted_missing_value_channel():
+    holes = series("D")
+    holes.iloc[5:8] = np.nan
+    est = LSTMForecaster(horizon=2, warm_start=True, **TINY).fit(holes)
+    module = est.module_
+    est.fit(series("D"))  # no missing values: the fitted channel says "observed"
+    assert est.module_ is module and est.mask_channel_ and est.n_epochs_ == 4
+    plain = LSTMForecaster(horizon=2, warm_start=True, **TINY).fit(series("D"))
+    with pytest.raises(ValueError, match=r"input_size 1 -> 2.*missing-value channel"):
+        plain.fit(holes)
+    assert not plain.mask_channel_
 
 
 def test_a_training_tail_without_observed_values_says_so():

@@ -432,8 +432,20 @@ FIT_ERRORS = [
     (reg(hidden_size=0), TABLE, Y, ValueError, "'hidden_size' parameter"),
     (reg(), TABLE, None, ValueError, "requires y to be passed.*fit\\(X, y\\)"),
     (clf(), TABLE, None, ValueError, "requires y to be passed"),
-    (reg(), TABLE, _with(Y, 3, NAN), ValueError, "y contains NaN.*Drop the samples"),
-    (clf(), TABLE, _with(Y, 3, NAN), ValueError, "y contains NaN.*Drop the samples"),
+    (
+        reg(),
+        TABLE,
+        _with(Y, 3, NAN),
+        ValueError,
+        r"no target.*positions \[3\].*Drop those samples",
+    ),
+    (
+        clf(),
+        TABLE,
+        _with(Y, 3, NAN),
+        ValueError,
+        r"no label.*positions \[3\].*Drop those samples",
+    ),
     (clf(), TABLE, ["a"] * 12, ValueError, "only one class \\('a'\\).*at least two"),
     (clf(), TABLE, np.c_[LABELS, LABELS], ValueError, "y should be a 1d array"),
     (clf(), TABLE, Y + 0.5, ValueError, "Unknown label type.*continuous"),
@@ -481,7 +493,12 @@ PREDICT_ERRORS = [
     ("table", TABLE[:, :5], ValueError, "pass 6 columns as in fit, NaN-padding"),
     ("cube", CUBE[:, :, :2], ValueError, "X has 2 features per step.*expecting 3"),
     ("cube", [np.ones((3, 2))], ValueError, "X has 2 features per step"),
-    ("cube", TABLE, ValueError, "2-D table.*fitted on sequences with 3 features"),
+    (
+        "cube",
+        TABLE,
+        ValueError,
+        r"2-D table.*fitted on 3 feature\(s\) per step.*3-D array",
+    ),
     ("table", np.empty((0, 6)), ValueError, "X is empty"),
     ("table", _with(TABLE, (0, 0), np.inf), ValueError, "X contains infinity"),
     ("table", _with(TABLE, (2, 3), NAN), ValueError, "missing values.*Impute"),
@@ -529,3 +546,198 @@ def test_a_fitted_model_predicts_sequences_of_other_lengths(fitted):
     assert fitted["table"].predict([np.ones(2), np.ones(9)]).shape == (2,)
     assert fitted["cube"].predict(CUBE[:3, :2]).shape == (3,)
     assert fitted["tokens"].predict([np.array([1, 2])]).shape == (1,)
+
+
+# -- issue 18: windows in their real-world containers --------------------------------
+def frame_windows(n=60, seed=0):
+    """Two-feature ``(feature, step)`` windows of ``make_windows`` on an hourly frame."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    frame = pd.DataFrame(
+        {
+            "load": np.sin(t / 4) + 0.1 * rng.normal(size=n),
+            "temp": 20 + 5 * np.cos(t / 7),
+        },
+        index=pd.date_range("2024-01-01", periods=n, freq="h"),
+    )
+    return tsrnn.make_windows(frame, window=12, horizon=1, target="load")
+
+
+def test_reordered_step_columns_are_refused_and_realigned_by_label():
+    # issue 18 item 10: steps sorted as strings (t, t-1, t-10, ...) predicted silently
+    X, Y = frame_windows()
+    est = reg().fit(X, Y)
+    assert list(est.step_names_in_) == [f"t-{k}" for k in range(11, 0, -1)] + ["t"]
+    shuffled = X.sort_index(axis=1)
+    with pytest.raises(ValueError, match=r"step labels of X.*another order.*reindex"):
+        est.predict(shuffled)
+    fixed = shuffled.reindex(columns=est.step_names_in_, level=1)  # the fix it names
+    np.testing.assert_array_equal(est.predict(fixed), est.predict(X))
+    renamed = X.rename(columns={"t": "t-0"}, level=1)
+    with pytest.raises(ValueError, match=r"differ from those seen in fit.*'t-0'"):
+        est.predict(renamed)
+    # and the same kind for a univariate table: its columns are the steps
+    X1, Y1 = tsrnn.make_windows(X[("load", "t")], window=5)
+    one = reg().fit(X1, Y1)
+    with pytest.raises(ValueError, match=r"same order.*X\[est.feature_names_in_\]"):
+        one.predict(X1.sort_index(axis=1))
+
+
+@pytest.mark.parametrize("pandas_output", [False, True])
+def test_a_scaler_pipeline_keeps_multivariate_windows_with_features_per_step(
+    pandas_output,
+):
+    # issue 18 item 11: StandardScaler flattens (feature, step) windows; without
+    # features_per_step the RNN read one feature over 24 steps
+    X, Y = frame_windows()
+    scaler = StandardScaler()
+    if pandas_output:
+        scaler.set_output(transform="pandas")
+    pipe = make_pipeline(scaler, reg(features_per_step=2)).fit(X, Y)
+    assert pipe[-1].n_step_features_ == 2 and pipe[-1].n_features_in_ == 24
+    # the same as the RNN on the 3-D windows of the scaled columns
+    scaled = StandardScaler().fit(X).transform(X)  # columns: load t-11..t, temp t-11..t
+    cube = scaled.reshape(len(X), 2, 12).transpose(0, 2, 1)
+    np.testing.assert_array_equal(cube[:, :, 1], scaled[:, 12:])  # temp is feature 1
+    direct = reg().fit(cube, Y)
+    np.testing.assert_allclose(pipe.predict(X), direct.predict(cube), rtol=1e-6)
+    assert pipe.score(X, Y) == pytest.approx(direct.score(cube, Y))
+
+
+def test_features_per_step_errors():
+    X, Y = frame_windows()
+    with pytest.raises(ValueError, match=r"features_per_step=5.*24 columns.*multiple"):
+        reg(features_per_step=5).fit(X.to_numpy(), Y)
+    est = reg(features_per_step=2).fit(X.to_numpy(), Y)
+    with pytest.raises(ValueError, match=r"read with 1 feature.*fitted on 2.*=2"):
+        est.set_params(features_per_step=None).predict(X.to_numpy())
+    # a 3-D / MultiIndex fit reads a flattened table with features_per_step too
+    multi = reg(features_per_step=2).fit(X, Y)
+    np.testing.assert_allclose(multi.predict(X.to_numpy()), multi.predict(X))
+
+
+def _nullable(frame):
+    """``frame.convert_dtypes()`` with a pd.NA inside, and its float64/NaN twin."""
+    plain = frame.astype("float64").copy()
+    plain.iloc[2, 3] = np.nan
+    nullable = frame.convert_dtypes()
+    nullable.iloc[2, 3] = pd.NA
+    assert isinstance(nullable.iloc[:, 3].dtype, pd.api.extensions.ExtensionDtype)
+    return nullable, plain
+
+
+@pytest.mark.parametrize("multivariate", [True, False])
+def test_nullable_pandas_dtypes_are_floats_with_nan(multivariate):
+    # issue 18 item 12: Float64 windows with pd.NA failed "Encode strings ..."
+    X, Y = frame_windows()
+    if not multivariate:
+        X = X["load"]
+    nullable, plain = _nullable(X)
+    Yn = Y.convert_dtypes()
+    assert Yn.dtypes.iloc[0] == "Float64"
+    est, twin = reg().fit(nullable, Yn), reg().fit(plain, Y)
+    np.testing.assert_array_equal(est.predict(nullable), twin.predict(plain))
+    assert est.mask_channel_  # pd.NA is a missing value, masked like NaN
+    assert nullable.iloc[2, 3] is pd.NA  # the caller's frame is untouched
+
+
+def _float64(seq):
+    return pd.array([pd.NA if np.isnan(v) else v for v in seq], dtype="Float64")
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        lambda seqs: seqs,  # list of numpy arrays
+        lambda seqs: pd.Series(seqs, dtype=object),  # a Series of sequences
+        lambda seqs: [_float64(s) for s in seqs],  # nullable arrays, pd.NA inside
+        lambda seqs: [pd.Series(_float64(s)) for s in seqs],
+        lambda seqs: pd.Series([_float64(s) for s in seqs]),
+        lambda seqs: pd.Series([s[:3] for s in seqs], dtype=object),  # equal lengths
+    ],
+    ids=["list", "series", "list-Float64", "list-Series", "series-Float64", "equal"],
+)
+def test_every_container_of_ragged_sequences_reads_like_a_list_of_arrays(container):
+    rng = np.random.default_rng(0)
+    seqs = [rng.normal(size=m) for m in rng.integers(3, 9, size=30)]
+    seqs[4][1] = np.nan  # an interior missing value
+    y = np.array([np.nanmean(s) for s in seqs])
+    X = container(seqs)
+    as_list = [  # the plain twin: a list of float64 numpy arrays with NaN
+        pd.Series(x, dtype="Float64").to_numpy(dtype=float, na_value=np.nan) for x in X
+    ]
+    assert all(type(x) is np.ndarray and x.dtype == np.float64 for x in as_list)
+    reference = reg().fit(as_list, y)  # a Series reads as the list of its cells
+    est = reg().fit(X, y)
+    assert est.mask_channel_ and est.layout_ == reference.layout_
+    np.testing.assert_array_equal(est.predict(X), reference.predict(as_list))
+
+
+def test_nullable_integer_and_boolean_features():
+    rng = np.random.default_rng(0)
+    cube = rng.integers(0, 2, size=(20, 5, 2)).astype(float)
+    cube[3, 2, 0] = np.nan
+    y = cube.sum(axis=(1, 2), where=~np.isnan(cube))
+    frame = tsrnn.make_windows(  # two features: an Int64 and a boolean one
+        pd.DataFrame({"a": np.r_[cube[:, :, 0].ravel()], "b": cube[:, :, 1].ravel()}),
+        window=5,
+        step=5,
+        horizon=1,
+        target="a",
+        dropna=False,
+    )[0]
+    plain = frame.copy()
+    typed = frame.copy().astype(
+        {c: "Int64" if c[0] == "a" else "boolean" for c in frame}
+    )
+    assert typed.isna().sum().sum() == plain.isna().sum().sum() > 0
+    est, twin = reg().fit(typed, y[: len(typed)]), reg().fit(plain, y[: len(plain)])
+    np.testing.assert_array_equal(est.predict(typed), twin.predict(plain))
+
+
+def test_windows_of_another_length_keep_their_step_labels_checked():
+    X, Y = frame_windows()
+    est = reg().fit(X, Y)
+    steps = list(est.step_names_in_)
+    shorter = X.loc[:, (slice(None), steps[6:])]  # the last 6 steps: a shorter window
+    cube = X.to_numpy().reshape(len(X), 2, 12).transpose(0, 2, 1)
+    np.testing.assert_allclose(est.predict(shorter), est.predict(cube[:, 6:]))
+    with pytest.raises(ValueError, match=r"position 3: 't-7' where fit had 't-8'"):
+        est.predict(X.drop(columns="t-8", level=1))  # a gap closed silently otherwise
+
+
+@pytest.mark.parametrize(
+    "labels, dtype",
+    [
+        (["up", "down"], "string"),
+        (["up", "down"], "category"),
+        ([1, 0], "Int64"),
+        ([True, False], "boolean"),
+    ],
+)
+def test_nullable_labels_work_like_their_plain_dtype(labels, dtype):
+    X = np.random.default_rng(0).normal(size=(10, 5))
+    plain = np.array(labels * 5)
+    est = clf().fit(X, pd.Series(labels * 5, dtype=dtype))
+    twin = clf().fit(X, plain)
+    assert [(type(c), c) for c in est.classes_.tolist()] == [
+        (type(c), c) for c in twin.classes_.tolist()
+    ]  # 0 and 1 stay integers, True and False booleans
+    np.testing.assert_array_equal(est.predict(X), twin.predict(X))
+
+
+@pytest.mark.parametrize("dtype", [object, "category", "string", "float64"])
+def test_missing_labels_are_refused_naming_their_rows(dtype):
+    # issue 18 item 13: object labels with a NaN raised numpy's "'<' not supported"
+    X = np.random.default_rng(0).normal(size=(10, 5))
+    values = [1.0, 0.0] * 5 if dtype == "float64" else ["up", "down"] * 5
+    y = pd.Series(values, dtype=dtype)
+    y.iloc[[2, 7]] = None
+    with pytest.raises(
+        ValueError, match=r"y has 2 sample\(s\) with no label.*positions \[2, 7\].*Drop"
+    ):
+        clf().fit(X, y)
+    with pytest.raises(ValueError, match=r"no label.*positions \[3\]"):
+        clf().fit(
+            X, ["up", "down", "up", None, "down", "up", "down", "up", "up", "down"]
+        )

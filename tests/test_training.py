@@ -402,20 +402,85 @@ def test_warm_start_false_restarts():
     assert [h["epoch"] for h in est.history_] == [1, 2, 3]
 
 
-def test_warm_start_with_a_new_architecture_rebuilds():
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (dict(hidden_size=5), r"hidden_size 4 -> 5"),
+        (dict(cell="gru"), r"cell 'lstm' -> 'gru'"),
+        (dict(num_layers=2), r"num_layers 1 -> 2"),
+        (dict(bidirectional=True), r"bidirectional False -> True"),
+        (dict(embedding_dim=3), r"embedding_dim None -> 3"),
+    ],
+)
+def test_warm_start_refuses_a_new_architecture(change, match):
+    # issue 18 item 9: a changed parameter used to rebuild the network silently
     X, y = data()
     est = reg(warm_start=True).fit(X, y)
-    est.set_params(hidden_size=5).fit(X, y)
-    assert est.module_.rnn.hidden_size == 5
-    assert [h["epoch"] for h in est.history_] == [1, 2, 3]
+    module, before = est.module_, weights(est)
+    with pytest.raises(
+        ValueError, match=f"warm_start=True continues.*{match}.*warm_start=False"
+    ):
+        est.set_params(**change).fit(X, y)
+    assert est.module_ is module and est.n_epochs_ == 3  # the fitted model is intact
+    assert_same_weights(before, weights(est))
 
 
-def test_warm_start_regressor_with_a_new_number_of_outputs():
+def test_warm_start_regressor_refuses_a_new_number_of_outputs():
     X, y = data()
     est = reg(warm_start=True).fit(X, y)
-    Y = np.c_[y, 2 * y]
-    assert est.fit(X, Y).predict(X).shape == (40, 2)
-    assert est.y_mean_.shape == (2,)
+    mean = est.y_mean_
+    with pytest.raises(ValueError, match="1 target.*got 2.*warm_start=False"):
+        est.fit(X, np.c_[y, 2 * y])
+    assert est.y_mean_ is mean and est.n_outputs_ == 1
+    assert est.predict(X).shape == (40,)
+
+
+def test_warm_start_refuses_a_new_number_of_features():
+    X, y = data()
+    est = reg(warm_start=True).fit(X[:, :, None], y)
+    with pytest.raises(
+        ValueError, match="2 features per step.*expecting 1.*warm_start"
+    ):
+        est.fit(np.repeat(X[:, :, None], 2, axis=2), y)
+    assert est.n_features_in_ == 1 and est.n_epochs_ == 3
+
+
+def test_warm_start_keeps_the_mask_channel_of_the_first_fit():
+    # issue 18 item 9: a batch without interior NaN after one with them used to drop
+    # the mask channel (a new network), after which the first kind was refused
+    X, y = data()
+    holes = X.copy()
+    holes[::3, 2] = np.nan
+    est = reg(warm_start=True).fit(holes, y)
+    module = est.module_
+    est.fit(X, y)  # no interior NaN: the fitted channel says "observed"
+    assert est.module_ is module and est.mask_channel_ and est.n_epochs_ == 6
+    assert np.isfinite(est.predict(holes)).all()
+    # the other way round the data does not fit the network: refused, not restarted
+    plain = reg(warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="missing values.*warm_start=False to start"):
+        plain.fit(holes, y)
+    assert not plain.mask_channel_ and plain.n_epochs_ == 3
+
+
+def test_warm_start_keeps_the_vocabulary_of_the_first_fit():
+    # issue 18 item 9: a second text batch with smaller token ids used to shrink the
+    # vocabulary, after which the first batch's documents were refused
+    rng = np.random.default_rng(0)
+    docs = [rng.integers(1, 50, size=n) for n in rng.integers(3, 9, size=40)]
+    labels = np.array(["a", "b"] * 20)
+    clf = RNNClassifier(
+        embedding_dim=3, hidden_size=4, max_epochs=1, warm_start=True, random_state=0
+    ).fit(docs, labels)
+    vocab, module = clf.vocab_size_, clf.module_
+    small = [np.minimum(d, 9) for d in docs]  # ids below 10
+    clf.fit(small, labels)
+    assert clf.vocab_size_ == vocab and clf.module_ is module and clf.n_epochs_ == 2
+    assert clf.predict(docs).shape == (40,)
+    with pytest.raises(
+        ValueError, match=f"token id 59.*vocab_size_={vocab}.*warm_start"
+    ):
+        clf.fit([d + 10 for d in docs], labels)
 
 
 def test_warm_start_classifier_needs_the_same_classes():

@@ -76,6 +76,7 @@ class BaseRNN(BaseEstimator):
         dropout: float = 0.0,
         bidirectional: bool = False,
         embedding_dim: int | None = None,
+        features_per_step: int | None = None,
         learning_rate: float = 1e-3,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
@@ -96,6 +97,7 @@ class BaseRNN(BaseEstimator):
         self.dropout = dropout
         self.bidirectional = bidirectional
         self.embedding_dim = embedding_dim
+        self.features_per_step = features_per_step
         self.learning_rate = learning_rate
         self.lr_schedule = lr_schedule
         self.weight_decay = weight_decay
@@ -111,6 +113,40 @@ class BaseRNN(BaseEstimator):
         self.warm_start = warm_start
 
     # -- fitting ---------------------------------------------------------------
+    #: what each architecture entry means to a user, for warm_start's error
+    _ARCH_MEANING = {
+        "input_size": "network inputs per step (features, plus one missing-value "
+        "channel each when the training data had interior NaN)",
+        "output_size": "network outputs (targets, classes or horizon x targets x "
+        "quantiles)",
+        "vocab_size": "token vocabulary (largest token id + 1)",
+        "extra_size": "future-covariate inputs",
+    }
+
+    def _warm(self) -> bool:
+        """Whether this fit continues the fitted network (``warm_start``)."""
+        return self.warm_start and self.__sklearn_is_fitted__()
+
+    def _check_warm_arch(self, arch: dict[str, Any]) -> None:
+        """With ``warm_start``, refuse a fit that needs another network than the fitted one.
+
+        Never start over silently: the error names each changed entry and the fix.
+        """
+        if not self._warm() or self._arch == arch:
+            return
+        changed = "; ".join(
+            f"{k} {self._arch.get(k)!r} -> {arch.get(k)!r}"
+            + (f" ({self._ARCH_MEANING[k]})" if k in self._ARCH_MEANING else "")
+            for k in sorted(set(arch) | set(self._arch))
+            if self._arch.get(k) != arch.get(k)
+        )
+        raise ValueError(
+            "warm_start=True continues training the fitted network, but this fit "
+            f"needs a network of another shape: {changed}. Restore the parameters "
+            "of the first fit and pass data of the same shape to continue, or set "
+            "warm_start=False to start over."
+        )
+
     def _train_config(self) -> TrainConfig:
         return TrainConfig(
             learning_rate=float(self.learning_rate),
@@ -146,11 +182,8 @@ class BaseRNN(BaseEstimator):
         moves to the device once per fit) and ``loss`` a callable of
         :data:`~tsrnn._training.LOSSES` (see :func:`~tsrnn._training.make_loss`).
         """
-        reuse = (
-            self.warm_start
-            and getattr(self, "module_", None) is not None
-            and getattr(self, "_arch", None) == arch
-        )
+        self._check_warm_arch(arch)
+        reuse = self._warm()
         fork_devices = [device] if device.type == "cuda" else []
         with torch.random.fork_rng(devices=fork_devices):
             # Seed only the generators this fit uses, inside the fork that restores

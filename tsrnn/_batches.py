@@ -245,9 +245,11 @@ def training_windows(
     """
     h, w, pad = horizon, window, enc.pad
     train, valid, t_starts, v_starts = [], [], [], []
+    most = 0  # windows of the longest series, for the warning below
     for start, length in zip(enc.offsets, lengths):
         min_ctx = min(w, length - h)
         cutoffs = np.arange(start + pad + min_ctx - 1, start + pad + length - h)
+        most = max(most, len(cutoffs))
         n_val = max(1, round(validation_fraction * len(cutoffs)))
         if early_stopping and len(cutoffs) >= n_val + h + 1:
             valid.append(cutoffs[-n_val:])
@@ -259,10 +261,20 @@ def training_windows(
     train_part = (train_c, n_pad(train_c, np.concatenate(t_starts), pad, w))
     if not valid:
         if early_stopping:
+            # a tail of max(1, round(validation_fraction * n)) windows + horizon + 1
+            works = np.floor((most - h - 1) / most * 100) / 100 if most else 0.0
+            fix = (
+                f"Use validation_fraction <= {works:g} or longer series"
+                if works > 0 and round(works * most) >= 1
+                else "Use longer series or a smaller window or horizon"
+            )
             _warn_user(
                 "early_stopping=True but no series is long enough to hold out a "
-                f"validation tail (needs at least horizon + 2 = {h + 2} windows); "
-                "training for max_epochs without early stopping.",
+                f"validation tail with validation_fraction={validation_fraction} and "
+                f"horizon={h}: a series needs max(1, round(validation_fraction * "
+                "its windows)) + horizon + 1 windows (at least horizon + 2 = "
+                f"{h + 2}), and the longest has {most}. {fix}; training for "
+                "max_epochs without early stopping.",
                 UserWarning,
             )
         return train_part, None

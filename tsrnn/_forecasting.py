@@ -326,6 +326,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
                 f"{panel.target_names}. Pass the same series (each series keeps its "
                 "scaling), or set warm_start=False to refit from scratch."
             )
+        saved = dict(self.__dict__) if warm else None
         if not warm:
             self.center_, self.scale_ = fit_scaler(values, self.scaler)
             self._cov_center, self._cov_scale = fit_covariate_scaler(
@@ -338,7 +339,9 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         )
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
-        self.mask_channel_ = bool(any(np.isnan(t).any() for t in panel.target))
+        self.mask_channel_ = bool(any(np.isnan(t).any() for t in panel.target)) or (
+            warm and self.mask_channel_  # warm_start keeps the fitted input channels
+        )
         self.quantiles_ = quantiles
         enc = self._encode(panel, target_values=values)
         del values
@@ -375,6 +378,11 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             patch_size=int(self.patch_size),
             n_ensembles=int(self.n_ensembles),
         )
+        if saved is not None and self._warm() and self._arch != arch:
+            # refused by _check_warm_arch: leave the fitted model as it was
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            self._check_warm_arch(arch)
         self._fit_network(arch, batches, loss, self._seed(), device)
         self._remember(panel)
         return self

@@ -5,15 +5,19 @@ Forms (see DESIGN §2.1):
 * ``"table"``: a 2-D array-like ``(n_samples, n_steps)``; each row is a univariate
   sequence. This is what scikit-learn transformers hand on in a Pipeline. It is
   validated by scikit-learn's ``validate_data`` (:func:`numeric_table`), so that
-  feature-count and feature-name checks follow scikit-learn exactly.
-* ``"sequences"``: a 3-D array ``(n_samples, n_steps, n_features)``, a list of
-  1-D/2-D arrays of different lengths, or a DataFrame whose columns are a
-  ``(feature, step)`` MultiIndex.
+  feature-count and feature-name checks follow scikit-learn exactly. With the
+  estimator's ``features_per_step=k`` a row is ``k`` blocks of ``n_steps`` columns
+  (flattened multivariate windows, feature-major as ``make_windows`` orders them).
+* ``"sequences"``: a 3-D array ``(n_samples, n_steps, n_features)``, a list (or an
+  object Series) of 1-D/2-D arrays of different lengths, or a DataFrame whose
+  columns are a ``(feature, step)`` MultiIndex.
 
-NaN means "no value". Where NaN is padding and where it is a missing value is the
-business of :mod:`tsrnn._padding`. Data errors are raised here:
-:func:`sequence_values` is the sequence estimators' one door, which also sets (at
-fit) and checks (later) ``n_features_in_``, ``feature_names_in_`` and ``layout_``.
+NaN means "no value"; so do ``pd.NA`` and ``None`` (pandas' nullable dtypes). Where
+NaN is padding and where it is a missing value is the business of
+:mod:`tsrnn._padding`. Data errors are raised here: :func:`sequence_values` is the
+sequence estimators' one door, which also sets (at fit) and checks (later)
+``n_features_in_``, ``feature_names_in_``, ``step_names_in_``, ``n_step_features_``
+and ``layout_``.
 """
 
 from __future__ import annotations
@@ -57,6 +61,16 @@ def input_form(X) -> str:
     if hasattr(X, "ndim") and getattr(X, "ndim", 2) >= 3:
         return "sequences"
     return "table"
+
+
+def _is_series_of_sequences(X) -> bool:
+    """A Series whose cells are sequences (arrays, lists): one sample per cell."""
+    return (
+        isinstance(X, pd.Series)
+        and X.dtype == object
+        and len(X) > 0
+        and all(np.ndim(x) >= 1 for x in X)
+    )
 
 
 def _ragged_or_nd(X: Sequence) -> bool:
@@ -108,6 +122,10 @@ def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray, list[str] | None]:
 def _as_float32(x, name: str) -> np.ndarray:
     """``np.asarray(x, float32)`` with errors that name the argument and the fix."""
     arr = np.asarray(x)
+    if arr.dtype.kind == "O":  # pandas' nullable dtypes hand on pd.NA (or None)
+        missing = pd.isna(arr)
+        if missing.any():
+            arr = np.where(missing, np.nan, arr)
     if arr.dtype.kind == "c":
         raise TypeError(
             f"{name} must hold real numbers, but it has complex dtype {arr.dtype}. "
@@ -207,6 +225,12 @@ def numeric_table(est, X, *, reset: bool) -> np.ndarray:
                 f"{est.n_features_in_} columns as in fit, NaN-padding shorter "
                 "sequences at either end."
             ) from exc
+        if "feature names" in str(exc):  # reordered, renamed or missing columns
+            raise ValueError(
+                f"{str(exc).rstrip()} Each column of a 2-D X is a time step, read in "
+                "column order: pass the columns of fit in their order, "
+                "X[est.feature_names_in_]."
+            ) from exc
         raise
     with np.errstate(over="ignore"):
         values = arr.astype(np.float32)  # always a copy: never fill the caller's
@@ -216,15 +240,50 @@ def numeric_table(est, X, *, reset: bool) -> np.ndarray:
             f"(|x| > {np.finfo(np.float32).max:.3g}). Replace inf with finite values "
             "(rescale very large ones), or with NaN to mark a missing value."
         )
-    if not reset and est.layout_ == "sequences" and est.n_features_in_ != 1:
+    return _unflatten(est, values, reset=reset)
+
+
+def _fitted_step_features(est) -> int:
+    """Features per step the fitted network reads (derived for older saved models)."""
+    fitted = getattr(est, "n_step_features_", None)
+    if fitted is None:
+        fitted = est.n_features_in_ if est.layout_ == "sequences" else 1
+    return int(fitted)
+
+
+def _unflatten(est, values: np.ndarray, *, reset: bool) -> np.ndarray:
+    """A 2-D table ``(n, k * T)`` -> ``(n, T, k)``, ``k = est.features_per_step or 1``.
+
+    The ``k`` blocks of ``T`` columns are the features, each block its steps in
+    time order: the column order of :func:`tsrnn.make_windows` (and of a
+    ``(feature, step)`` DataFrame flattened by a scikit-learn transformer).
+    """
+    k = getattr(est, "features_per_step", None) or 1
+    n, n_columns = values.shape
+    if n_columns % k:
         raise ValueError(
-            f"X is a 2-D table (one univariate sequence per row), but "
-            f"{type(est).__name__} was fitted on sequences with {est.n_features_in_} "
-            f"features per step. Pass a 3-D array (n_samples, n_steps, "
-            f"{est.n_features_in_}), a list of (n_steps, {est.n_features_in_}) arrays "
-            "or a DataFrame with (feature, step) MultiIndex columns."
+            f"features_per_step={k}, but the 2-D X has {n_columns} columns, not a "
+            f"multiple of {k}. A 2-D X holds features_per_step blocks of n_steps "
+            "columns (all steps of the first feature, then of the next, as "
+            "make_windows orders them). Set features_per_step to the number of "
+            "features of the windows, or None when each row is one univariate "
+            "sequence."
         )
-    return values[:, :, None]
+    fitted = None if reset else _fitted_step_features(est)
+    if fitted is not None and k != fitted:
+        hint = (
+            "features_per_step=None (each row a univariate sequence)"
+            if fitted == 1
+            else f"features_per_step={fitted} (columns in feature blocks)"
+        )
+        raise ValueError(
+            f"X is a 2-D table read with {k} feature(s) per step, but "
+            f"{type(est).__name__} was fitted on {fitted} feature(s) per step. Set "
+            f"{hint}, or pass a 3-D array (n_samples, n_steps, {fitted}) or a "
+            "DataFrame with (feature, step) MultiIndex columns."
+        )
+    values = values.reshape(n, k, n_columns // k).transpose(0, 2, 1)
+    return np.ascontiguousarray(values)
 
 
 def _is_empty(X) -> bool:
@@ -241,6 +300,8 @@ def _is_list_of_sequences(X) -> bool:
 
 def sequence_values(est, X, *, reset: bool) -> np.ndarray:
     """Any input form -> ``(n, T, F)`` float32 with NaN; sets/checks fitted metadata."""
+    if _is_series_of_sequences(X):  # read as the list of its cells
+        X = list(X)
     if _is_empty(X):
         raise ValueError("X is empty (0 samples): pass at least one sequence.")
     form = input_form(X)
@@ -248,6 +309,7 @@ def sequence_values(est, X, *, reset: bool) -> np.ndarray:
         # At predict a list is sequences, whatever their lengths: a list has no
         # columns whose count could be checked, and [one_sequence] must work.
         form = "sequences"
+    steps = _step_names(X)
     if form == "table":
         values = numeric_table(est, X, reset=reset)
     else:
@@ -261,13 +323,14 @@ def sequence_values(est, X, *, reset: bool) -> np.ndarray:
             else:
                 est.feature_names_in_ = np.asarray(names, dtype=object)
         else:
-            expected = est.n_features_in_ if est.layout_ == "sequences" else 1
+            expected = _fitted_step_features(est)
             if n_features != expected:
                 raise ValueError(
                     f"X has {n_features} features per step, but {type(est).__name__} "
                     f"is expecting {expected} features per step as input (the number "
                     "seen in fit). Pass the same features as in fit."
                 )
+            _check_step_names(est, steps)
             fitted_names = getattr(est, "feature_names_in_", None)
             if (
                 names is not None
@@ -281,4 +344,65 @@ def sequence_values(est, X, *, reset: bool) -> np.ndarray:
                 )
     if reset:
         est.layout_ = form
+        est.n_step_features_ = values.shape[2]
+        if steps is None:
+            if hasattr(est, "step_names_in_"):
+                del est.step_names_in_
+        else:
+            est.step_names_in_ = np.asarray(steps, dtype=object)
     return values
+
+
+def _step_names(X) -> list[str] | None:
+    """The step labels of ``(feature, step)`` MultiIndex columns, in column order."""
+    if isinstance(X, pd.DataFrame) and X.columns.nlevels == 2:
+        return [str(s) for s in X.columns.get_level_values(1).unique()]
+    return None
+
+
+def _head(labels: list[str], n: int = 6) -> str:
+    return str(labels) if len(labels) <= n else f"{str(labels[:n])[:-1]}, ...]"
+
+
+def _is_run_of(short: list[str], long: list[str]) -> bool:
+    """Whether ``short`` is a contiguous run of ``long``, in the same order."""
+    if short[0] not in long:
+        return False
+    start = long.index(short[0])
+    return long[start : start + len(short)] == short
+
+
+def _check_step_names(est, steps: list[str] | None) -> None:
+    """Steps are read in column order: refuse labels reordered or relabelled since fit.
+
+    Windows shorter or longer than in fit are sequences of another length (as
+    for every input form): accepted when their steps are a contiguous run of
+    fit's, or fit's steps a contiguous run of theirs.
+    """
+    fitted = getattr(est, "step_names_in_", None)
+    if steps is None or fitted is None:
+        return
+    fitted = list(fitted)
+    short, long = sorted([steps, fitted], key=len)
+    if steps == fitted or (len(steps) != len(fitted) and _is_run_of(short, long)):
+        return
+    at = next(
+        (i for i, (a, b) in enumerate(zip(steps, fitted)) if a != b),
+        min(len(steps), len(fitted)),
+    )
+    got = repr(steps[at]) if at < len(steps) else "no step"
+    wanted = repr(fitted[at]) if at < len(fitted) else "no step"
+    seen = (
+        f"{len(steps)} steps {_head(steps)}, first different at position {at}: "
+        f"{got} where fit had {wanted} (fit: {len(fitted)} steps {_head(fitted)})"
+    )
+    if sorted(steps) == sorted(fitted):
+        problem = f"are in another order than in fit: {seen}"
+        fix = "Reorder them as in fit: X = X.reindex(columns=est.step_names_in_, level=1)."
+    else:
+        problem = f"differ from those seen in fit: {seen}"
+        fix = "Pass windows with the steps of fit (est.step_names_in_), in that order."
+    raise ValueError(
+        f"The step labels of X (second level of its columns) {problem}. Steps are "
+        f"read in column order, so the sequences would be scrambled. {fix}"
+    )

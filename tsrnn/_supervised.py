@@ -8,6 +8,7 @@ helpers, shared by both.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
@@ -39,6 +40,9 @@ def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
 
     The tensor is ``(n, T)`` int64 token ids with ``embedding_dim``, else
     ``(n, T, F)`` (or ``2F`` with the mask channel) float32, valid-steps-first.
+    ``reset=False`` reads ``X`` for the fitted network (predict, and a
+    ``warm_start`` fit): a batch without missing values still gets the fitted mask
+    channel, token ids up to the fitted vocabulary are accepted.
     """
     values = sequence_values(est, X, reset=reset)
     tokens = est.embedding_dim is not None
@@ -85,14 +89,51 @@ def _split_validation(est, n: int, seed: int):
     """
     if not est.early_stopping:
         return None, None
-    n_valid = max(1, round(est.validation_fraction * n))
-    if n - n_valid < 1:
+    fraction = est.validation_fraction
+    if n < 2:
         raise ValueError(
             f"early_stopping=True needs at least 2 samples to hold out a validation "
             f"set (got n_samples={n}). Pass more samples or set early_stopping=False."
         )
+    n_valid = max(1, round(fraction * n))
+    if n - n_valid < 1:
+        works = np.floor((n - 1) / n * 100) / 100  # round(works * n) <= n - 1
+        raise ValueError(
+            f"early_stopping=True with validation_fraction={fraction} holds out "
+            f"{n_valid} of the {n} samples for validation, leaving {n - n_valid} to "
+            f"train on. Use validation_fraction <= {works:g}, pass more samples, or "
+            "set early_stopping=False."
+        )
     train, valid = train_test_split(np.arange(n), test_size=n_valid, random_state=seed)
     return np.sort(train), np.sort(valid)
+
+
+def _plain_targets(est, y):
+    """Refuse missing targets (NaN, None, ``pd.NA``, in any dtype), naming the rows.
+
+    A Series of a nullable dtype (``Int64``, ``boolean``, ``Float64``) comes back as
+    its numpy dtype, so that labels and ``classes_`` are what the plain dtype gives.
+    """
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        missing = y.isna().to_numpy()
+    else:
+        missing = np.asarray(pd.isna(np.asarray(y, dtype=object)))
+    if missing.ndim > 1:
+        missing = missing.reshape(len(missing), -1).any(axis=1)
+    rows = np.flatnonzero(missing)
+    if rows.size == 0:
+        numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)
+        if isinstance(y, pd.Series) and numpy_dtype is not None:
+            return y.to_numpy(dtype=numpy_dtype)
+        return y
+    what = "label" if isinstance(est, ClassifierMixin) else "target"
+    shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
+    raise ValueError(
+        f"y has {rows.size} sample(s) with no {what} (NaN, None or pd.NA), at "
+        f"positions [{shown}]. Drop those samples from X and y before fitting "
+        f"(for a Series y: keep = y.notna().to_numpy(); fit(X[keep], y[keep])), or "
+        f"fill in their {what}s."
+    )
 
 
 def _check_n_targets(n_samples: int, n_targets: int) -> None:
@@ -101,14 +142,6 @@ def _check_n_targets(n_samples: int, n_targets: int) -> None:
             f"X and y have different numbers of samples: X has {n_samples}, y "
             f"has {n_targets}. Pass one target per sequence."
         )
-
-
-def _nan_in_y(exc: ValueError) -> ValueError:
-    """scikit-learn's NaN-in-y error, with the fix added."""
-    return ValueError(
-        f"{exc} Drop the samples whose target is NaN (or impute the targets) "
-        "before fitting."
-    )
 
 
 def _fit_sequences(est, X, y, encode_targets, *, loss: str):
@@ -121,22 +154,38 @@ def _fit_sequences(est, X, y, encode_targets, *, loss: str):
     _require_y(est, y)
     device = resolve_device(est.device)  # a bad device fails before any work is done
     seed = est._seed()
-    inputs, lengths = _sequence_inputs(est, X, reset=True)
-    targets, output_size = encode_targets(y, len(inputs))
-    data = SequenceBatches(inputs, lengths, torch.from_numpy(targets))
-    train_idx, valid_idx = _split_validation(est, len(data), seed)
-    arch = dict(
+    warm = est._warm()
+    layers = dict(
         cell=est.cell,
-        input_size=1 if est.embedding_dim is not None else inputs.shape[2],
         hidden_size=int(est.hidden_size),
         num_layers=int(est.num_layers),
         dropout=float(est.dropout),
         bidirectional=bool(est.bidirectional),
-        output_size=output_size,
-        vocab_size=est.vocab_size_ if est.embedding_dim is not None else None,
         embedding_dim=est.embedding_dim,
     )
+    if warm:  # the parameters first: X is then read for the fitted network
+        est._check_warm_arch({**est._arch, **layers})
+    try:  # a warm fit reads X for the fitted network, as predict does
+        inputs, lengths = _sequence_inputs(est, X, reset=not warm)
+    except ValueError as exc:
+        if not warm:
+            raise
+        raise ValueError(
+            f"{exc} (warm_start=True continues training the fitted network, so X "
+            "must fit it as at predict time; set warm_start=False to start over.)"
+        ) from exc
+    y = _plain_targets(est, y)
+    targets, output_size = encode_targets(y, len(inputs))
+    data = SequenceBatches(inputs, lengths, torch.from_numpy(targets))
+    train_idx, valid_idx = _split_validation(est, len(data), seed)
+    arch = dict(
+        **layers,
+        input_size=1 if est.embedding_dim is not None else inputs.shape[2],
+        output_size=output_size,
+        vocab_size=est.vocab_size_ if est.embedding_dim is not None else None,
+    )
 
+    est._check_warm_arch(arch)  # before anything else is trained or moved
     if train_idx is None:
         batches = data.to(device), None
     else:
@@ -168,6 +217,16 @@ class _SequenceParams:
     embedding_dim : int or None, default=None
         If set, ``X`` holds integer token ids (0 = padding) that go through
         ``nn.Embedding(vocab_size_, embedding_dim, padding_idx=0)``.
+    features_per_step : int or None, default=None
+        How to read a 2-D ``X`` (a numpy array, or what a scikit-learn transformer
+        such as ``StandardScaler`` hands on in a Pipeline). None: each row is one
+        univariate sequence, one column per step. An int ``k``: each row is ``k``
+        features x ``n_steps`` steps flattened feature-major (all steps of the
+        first feature, then of the next), the column order of
+        :func:`tsrnn.make_windows` on a multivariate frame; set it to the number of
+        features so that the network reads ``k`` features over ``n_steps`` steps,
+        not one feature over ``k * n_steps``. 3-D, list and MultiIndex-DataFrame
+        input carry their structure and ignore it.
     learning_rate : float, default=1e-3
         Adam step size.
     lr_schedule : {"constant", "cosine"}, default="constant"
@@ -198,8 +257,12 @@ class _SequenceParams:
     verbose : int, default=0
         ``1`` prints one line per epoch.
     warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit`` call (same
-        architecture), appending to ``history_``."""
+        Continue training the fitted network on the next ``fit`` call, appending
+        to ``history_``. ``X`` and ``y`` are then checked against the fitted
+        network as at predict time (a batch without missing values keeps the
+        mask channel, token ids must be below ``vocab_size_``); a fit that would
+        need another network (changed ``hidden_size``, number of features,
+        outputs or classes, ...) is refused, never restarted silently."""
 
     ATTRIBUTES = """
     module_ : torch.nn.Module
@@ -217,6 +280,13 @@ class _SequenceParams:
         only when they are all strings.
     layout_ : {"table", "sequences"}
         Whether ``fit`` saw a 2-D table or a sequences form.
+    n_step_features_ : int
+        Features per step the network reads (1 for a univariate 2-D table,
+        ``features_per_step`` for flattened windows).
+    step_names_in_ : ndarray of str
+        Step labels (second column level) of a ``(feature, step)`` DataFrame
+        ``X``, in column order; only when fitted on one. ``predict`` refuses
+        windows whose steps are reordered or relabelled.
     mask_channel_ : bool
         Whether the training data had interior missing values, so the network
         gets one observed-indicator channel per feature.
@@ -229,6 +299,8 @@ class _SequenceParams:
 #: fitted attributes of both sequence estimators (see ``_persisted_attributes``)
 _SEQUENCE_ATTRIBUTES = (
     "layout_",
+    "n_step_features_",
+    "step_names_in_",
     "mask_channel_",
     "n_features_in_",
     "feature_names_in_",
@@ -287,6 +359,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         **BaseRNN._parameter_constraints,
         "bidirectional": ["boolean"],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "features_per_step": [Interval(Integral, 1, None, closed="left"), None],
         "loss": [StrOptions({"mse", "mae", "huber"})],
     }
 
@@ -299,6 +372,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         dropout: float = 0.0,
         bidirectional: bool = False,
         embedding_dim: int | None = None,
+        features_per_step: int | None = None,
         loss: str = "mse",
         learning_rate: float = 1e-3,
         lr_schedule: str = "constant",
@@ -321,6 +395,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             dropout=dropout,
             bidirectional=bidirectional,
             embedding_dim=embedding_dim,
+            features_per_step=features_per_step,
             learning_rate=learning_rate,
             lr_schedule=lr_schedule,
             weight_decay=weight_decay,
@@ -370,18 +445,13 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         return _fit_sequences(self, X, y, self._encode_targets, loss=self.loss)
 
     def _encode_targets(self, y, n_samples: int) -> tuple[np.ndarray, int]:
-        try:
-            y = check_array(
-                y,
-                ensure_2d=False,
-                ensure_min_samples=0,
-                dtype=np.float64,
-                input_name="y",
-            )
-        except ValueError as exc:
-            if "NaN" in str(exc):
-                raise _nan_in_y(exc) from exc
-            raise
+        y = check_array(  # missing targets were refused by _plain_targets
+            y,
+            ensure_2d=False,
+            ensure_min_samples=0,
+            dtype=np.float64,
+            input_name="y",
+        )
         _check_n_targets(n_samples, len(y))
         if y.ndim > 2:
             raise ValueError(
@@ -389,12 +459,14 @@ class RNNRegressor(RegressorMixin, BaseRNN):
                 f"{y.shape}."
             )
         y2 = y.reshape(len(y), -1)
-        keep_scaling = (
-            self.warm_start
-            and hasattr(self, "y_mean_")
-            and self.y_mean_.shape == (y2.shape[1],)
-        )
-        if not keep_scaling:  # the forecasters' standard scaler, on the targets
+        if self._warm():  # continue on the first fit's targets and their scaling
+            if y2.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"With warm_start=True, y must have the {self.n_outputs_} "
+                    f"target(s) of the first fit; got {y2.shape[1]}. Set "
+                    "warm_start=False to refit from scratch."
+                )
+        else:  # the forecasters' standard scaler, on the targets
             center, scale = fit_scaler([y2], "standard")
             self.y_mean_, self.y_scale_ = center[0], scale[0]
         self._y_1d = y.ndim == 1
@@ -457,6 +529,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         **BaseRNN._parameter_constraints,
         "bidirectional": ["boolean"],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "features_per_step": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     _persisted_attributes = (
@@ -488,12 +561,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         return _fit_sequences(self, X, y, self._encode_targets, loss="cross_entropy")
 
     def _encode_targets(self, y, n_samples: int) -> tuple[np.ndarray, int]:
-        try:
-            check_classification_targets(y)
-        except ValueError as exc:
-            if "NaN" in str(exc):
-                raise _nan_in_y(exc) from exc
-            raise
+        check_classification_targets(y)  # after _plain_targets
         y = column_or_1d(y, warn=True)
         _check_n_targets(n_samples, len(y))
         classes, encoded = np.unique(y, return_inverse=True)
