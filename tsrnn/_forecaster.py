@@ -410,10 +410,16 @@ class BaseForecaster:
         )
         cutoffs = [np.arange(n - 1, len(t) - h) for n, t in zip(upto, merged.target)]
         if sum(len(c) for c in cutoffs) == 0:
+            most = max(len(t) - n for n, t in zip(upto, merged.target))
             raise ValueError(
                 f"X is too short to evaluate: it needs at least horizon={h} steps after "
                 "the context (the training tail, or the first window_ steps of a new "
-                "series). Pass a longer X."
+                f"series), and has at most {most}. Pass at least {h - most} more "
+                f"step(s) of X, or refit with horizon <= {most}."
+                if most >= 1
+                else f"X is too short to evaluate: it needs at least horizon={h} steps "
+                "after the context (the training tail, or the first window_ steps of "
+                "a new series), and has none. Pass a longer X."
             )
         stats = self._series_stats(merged, fitted, upto)
         values = self._forecast(merged, cutoffs, None, stats, None)
