@@ -94,7 +94,12 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         Dropout between recurrent layers.
     scaler : {"standard", "robust", "mean"} or None, default="standard"
         Per-series target scaling fit on each series' history (mean/std,
-        median/IQR, mean absolute value, or none).
+        median/IQR, mean absolute value, or none); no threshold is absolute, so
+        a series in other units gets the same forecast in those units. A target
+        constant over its history gets scale 0 and is forecast as its baseline
+        (its last value, see ``local_level``; its constant when False). A robust
+        IQR of 0 in a varying target falls back to its standard deviation.
+        ``"mean"`` with ``target_transform="log"`` is refused (unit-dependent).
     target_transform : {"log", "log1p"} or None, default=None
         A monotone transform of the targets before scaling, inverted on the
         forecasts. ``"log"`` (targets must be positive) makes the model
@@ -160,7 +165,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     series_ids_ : list
         Series ids seen in fit (``[None]`` for one series).
     center_, scale_ : ndarray of shape (n_series, n_targets)
-        Per-series target scaling.
+        Per-series target scaling, in the units of the (transformed) target;
+        ``scale_`` is 0 for a target constant over its history.
     mask_channel_ : bool
         Whether the training targets had missing values (observed-indicator inputs).
     device_ : str
@@ -290,6 +296,15 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         -------
         self : RNNForecaster
         """
+        if self.scaler == "mean" and self.target_transform == "log":
+            # mean |log y| depends on the unit of y (log(1000 y) = log y + 6.9), so
+            # the same series in other units would be scaled, and forecast, otherwise
+            raise ValueError(
+                "scaler='mean' divides by the mean absolute value, which after "
+                "target_transform='log' depends on the unit of the data (a series "
+                "times 1000 is shifted by log(1000), not scaled). Use "
+                "scaler='standard' or scaler='robust' with target_transform='log'."
+            )
         quantiles = self._check_quantiles()
         device = resolve_device(self.device)
         panel = read_panel(X, y, self._roles(), name="X")
@@ -406,14 +421,15 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             windows, levels = self._windows(panel, cutoffs, future_rows, stats, device)
         out = self._outputs(windows).astype(np.float64)
         n, h, n_t = len(levels), int(self.horizon), len(self.target_names_)
-        out = out.reshape(n, h, n_t, -1) + levels[..., None]
-        out = np.sort(out, axis=3)  # quantiles never cross
+        out = np.sort(out.reshape(n, h, n_t, -1), axis=3)  # quantiles never cross
         series = np.repeat(np.arange(len(cutoffs)), [len(c) for c in cutoffs])
+        # a target constant in its history (scale 0) is forecast as its baseline
         out = inverse_transform(
             out,
             center[series][:, None, :, None],
             scale[series][:, None, :, None],
             self.target_transform,
+            baseline=levels[..., None],
         )
         if not np.isfinite(out).all():
             raise TrainingDivergedError(
