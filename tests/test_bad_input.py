@@ -441,6 +441,15 @@ CATALOGUE = [
         ValueError,
         r"last level \('id'\) is not the time.*X\.swaplevel\(\)",
     ),
+    (
+        "forecaster scaler mean with log",
+        lambda: tsrnn.LSTMForecaster(scaler="mean", target_transform="log", **TINY).fit(
+            MONTHLY40
+        ),
+        ValueError,
+        r"scaler='mean' .*after target_transform='log' depends on the unit.*Use "
+        r"scaler='standard' or scaler='robust' with target_transform='log'",
+    ),
 ]
 
 

@@ -36,7 +36,7 @@ from tsrnn._scaling import (
 )
 from tsrnn._training import make_loss
 from tsrnn._windowing import default_window
-from tsrnn.exceptions import TrainingDivergedError
+from tsrnn.exceptions import TrainingDivergedError, _warn_user
 
 __all__ = ["RNNForecaster"]
 
@@ -317,6 +317,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
                 "a patch is a piece of the window. Use a patch_size of at most "
                 f"{window} (e.g. the season) or a longer window."
             )
+        self._warn_short_seasonal(panel, lengths)
         values = self._model_targets(panel)
         warm = self.warm_start and hasattr(self, "center_")
         if warm and (
@@ -382,6 +383,33 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self._fit_network(arch, batches, loss, self._seed(), device)
         self._remember(panel)
         return self
+
+    def _warn_short_seasonal(self, panel: Panel, lengths: list[int]) -> None:
+        """Name the series too short for the ``local_level="seasonal"`` baseline.
+
+        Their windows fall back to the last value where no value one season
+        earlier exists (see :class:`~tsrnn._batches.WindowBatches`); the other
+        series keep the seasonal naive baseline.
+        """
+        season = panel.axis.season
+        if _LEVELS[self.local_level] != "seasonal" or season == 1:
+            return
+        short = [
+            f"{series_name(sid)} ({n} steps)"
+            for sid, n in zip(panel.ids, lengths)
+            if n <= season
+        ]
+        if short:
+            shown = ", ".join(short[:5]) + (
+                f" and {len(short) - 5} more" if len(short) > 5 else ""
+            )
+            _warn_user(
+                f"{shown}: no longer than the season ({season}), so with "
+                "local_level='seasonal' these series' forecasts are relative to "
+                "their last value where no value one season earlier exists; the "
+                "other series keep the seasonal naive baseline.",
+                UserWarning,
+            )
 
     # -- forecasting hooks (see BaseForecaster) -----------------------------------------
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):
