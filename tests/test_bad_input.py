@@ -442,6 +442,12 @@ CATALOGUE = [
         r"last level \('id'\) is not the time.*X\.swaplevel\(\)",
     ),
     (
+        "PanelSplitter negative gap",
+        lambda: list(PanelSplitter(n_splits=2, gap=-1).split(MONTHLY40)),
+        ValueError,
+        r"gap must be an integer >= 0 \(a number of timestamps\); got -1",
+    ),
+    (
         "forecaster scaler mean with log",
         lambda: tsrnn.LSTMForecaster(scaler="mean", target_transform="log", **TINY).fit(
             MONTHLY40

@@ -128,6 +128,21 @@ class PanelSplitter:
             raise ValueError(
                 f"n_splits must be a positive integer; got {self.n_splits!r}."
             )
+        for name, value, least in (
+            ("test_size", self.test_size, 1),
+            ("gap", self.gap, 0),
+        ):
+            if value is None and name == "test_size":
+                continue
+            if (
+                not isinstance(value, Integral)
+                or isinstance(value, bool)
+                or value < least
+            ):
+                raise ValueError(
+                    f"{name} must be an integer >= {least} (a number of timestamps); "
+                    f"got {value!r}."
+                )
         times = _times(X, self.time_col)
         unique = np.sort(pd.unique(times))
         n = len(unique)
