@@ -22,6 +22,17 @@ DAILY = pd.Series(
     np.arange(40.0), index=pd.date_range("2021-01-01", periods=40, freq="D")
 )
 
+MONTHLY40 = pd.Series(
+    np.arange(40.0) + 1, index=pd.date_range("2020-01-01", periods=40, freq="MS")
+)
+LONG_SHUFFLED = pd.DataFrame(
+    {
+        "id": np.repeat(["a", "b"], 6),
+        "date": np.tile(pd.date_range("2020-01-01", periods=6, freq="D"), 2),
+        "y": np.arange(12.0),
+    }
+).sample(frac=1, random_state=0)
+
 
 HOLIDAY = pd.Series(  # 60 business days from 2024-01-01, Wednesday 2024-01-10 missing
     np.arange(60.0), index=pd.bdate_range("2024-01-01", periods=60)
@@ -564,6 +575,100 @@ CATALOGUE = [
         ).fit(X2[:10], Y1[:10]),
         ValueError,
         r"validation_fraction=0.95 holds out 10 of the 10.*validation_fraction <= 0.9\b",
+    ),
+    # -- issue 18 items 3, 4, 7: scale-free thresholds, empty origin lists, --------------
+    # -- PanelSplitter by time -------------------------------------------------------------
+    (
+        "backtest refit no origin left",
+        lambda: backtest(
+            tsrnn.SeasonalNaiveForecaster(horizon=3), MONTHLY40, start=38, refit=True
+        ),
+        ValueError,
+        r"start=38 leaves 2 timestamp\(s\) after the first origin, but horizon=3 "
+        r"needs 3: .*Use start <= 37 \(or the timestamp 2023-02-01 00:00:00\), or a "
+        r"horizon <= 2",
+    ),
+    (
+        "backtest no origin left",
+        lambda: backtest(
+            tsrnn.SeasonalNaiveForecaster(horizon=3), MONTHLY40, start=38, refit=False
+        ),
+        ValueError,
+        r"start=38 leaves 2 timestamp\(s\) .*Use start <= 37",
+    ),
+    (
+        "backtest timestamp start no origin left",
+        lambda: backtest(
+            tsrnn.SeasonalNaiveForecaster(horizon=3),
+            MONTHLY40,
+            start=pd.Timestamp("2023-04-01"),
+            refit=True,
+        ),
+        ValueError,
+        r"leaves 1 timestamp\(s\) .*horizon=3 .*Use start <= 37",
+    ),
+    (
+        "backtest series too short for any horizon",
+        lambda: backtest(
+            tsrnn.SeasonalNaiveForecaster(horizon=3), MONTHLY40.iloc[:3], start=1
+        ),
+        ValueError,
+        r"X has 3 timestamps: it needs at least 4",
+    ),
+    (
+        "forecaster.rolling_forecasts no origin left",
+        lambda: (
+            tsrnn.SeasonalNaiveForecaster(horizon=3)
+            .fit(MONTHLY40.iloc[:38])
+            .rolling_forecasts(MONTHLY40.iloc[38:])
+        ),
+        ValueError,
+        r"horizon=3 steps after the context .*has at most 2\. Pass at least 1 more "
+        r"step\(s\) of X, or refit with horizon <= 2",
+    ),
+    (
+        "make_windows no window",
+        lambda: tsrnn.make_windows(MONTHLY40, window=39, horizon=3),
+        ValueError,
+        r"window \+ horizon = 42 steps; the longest series has 40\. .*window <= 37 "
+        r"works with horizon=3",
+    ),
+    (
+        "PanelSplitter no fold",
+        lambda: list(PanelSplitter(n_splits=5, test_size=10).split(MONTHLY40)),
+        ValueError,
+        r"n_splits=5 folds of test_size=10 \(gap=0\) from 40 timestamps.*"
+        r"n_splits=3 would work",
+    ),
+    (
+        "PanelSplitter long panel by row position",
+        lambda: list(PanelSplitter(n_splits=2).split(LONG_SHUFFLED)),
+        ValueError,
+        r"time column\(s\) \['date'\], but time_col=None .*by position, not by "
+        r"time\. Pass time_col='date'",
+    ),
+    (
+        "PanelSplitter time not the last level",
+        lambda: list(
+            PanelSplitter(n_splits=2).split(LONG_SHUFFLED.set_index(["date", "id"]))
+        ),
+        ValueError,
+        r"last level \('id'\) is not the time.*X\.swaplevel\(\)",
+    ),
+    (
+        "PanelSplitter negative gap",
+        lambda: list(PanelSplitter(n_splits=2, gap=-1).split(MONTHLY40)),
+        ValueError,
+        r"gap must be an integer >= 0 \(a number of timestamps\); got -1",
+    ),
+    (
+        "forecaster scaler mean with log",
+        lambda: tsrnn.LSTMForecaster(scaler="mean", target_transform="log", **TINY).fit(
+            MONTHLY40
+        ),
+        ValueError,
+        r"scaler='mean' .*after target_transform='log' depends on the unit.*Use "
+        r"scaler='standard' or scaler='robust' with target_transform='log'",
     ),
 ]
 

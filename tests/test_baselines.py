@@ -111,3 +111,72 @@ def test_the_persisted_state_is_plain_values():
         "fit_horizon",
     }
     assert "_plan" not in est.__getstate__()["state"]
+
+
+def _long_and_short_monthly():
+    """A 36-month seasonal series and a 5-month one, as a long panel."""
+    rng = np.random.default_rng(0)
+    t = np.arange(36)
+    long = 100 + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, 36)
+    frames = {
+        "long": pd.Series(long, pd.date_range("2020-01-01", periods=36, freq="MS")),
+        "short": pd.Series(
+            [5.0, 6, 7, 8, 9], pd.date_range("2022-08-01", periods=5, freq="MS")
+        ),
+    }
+    panel = pd.concat(frames, names=["id", "time"])
+    return panel, long
+
+
+def test_a_short_series_falls_back_alone_with_a_warning_naming_it():
+    # issue 18 item 4: season 5 for both series forecast the long one as months
+    # 8..12, 8..12; each series keeps its own season
+    from tsrnn._naive import naive_mae
+    from tsrnn.model_selection import backtest
+
+    panel, long = _long_and_short_monthly()
+    with pytest.warns(UserWarning, match=r"Series 'short' of X") as record:
+        fc = SeasonalNaiveForecaster(horizon=12).fit(panel)
+        forecast = fc.predict()
+    messages = " ".join(str(w.message) for w in record)
+    assert "'long'" not in messages
+    assert "Series 'short' of X (5 steps): fewer steps" in messages
+    assert "the other series keep season 12" in messages
+    assert fc.season_ == 12
+    np.testing.assert_array_equal(forecast.loc["long", "y"], long[-12:])
+    np.testing.assert_array_equal(
+        forecast.loc["short", "y"], [5, 6, 7, 8, 9] * 2 + [5, 6]
+    )
+    # the long series' MASE scale is its own lag-12 one, in fit and in a backtest
+    np.testing.assert_allclose(fc._naive_scale[0], naive_mae(long, 12), rtol=1e-12)
+    with pytest.warns(UserWarning, match="Series 'short' of X"):
+        out = backtest(SeasonalNaiveForecaster(horizon=3), panel, start=30)
+    scale = out.groupby("id")["scale"].unique()
+    np.testing.assert_allclose(scale["long"], [naive_mae(long[:30], 12)], rtol=1e-12)
+    assert scale["long"][0] != pytest.approx(naive_mae(long[:30], 1))
+    # so the long series' seasonal-naive MASE is that of metrics.mase at lag 12
+    from tsrnn.metrics import evaluate
+
+    rows = out[out["id"] == "long"]
+    expected = np.mean(np.abs(rows["y"] - rows["y_pred"])) / naive_mae(long[:30], 12)
+    assert evaluate(rows, ["mase"])["mase"] == pytest.approx(expected, rel=1e-12)
+    assert expected < 1.5  # on its season; at lag 1 it was about 4 (issue 18 item 4)
+
+
+def test_the_seasonal_level_of_an_rnn_falls_back_for_the_short_series_only():
+    from tsrnn import LSTMForecaster
+
+    panel, _ = _long_and_short_monthly()
+    est = LSTMForecaster(
+        horizon=3,
+        window=24,
+        local_level="seasonal",
+        hidden_size=4,
+        max_epochs=1,
+        random_state=0,
+    )
+    with pytest.warns(
+        UserWarning, match=r"Series 'short' of X \(5 steps\): no longer"
+    ) as record:
+        est.fit(panel)
+    assert not any("'long'" in str(w.message) for w in record)

@@ -1084,20 +1084,22 @@ def test_rolling_forecasts_frame_for_several_targets_and_short_series():
     assert out.groupby("id", sort=False).size().to_dict() == {"long": 18}
 
 
-def test_the_mase_scale_of_degenerate_histories_is_one():
+def test_the_mase_scale_of_degenerate_histories_is_relative_to_the_series():
     from tsrnn._naive import forecast_scale as _naive_scale
 
     steps = np.array([[1.0], [1.5], [2.0], [2.5]])  # lag-1 naive MAE 0.5
     np.testing.assert_array_equal(_naive_scale(steps, 1), [0.5])
     np.testing.assert_array_equal(_naive_scale(steps, 4), [0.5])  # too short: lag 1
-    np.testing.assert_array_equal(_naive_scale(np.full((6, 1), 3.0), 2), [1.0])
-    np.testing.assert_array_equal(_naive_scale(np.array([[4.0]]), 1), [1.0])
+    # no naive pair at all, or only equal ones: the level, never an absolute 1
+    np.testing.assert_array_equal(_naive_scale(np.full((6, 1), 3.0), 2), [3.0])
+    np.testing.assert_array_equal(_naive_scale(np.array([[4.0]]), 1), [4.0])
     gaps = np.array([[1.0, 1.0], [np.nan, 3.0], [2.0, np.nan]])  # no pair in col 0
-    np.testing.assert_array_equal(_naive_scale(gaps, 1), [1.0, 2.0])
-    # and in a forecaster's rolling forecasts: a constant history has scale 1
+    np.testing.assert_array_equal(_naive_scale(gaps, 1), [1.5, 2.0])
+    # and in a forecaster's rolling forecasts: a constant history has its level
     flat = pd.Series(3.0, index=pd.date_range("2021-01-01", periods=20, freq="D"))
-    est = SeasonalNaiveForecaster(horizon=2).fit(flat.iloc[:15])
-    assert (est.rolling_forecasts(flat.iloc[15:])["scale"] == 1.0).all()
+    with pytest.warns(UserWarning, match="X is constant: its MASE scale is its mean"):
+        est = SeasonalNaiveForecaster(horizon=2).fit(flat.iloc[:15])
+    assert (est.rolling_forecasts(flat.iloc[15:])["scale"] == 3.0).all()
 
 
 def test_target_transform_errors_name_the_series_of_a_new_history():

@@ -732,3 +732,38 @@ def test_a_scorer_built_anew_equals_the_registered_one():
     assert repr(scorer) == repr(SCORERS["mae"])
     est = _Recorder(_frame())
     assert scorer(est, None) == SCORERS["mae"](est, None) == -1.0
+
+
+@pytest.mark.parametrize("factor", [1e-150, 1e-11, 1e-8, 1e10, 1e150])
+def test_every_metric_is_the_same_in_other_units(factor):
+    # issue 18 item 3: no absolute epsilon in MASE, sMAPE, OWA or the benchmarks
+    y = seasonal_series(60, 12, seed=3)
+    train, test = y[:48], y[48:]
+    snaive = seasonal_naive_forecast(train, 12, m=12)
+    n2 = naive2_forecast(train, 12, m=12)
+    s = lambda a: np.asarray(a) * factor  # noqa: E731
+    np.testing.assert_allclose(
+        seasonal_naive_forecast(s(train), 12, m=12), s(snaive), rtol=1e-12
+    )
+    np.testing.assert_allclose(naive2_forecast(s(train), 12, m=12), s(n2), rtol=1e-9)
+    for metric in (
+        lambda t, p, tr: mase(t, p, tr, m=12),
+        lambda t, p, tr: mase(t, p, tr, m=1),
+        lambda t, p, tr: smape(t, p),
+    ):
+        assert metric(s(test), s(n2), s(train)) == pytest.approx(
+            metric(test, n2, train), rel=1e-9
+        )
+    args = (smape(test, snaive), mase(test, snaive, train, m=12))
+    ref = (smape(test, n2), mase(test, n2, train, m=12))
+    scaled = (
+        smape(s(test), s(snaive)),
+        mase(s(test), s(snaive), s(train), m=12),
+        smape(s(test), s(n2)),
+        mase(s(test), s(n2), s(train), m=12),
+    )
+    assert owa(*scaled) == pytest.approx(owa(*args, *ref), rel=1e-9)
+    # a constant in other units is still refused by MASE, and sMAPE of equal values 0
+    with pytest.raises(ValueError, match="repeats itself exactly"):
+        mase(s([1.0, 1.0]), s([1.0, 1.0]), s(np.full(6, 0.3)), m=1)
+    assert smape(s([0.3, 0.3]), s([0.3, 0.3])) == 0.0

@@ -86,7 +86,20 @@ def test_the_forecast_scale_falls_back_where_mase_cannot_divide():
     steps = np.array([[1.0], [1.5], [2.0], [2.5]])
     np.testing.assert_array_equal(forecast_scale(steps, 1), [0.5])
     np.testing.assert_array_equal(forecast_scale(steps, 4), [0.5])  # short: lag 1
-    np.testing.assert_array_equal(forecast_scale(np.full((6, 1), 3.0), 2), [1.0])
+    # issue 18 item 3: no absolute fallback where the series has a magnitude
+    np.testing.assert_array_equal(forecast_scale(np.full((6, 1), 3.0), 2), [3.0])
+    np.testing.assert_allclose(
+        forecast_scale(np.full((6, 1), 3e-12), 2), [3e-12], rtol=1e-15
+    )
+    np.testing.assert_array_equal(forecast_scale(np.zeros((6, 1)), 2), [1.0])
+    # a history that repeats its season exactly: lag 1, not 1.0
+    notes = []
+    seasonal = np.tile([1e-9, 3e-9], 4)[:, None]
+    np.testing.assert_allclose(forecast_scale(seasonal, 2, notes), [2e-9], rtol=1e-12)
+    assert notes == ["has no usable seasonal pair (lag 2): its MASE scale uses lag 1"]
+    # each target falls back alone
+    two = np.c_[np.full(6, 4.0), np.arange(6.0) ** 2]
+    np.testing.assert_allclose(forecast_scale(two, 2), [4.0, 10.0])
     with pytest.raises(ValueError, match="repeats itself exactly"):
         mase([1.0], [2.0], y_train=np.full(6, 3.0), m=2)  # the metric refuses
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import tsrnn
 from tsrnn._padding import align
-from tsrnn._scaling import SCALERS, fit_scaler
+from tsrnn._scaling import SCALERS, fit_scaler, inverse_transform, transform
 from tsrnn._time_index import infer_axis
 from tsrnn._windowing import window_starts
 
@@ -70,8 +70,12 @@ def test_align_moves_valid_steps_first(lengths, lead):
 def test_scaler_round_trip(values, scaler):
     y = np.asarray(values)[:, None]
     center, scale = fit_scaler([y], scaler)
-    assert (scale > 0).all() and np.isfinite(center).all()
-    back = ((y - center[0]) / scale[0]) * scale[0] + center[0]
+    # scale 0 only for a constant (issue 18 item 3), which transform still divides
+    # by a positive number and inverse_transform gives back as its center
+    assert (scale >= 0).all() and np.isfinite(center).all()
+    if scaler is not None:
+        assert (scale == 0).all() == (np.ptp(y) == 0)
+    back = inverse_transform(transform(y, center[0], scale[0]), center[0], scale[0])
     np.testing.assert_allclose(back, y, rtol=1e-9, atol=1e-6)
 
 

@@ -5,7 +5,15 @@ import pandas as pd
 import pytest
 
 from tsrnn import LSTMForecaster
-from tsrnn._scaling import SCALERS, TRANSFORMS, fit_scaler
+from tsrnn._scaling import (
+    SCALERS,
+    TRANSFORMS,
+    divisor,
+    fit_covariate_scaler,
+    fit_scaler,
+    inverse_transform,
+    transform,
+)
 
 from helpers import scaling_by_hand
 
@@ -28,13 +36,16 @@ def test_each_scaler_against_numpy_with_missing_values_left_out(scaler):
 
 
 @pytest.mark.parametrize("scaler", ["standard", "robust", "mean"])
-def test_a_target_without_spread_gets_scale_one(scaler):
+def test_a_target_without_spread_gets_scale_zero_and_its_own_divisor(scaler):
     # no spread: a constant for standard and robust, zeros for mean (|y| = 0)
     level = 0.0 if scaler == "mean" else 7.0
     values = np.array([[level, 1.0], [level, 2.0], [level, 4.0], [level, 8.0]])
     center, scale = fit_scaler([values], scaler)
-    assert scale[0, 0] == 1.0  # not 0: nothing divides by zero
+    assert scale[0, 0] == 0.0  # no spread: a forecast adds nothing to its baseline
     assert center[0, 0] == level
+    # inputs are divided by the constant's own magnitude (1 for zeros), never by 0
+    assert divisor(center, scale)[0, 0] == (1.0 if level == 0 else 7.0)
+    np.testing.assert_array_equal(transform(values, center, scale)[:, 0], 0.0)
     assert scale[0, 1] == pytest.approx(scaling_by_hand(values[:, 1], scaler)[1])
 
 
@@ -48,13 +59,52 @@ def test_a_target_with_no_observed_value_is_left_unscaled_alone():
     np.testing.assert_array_equal(np.c_[center, scale], [[0.0, 1.0]])
 
 
-def test_scales_at_the_tiny_threshold():
-    values = np.array([[0.0], [2e-13]])  # std 1e-13: a constant
-    assert fit_scaler([values], "standard")[1][0, 0] == 1.0
-    values = np.array([[0.0], [2e-11]])  # std 1e-11: kept
-    assert fit_scaler([values], "standard")[1][0, 0] == pytest.approx(1e-11)
-    values = np.array([[0.0], [0.0], [1e-12], [1e-12]])  # IQR exactly 1e-12
-    assert fit_scaler([values], "robust")[1][0, 0] == 1.0  # at the threshold: 1
+@pytest.mark.parametrize("scaler", ["standard", "robust", "mean"])
+@pytest.mark.parametrize("factor", [1e-150, 1e-11, 1e-8, 1.0, 1e10, 1e150])
+def test_no_threshold_is_absolute(scaler, factor):
+    # issue 18 item 3: the same values in other units scale to the same numbers
+    values = np.array([[1.0], [1.02], [0.97], [1.05], [0.99]])
+    center, scale = fit_scaler([values * factor], scaler)
+    ref_center, ref_scale = fit_scaler([values], scaler)
+    np.testing.assert_allclose(center, ref_center * factor, rtol=1e-12)
+    np.testing.assert_allclose(scale, ref_scale * factor, rtol=1e-12)
+    np.testing.assert_allclose(
+        transform(values * factor, center, scale),
+        transform(values, ref_center, ref_scale),
+        rtol=1e-9,
+        atol=1e-12,
+    )
+
+
+def test_a_constant_is_found_exactly_not_by_a_rounded_std():
+    values = np.full((10, 1), 0.1)  # np.std of it is not exactly 0 in floating point
+    center, scale = fit_scaler([values], "standard")
+    assert scale[0, 0] == 0.0 and center[0, 0] == pytest.approx(0.1, rel=1e-15)
+    tiny = np.array([[0.0], [2e-13]])  # a real spread, however small, is kept
+    assert fit_scaler([tiny], "standard")[1][0, 0] == pytest.approx(1e-13)
+
+
+def test_a_robust_iqr_of_zero_in_a_varying_target_falls_back_to_its_std():
+    values = np.array([[0.0]] * 9 + [[5e-9]])  # intermittent: IQR 0, std > 0
+    center, scale = fit_scaler([values], "robust")
+    assert center[0, 0] == 0.0
+    assert scale[0, 0] == pytest.approx(np.std(values))
+
+
+def test_inverse_transform_of_a_constant_target_is_its_baseline():
+    center, scale = np.array([[5.0, 2.0]]), np.array([[0.0, 4.0]])
+    level = transform(np.array([[5.0, 10.0]]), center, scale)  # the last values
+    change = np.array([[-0.3, 0.5]])  # what a network outputs
+    out = inverse_transform(change, center, scale, baseline=level)
+    # the constant gets its baseline exactly; the other target baseline + change
+    np.testing.assert_allclose(out, [[5.0, 10.0 + 0.5 * 4.0]], rtol=1e-15)
+
+
+def test_covariate_scaling_is_relative():
+    cov = np.c_[np.full(6, 0.1), np.arange(6.0) * 1e-14]
+    _, scale = fit_covariate_scaler(cov)
+    assert scale[0] == 1.0  # constant: (x - mean) is 0 whatever it is divided by
+    assert scale[1] == pytest.approx(np.std(cov[:, 1]))  # tiny but kept
 
 
 def test_float32_input_gives_float64_statistics():
@@ -117,3 +167,65 @@ def test_covariates_scale_to_unit_spread_and_a_constant_column_keeps_scale_one()
     np.testing.assert_allclose(scale, [np.arange(10.0).std(), 1.0])
     center, scale = fit_covariate_scaler(np.zeros((5, 0)))
     assert center.shape == scale.shape == (0,)
+
+
+DAYS = pd.date_range("2020-01-01", periods=120, freq="D")
+# a weekly pattern whose spread (std 0.035) times 1e-11 was below the old absolute
+# threshold 1e-12, so it got scale 1 and forecast -0.03 (issue 18 item 3)
+WEEKLY = 1.0 + 0.05 * np.sin(2 * np.pi * np.arange(120) / 7)
+
+
+@pytest.mark.parametrize(
+    "scaler,target_transform",
+    [
+        ("standard", None),
+        ("robust", None),
+        ("mean", None),
+        ("standard", "log"),
+        ("robust", "log"),
+    ],
+)
+def test_a_forecast_in_other_units_is_the_same_forecast(scaler, target_transform):
+    params = dict(horizon=3, hidden_size=4, max_epochs=2, random_state=0)
+    params.update(scaler=scaler, target_transform=target_transform)
+    ref = LSTMForecaster(**params).fit(pd.Series(WEEKLY, index=DAYS)).predict()
+    for factor in (1e-11, 1e-8, 1e10):
+        fc = LSTMForecaster(**params).fit(pd.Series(WEEKLY * factor, index=DAYS))
+        np.testing.assert_allclose(
+            fc.predict().to_numpy() / factor, ref.to_numpy(), rtol=1e-9
+        )
+        assert (fc.predict().to_numpy() > 0).all()
+
+
+@pytest.mark.parametrize("local_level", [True, False, "seasonal"])
+@pytest.mark.parametrize("constant", [0.002, 5.0, 0.0, -3.0])
+def test_a_constant_series_next_to_a_varying_one_forecasts_its_constant(
+    constant, local_level
+):
+    # after real training the network's outputs are far from 0 (they were -0.1 to
+    # -0.28 for a constant 0.002 with scale 1); a constant series adds none of them
+    rng = np.random.default_rng(0)
+    t = np.arange(120)
+    varying = 50 + 10 * np.sin(2 * np.pi * t / 7) + rng.normal(0, 1, 120)
+    panel = pd.concat(
+        {
+            "varying": pd.Series(varying, index=DAYS),
+            "constant": pd.Series(np.full(120, constant), index=DAYS),
+        }
+    )
+    fc = LSTMForecaster(
+        horizon=3,
+        hidden_size=8,
+        max_epochs=5,
+        quantiles=[0.1, 0.9],
+        local_level=local_level,
+        random_state=0,
+    ).fit(panel)
+    assert fc.scale_[1, 0] == 0.0
+    forecast = fc.predict().loc["constant"].to_numpy()
+    np.testing.assert_allclose(forecast, constant, rtol=1e-12, atol=0)
+    # the varying series is learned: not flat at its mean
+    assert np.ptp(fc.predict().loc["varying", "y"].to_numpy()) > 0
+    # a constant in new history (predict(X)) is found and forecast the same way
+    new = pd.Series(np.full(30, constant), index=DAYS[:30])
+    np.testing.assert_allclose(fc.predict(new).to_numpy(), constant, rtol=1e-12)

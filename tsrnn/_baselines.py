@@ -8,8 +8,9 @@ from sklearn.base import BaseEstimator
 
 from tsrnn._forecaster import BaseForecaster
 from tsrnn._naive import seasonal_positions
-from tsrnn._panel import Panel, read_panel
+from tsrnn._panel import Panel, read_panel, series_name
 from tsrnn._param_validation import Integral, Interval, _fit_context
+from tsrnn.exceptions import _warn_user
 
 __all__ = ["SeasonalNaiveForecaster"]
 
@@ -22,7 +23,8 @@ class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
     model must beat. Missing values are carried forward from the last observation.
     Each series is forecast on its own: a series of a panel gets the forecast it
     would get if it were fitted alone. A series shorter than the season repeats
-    its whole history (its season is its length).
+    its whole history (its season is its length), alone and with a warning that
+    names it; the other series keep the full season.
 
     Parameters
     ----------
@@ -125,8 +127,25 @@ class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
         """Each series' season: ``season_``, or its history's length if shorter.
 
         The history before the first forecast is the training tail (at most one
-        season) for a series seen in fit, or the context of a new one.
+        season) for a series seen in fit, or the context of a new one. Each
+        series falls back alone, and a warning names those that do.
         """
+        short = [
+            f"{series_name(sid)} ({n} steps)"
+            for sid, n in zip(panel.ids, upto)
+            if n < self.season_
+        ]
+        if short:
+            shown = ", ".join(short[:5]) + (
+                f" and {len(short) - 5} more" if len(short) > 5 else ""
+            )
+            _warn_user(
+                f"{shown}: fewer steps before the first forecast than season_="
+                f"{self.season_}, so each of these repeats its whole history (its "
+                f"season is its length); the other series keep season {self.season_}."
+                " Pass a longer history to forecast them on their season.",
+                UserWarning,
+            )
         return [min(self.season_, n) for n in upto]
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:

@@ -31,8 +31,33 @@ from tsrnn._state import (
     setstate,
 )
 from tsrnn._time_index import TimeAxis
+from tsrnn.exceptions import _warn_user
 
-__all__ = ["BaseForecaster", "PredictPlan"]
+__all__ = ["BaseForecaster", "PredictPlan", "naive_scales"]
+
+
+def naive_scales(ids, targets, season: int) -> np.ndarray:
+    """Each series' MASE scale (:func:`~tsrnn._naive.forecast_scale`),
+    ``(n_series, n_targets)``, and one warning naming the series that fell back.
+
+    Each series falls back alone: the others keep the lag of one season.
+    """
+    scales, fell = [], []
+    for sid, target in zip(ids, targets):
+        notes: list[str] = []
+        scales.append(forecast_scale(target, season, notes))
+        fell += [f"{series_name(sid)} {note}" for note in notes]
+    if fell:
+        shown = "; ".join(fell[:5]) + (
+            f"; and {len(fell) - 5} more" if len(fell) > 5 else ""
+        )
+        _warn_user(
+            f"{shown}. The 'scale' column of rolling_forecasts / backtest (the MASE "
+            f"scale) falls back for these series only; the others keep lag {season}. "
+            "Pass a longer history to score them on their season.",
+            UserWarning,
+        )
+    return np.array(scales, dtype=np.float64)
 
 
 class PredictPlan:
@@ -290,9 +315,7 @@ class BaseForecaster:
         self._history = panel.tail(self.window_)
         self._future_index = self._future_labels(panel)
         # each series' own scale: it never depends on the other series of a panel
-        self._naive_scale = np.array(
-            [forecast_scale(t, panel.axis.season) for t in panel.target]
-        )
+        self._naive_scale = naive_scales(panel.ids, panel.target, panel.axis.season)
 
     def future_index(self, X=None, y=None) -> pd.Index:
         """The timestamps ``predict`` will forecast (to build its ``future`` frame).
@@ -412,10 +435,16 @@ class BaseForecaster:
         )
         cutoffs = [np.arange(n - 1, len(t) - h) for n, t in zip(upto, merged.target)]
         if sum(len(c) for c in cutoffs) == 0:
+            most = max(len(t) - n for n, t in zip(upto, merged.target))
             raise ValueError(
                 f"X is too short to evaluate: it needs at least horizon={h} steps after "
                 "the context (the training tail, or the first window_ steps of a new "
-                "series). Pass a longer X."
+                f"series), and has at most {most}. Pass at least {h - most} more "
+                f"step(s) of X, or refit with horizon <= {most}."
+                if most >= 1
+                else f"X is too short to evaluate: it needs at least horizon={h} steps "
+                "after the context (the training tail, or the first window_ steps of "
+                "a new series), and has none. Pass a longer X."
             )
         stats = self._series_stats(merged, fitted, upto)
         values = self._forecast(merged, cutoffs, None, stats, None)
@@ -425,6 +454,12 @@ class BaseForecaster:
         h, names = int(self.horizon), self.target_names_
         median, heads = self._quantile_heads()
         parts, start = [], 0
+        new = [i for i, c in enumerate(cutoffs) if len(c) and fitted[i] is None]
+        new_scale = naive_scales(
+            [panel.ids[i] for i in new],
+            [panel.target[i][: upto[i]] for i in new],
+            self._axis.season,
+        )
         for i, cut in enumerate(cutoffs):
             n = len(cut)
             if n == 0:
@@ -435,7 +470,7 @@ class BaseForecaster:
             scale = (
                 self._naive_scale[fitted[i]]
                 if fitted[i] is not None
-                else forecast_scale(panel.target[i][: upto[i]], self._axis.season)
+                else new_scale[new.index(i)]
             )
             for j, name in enumerate(names):
                 part = {

@@ -36,7 +36,7 @@ from tsrnn._scaling import (
 )
 from tsrnn._training import make_loss
 from tsrnn._windowing import default_window
-from tsrnn.exceptions import TrainingDivergedError
+from tsrnn.exceptions import TrainingDivergedError, _warn_user
 
 __all__ = ["RNNForecaster"]
 
@@ -94,7 +94,12 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         Dropout between recurrent layers.
     scaler : {"standard", "robust", "mean"} or None, default="standard"
         Per-series target scaling fit on each series' history (mean/std,
-        median/IQR, mean absolute value, or none).
+        median/IQR, mean absolute value, or none); no threshold is absolute, so
+        a series in other units gets the same forecast in those units. A target
+        constant over its history gets scale 0 and is forecast as its baseline
+        (its last value, see ``local_level``; its constant when False). A robust
+        IQR of 0 in a varying target falls back to its standard deviation.
+        ``"mean"`` with ``target_transform="log"`` is refused (unit-dependent).
     target_transform : {"log", "log1p"} or None, default=None
         A monotone transform of the targets before scaling, inverted on the
         forecasts. ``"log"`` (targets must be positive) makes the model
@@ -169,7 +174,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     series_ids_ : list
         Series ids seen in fit (``[None]`` for one series).
     center_, scale_ : ndarray of shape (n_series, n_targets)
-        Per-series target scaling.
+        Per-series target scaling, in the units of the (transformed) target;
+        ``scale_`` is 0 for a target constant over its history.
     mask_channel_ : bool
         Whether the training targets had missing values (observed-indicator inputs).
     device_ : str
@@ -301,6 +307,15 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         -------
         self : RNNForecaster
         """
+        if self.scaler == "mean" and self.target_transform == "log":
+            # mean |log y| depends on the unit of y (log(1000 y) = log y + 6.9), so
+            # the same series in other units would be scaled, and forecast, otherwise
+            raise ValueError(
+                "scaler='mean' divides by the mean absolute value, which after "
+                "target_transform='log' depends on the unit of the data (a series "
+                "times 1000 is shifted by log(1000), not scaled). Use "
+                "scaler='standard' or scaler='robust' with target_transform='log'."
+            )
         quantiles = self._check_quantiles()
         device = resolve_device(self.device)
         panel = read_panel(X, y, self._roles(), name="X")
@@ -313,6 +328,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
                 "a patch is a piece of the window. Use a patch_size of at most "
                 f"{window} (e.g. the season) or a longer window."
             )
+        self._warn_short_seasonal(panel, lengths)
         values = self._model_targets(panel)
         warm = self.warm_start and hasattr(self, "center_")
         if warm and (
@@ -387,6 +403,33 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self._remember(panel)
         return self
 
+    def _warn_short_seasonal(self, panel: Panel, lengths: list[int]) -> None:
+        """Name the series too short for the ``local_level="seasonal"`` baseline.
+
+        Their windows fall back to the last value where no value one season
+        earlier exists (see :class:`~tsrnn._batches.WindowBatches`); the other
+        series keep the seasonal naive baseline.
+        """
+        season = panel.axis.season
+        if _LEVELS[self.local_level] != "seasonal" or season == 1:
+            return
+        short = [
+            f"{series_name(sid)} ({n} steps)"
+            for sid, n in zip(panel.ids, lengths)
+            if n <= season
+        ]
+        if short:
+            shown = ", ".join(short[:5]) + (
+                f" and {len(short) - 5} more" if len(short) > 5 else ""
+            )
+            _warn_user(
+                f"{shown}: no longer than the season ({season}), so with "
+                "local_level='seasonal' these series' forecasts are relative to "
+                "their last value where no value one season earlier exists; the "
+                "other series keep the seasonal naive baseline.",
+                UserWarning,
+            )
+
     # -- forecasting hooks (see BaseForecaster) -----------------------------------------
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):
         """Each series' scaling: its own from fit, or fitted on its first ``upto`` steps.
@@ -425,14 +468,15 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             windows, levels = self._windows(panel, cutoffs, future_rows, stats, device)
         out = self._outputs(windows).astype(np.float64)
         n, h, n_t = len(levels), int(self.horizon), len(self.target_names_)
-        out = out.reshape(n, h, n_t, -1) + levels[..., None]
-        out = np.sort(out, axis=3)  # quantiles never cross
+        out = np.sort(out.reshape(n, h, n_t, -1), axis=3)  # quantiles never cross
         series = np.repeat(np.arange(len(cutoffs)), [len(c) for c in cutoffs])
+        # a target constant in its history (scale 0) is forecast as its baseline
         out = inverse_transform(
             out,
             center[series][:, None, :, None],
             scale[series][:, None, :, None],
             self.target_transform,
+            baseline=levels[..., None],
         )
         if not np.isfinite(out).all():
             raise TrainingDivergedError(

@@ -8,7 +8,7 @@ the cutoff ``c`` is the value at position ``c - m + 1 + (k - 1) % m``
 
 The in-sample seasonal-naive MAE (:func:`naive_mae`) is the scale of MASE;
 :func:`tsrnn.metrics.mase` refuses a series whose scale is undefined or 0, while
-the ``scale`` column of ``rolling_forecasts`` falls back as
+the ``scale`` column of ``rolling_forecasts`` falls back, series by series, as
 :func:`forecast_scale` documents.
 
 Naive2 (:func:`naive2`) is the M4 benchmark: the naive forecast of the
@@ -95,26 +95,63 @@ def naive_mae(y: np.ndarray, m: int) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-def forecast_scale(target: np.ndarray, season: int) -> np.ndarray:
+def forecast_scale(
+    target: np.ndarray, season: int, notes: list[str] | None = None
+) -> np.ndarray:
     """The MASE scale that ``rolling_forecasts`` reports for one series' history.
 
-    :func:`naive_mae` at the lag of one season, or of one step when the history
-    is no longer than a season; a scale that is undefined (no observed pair) or
-    0 (the history repeats itself exactly) is 1, so the scaled error is the
-    plain error instead of a division by zero.
+    :func:`naive_mae` at the lag of one season. Each target falls back on its
+    own, never to an absolute number when its data have a magnitude: to lag 1
+    when the seasonal scale is undefined (the history is no longer than a
+    season, or has no observed pair a season apart) or 0 (the history repeats
+    its season exactly); then, when that is undefined or 0 too (a constant
+    history), to the mean absolute value of the history, so the scaled error is
+    relative to the series' level; to 1 only when every observed value is 0 or
+    none is observed.
 
     Parameters
     ----------
     target : ndarray of shape (n_steps, n_targets)
     season : int
+    notes : list of str, optional
+        Where to append a sentence saying which fallback was taken (for the
+        caller's warning, which names the series); nothing when none was.
 
     Returns
     -------
     scale : ndarray of shape (n_targets,)
+
+    Examples
+    --------
+    >>> forecast_scale(np.array([[1.0], [2.0], [4.0]]), season=12)  # short: lag 1
+    array([1.5])
+    >>> forecast_scale(np.full((6, 1), 0.25), season=2)  # constant: its level
+    array([0.25])
     """
-    m = season if len(target) > season else 1
-    scale = naive_mae(target, m)
-    return np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+    usable = lambda s: np.isfinite(s) & (s > 0)  # noqa: E731
+    with np.errstate(invalid="ignore"):
+        scale = naive_mae(target, season)
+        lag1 = ~usable(scale)
+        if lag1.any() and season > 1:
+            if notes is not None:
+                why = (
+                    f"has {len(target)} steps, no more than one season ({season})"
+                    if len(target) <= season
+                    else f"has no usable seasonal pair (lag {season})"
+                )
+                notes.append(f"{why}: its MASE scale uses lag 1")
+            scale = np.where(lag1, naive_mae(target, 1), scale)
+        level = ~usable(scale)
+        if level.any():
+            if notes is not None:
+                notes.append(
+                    "is constant: its MASE scale is its mean absolute value (1 if 0)"
+                )
+            seen = ~np.isnan(target)
+            total = np.where(seen, np.abs(target), 0.0).sum(axis=0)
+            mean_abs = total / np.maximum(seen.sum(axis=0), 1)
+            scale = np.where(level, np.where(mean_abs > 0, mean_abs, 1.0), scale)
+    return scale
 
 
 def is_seasonal(y: np.ndarray, m: int) -> bool:
@@ -124,12 +161,12 @@ def is_seasonal(y: np.ndarray, m: int) -> bool:
     than ``3 * m``, ``m = 1`` and a constant series count as not seasonal.
     """
     n = len(y)
-    if m == 1 or n < 3 * m:
+    # a constant is found exactly: its deviations from the mean are rounding only
+    if m == 1 or n < 3 * m or np.ptp(y) == 0:
         return False
     x = y - y.mean()
+    x = x / np.abs(x).max()  # the ACF is scale-free; this keeps x @ x from underflowing
     denom = float(x @ x)
-    if denom == 0.0:
-        return False
     acf = np.array([x[k:] @ x[:-k] for k in range(1, m + 1)]) / denom
     limit = _TCRIT * np.sqrt((1.0 + 2.0 * np.sum(acf[:-1] ** 2)) / n)
     return bool(abs(acf[-1]) > limit)

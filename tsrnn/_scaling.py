@@ -3,8 +3,14 @@
 ``SCALERS`` maps the ``scaler`` parameter to a function that returns per-series
 ``(center, scale)`` arrays of shape ``(n_series, n_targets)``; scaling is
 ``(y - center) / scale`` and is inverted exactly. NaN values are ignored when
-fitting, column by column; a constant target gets scale 1 so nothing divides by
-zero, and a target with no observed value is left as it is (center 0, scale 1).
+fitting, column by column, and a target with no observed value is left as it is
+(center 0, scale 1). No threshold is absolute: a series times 1e-11 or 1e10 is
+scaled to the same numbers. A constant target (all observed values equal) gets
+its value as center and scale 0: its inputs are divided by :func:`divisor` (``|center|``, 1 when it is
+0) and a forecast adds nothing to its baseline (:func:`inverse_transform`), so a
+constant series is forecast as its constant whatever the network outputs. A
+non-constant target whose scaler gives no positive scale (a robust IQR of 0 for
+mostly-equal values) is scaled by its standard deviation instead.
 ``TRANSFORMS`` are the optional monotone target transforms applied before scaling
 (``target_transform``).
 """
@@ -19,6 +25,7 @@ __all__ = [
     "SCALERS",
     "TRANSFORMS",
     "apply_target_transform",
+    "divisor",
     "fit_covariate_scaler",
     "fit_scaler",
     "inverse_transform",
@@ -65,8 +72,27 @@ TRANSFORMS: dict[str, tuple[Callable, Callable, float]] = {
 }
 
 
-#: a scale at or below this is a constant target: it gets scale 1 instead
-_TINY = 1e-12
+def divisor(center: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """What the inputs are divided by: ``scale``, or for a constant target (scale 0)
+    its own magnitude ``|center|`` (1 when that is 0), never an absolute number."""
+    magnitude = np.where(center != 0, np.abs(center), 1.0)
+    return np.where(scale > 0, scale, magnitude)
+
+
+def _checked_scale(values: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """The scaler's ``scale`` of complete-column ``values``, 0 where a column is
+    constant (exactly: every observed value equal, so rounding in a standard
+    deviation of identical values never counts as spread), and the column's
+    standard deviation (or range) where the scaler found no positive spread in a
+    column that has one."""
+    spread = np.nanmax(values, axis=0) - np.nanmin(values, axis=0)
+    scale = np.asarray(scale, dtype=np.float64)
+    bad = ~(np.isfinite(scale) & (scale > 0)) & (spread > 0)
+    if bad.any():
+        std = np.nanstd(values, axis=0)
+        fallback = np.where(np.isfinite(std) & (std > 0), std, spread)
+        scale = np.where(bad, fallback, scale)
+    return np.where(spread > 0, scale, 0.0)
 
 
 def fit_scaler(
@@ -92,20 +118,28 @@ def fit_scaler(
     centers, scales = [], []
     for values in series:
         seen = ~np.isnan(values).all(axis=0)
-        if seen.all():
-            center, scale = (np.asarray(a, dtype=np.float64) for a in fit(values))
-        else:  # targets with no observed value keep center 0, scale 1
-            center, scale = _identity(values)
-            if seen.any():
-                center[seen], scale[seen] = fit(values[:, seen])
-        scales.append(np.where(np.isfinite(scale) & (scale > _TINY), scale, 1.0))
+        center, scale = _identity(values)  # targets with no observed value keep these
+        if seen.any():
+            c, sc = fit(values[:, seen])
+            center[seen], scale[seen] = c, sc
+            if scaler is not None:  # None leaves the values as they are
+                scale[seen] = _checked_scale(values[:, seen], sc)
+                # a constant is its own center (the mean scaler's is 0): it is what
+                # a forecast with scale 0 gives back
+                const = seen.copy()
+                const[seen] = scale[seen] == 0
+                center[const] = np.nanmax(values[:, const], axis=0)
+        scales.append(scale)
         centers.append(center)
     return np.asarray(centers), np.asarray(scales)
 
 
 def transform(values: np.ndarray, center: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``(values - center) / scale``: what the network reads. Inverse: :func:`inverse_transform`."""
-    return (values - center) / scale
+    """``(values - center) / divisor(center, scale)``: what the network reads.
+
+    Inverse: :func:`inverse_transform`.
+    """
+    return (values - center) / divisor(center, scale)
 
 
 def inverse_transform(
@@ -113,14 +147,22 @@ def inverse_transform(
     center: np.ndarray,
     scale: np.ndarray,
     transform: str | None = None,
+    baseline: np.ndarray | None = None,
 ) -> np.ndarray:
     """Network units back to original units: ``values * scale + center``, then
     the inverse of ``transform`` (see :data:`TRANSFORMS`).
+
+    ``baseline`` (network units, broadcast like ``values``) is what ``values``
+    are a change from (the forecasters' ``local_level``): it is inverted with
+    :func:`divisor`, the change with ``scale``, so a constant target (scale 0)
+    gets its baseline back exactly, whatever ``values`` hold.
 
     An inverse transform that overflows gives inf (no warning): the caller
     reports it.
     """
     out = values * scale + center
+    if baseline is not None:
+        out = out + baseline * divisor(center, scale)
     if transform is None:
         return out
     with np.errstate(over="ignore"):
@@ -157,9 +199,10 @@ def fit_covariate_scaler(covariates: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """Mean and standard deviation of each covariate column over every series' rows.
 
     ``covariates`` is ``(n_rows, n_covariates)`` (complete: covariates have no
-    NaN). A constant column gets scale 1; no column: empty arrays.
+    NaN). A constant column (every value equal) gets scale 1, a varying one its
+    standard deviation however small; no column: empty arrays.
     """
     if covariates.size == 0:
         return np.zeros(covariates.shape[1]), np.ones(covariates.shape[1])
-    std = covariates.std(axis=0)
-    return covariates.mean(axis=0), np.where(std > _TINY, std, 1.0)
+    scale = _checked_scale(covariates, covariates.std(axis=0))
+    return covariates.mean(axis=0), np.where(scale > 0, scale, 1.0)

@@ -161,7 +161,12 @@ def make_windows(
         raise ValueError(
             f"make_windows needs series of at least window + horizon = "
             f"{window + horizon} steps; the longest series has {longest}. Use a "
-            "smaller window or horizon."
+            "smaller window or horizon"
+            + (
+                f" (window <= {longest - horizon} works with horizon={horizon})."
+                if longest > horizon
+                else f" (the series need more than horizon={horizon} steps)."
+            )
         )
     if skipped:
         _warn_user(

@@ -43,9 +43,38 @@ def _times(X, time_col: str | None) -> pd.Index:
                 f"{list(X.columns)}."
             )
         return pd.Index(X[time_col])
-    if isinstance(X.index, pd.MultiIndex):
-        return X.index.get_level_values(-1)
-    return X.index
+    index = X.index
+    times = index.get_level_values(-1) if isinstance(index, pd.MultiIndex) else index
+    if not _is_time(times):
+        # rows would be cut by a label that is no time: refuse if the time is elsewhere
+        levels = [] if not isinstance(index, pd.MultiIndex) else list(index.levels)
+        if any(_is_time(level) for level in levels):
+            raise ValueError(
+                f"X has a MultiIndex whose last level ({index.names[-1]!r}) is not the "
+                f"time, but levels {list(index.names)} hold one: the time must be the "
+                "last level of a (series_id, time) index. Reorder it, e.g. "
+                "X.swaplevel(), or pass time_col= with the time as a column."
+            )
+        columns = (
+            [c for c in X.columns if _is_time(X[c])]
+            if isinstance(X, pd.DataFrame)
+            else []
+        )
+        if columns:
+            raise ValueError(
+                f"X has the time column(s) {columns}, but time_col=None reads the time "
+                f"from X's index ({type(index).__name__}), which would cut the rows "
+                f"by position, not by time. Pass time_col={columns[0]!r}."
+            )
+    return times
+
+
+def _is_time(values) -> bool:
+    """Whether ``values`` (an Index or Series) hold timestamps or periods."""
+    dtype = values.dtype
+    return pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(
+        dtype, pd.PeriodDtype
+    )
 
 
 class PanelSplitter:
@@ -99,15 +128,39 @@ class PanelSplitter:
             raise ValueError(
                 f"n_splits must be a positive integer; got {self.n_splits!r}."
             )
+        for name, value, least in (
+            ("test_size", self.test_size, 1),
+            ("gap", self.gap, 0),
+        ):
+            if value is None and name == "test_size":
+                continue
+            if (
+                not isinstance(value, Integral)
+                or isinstance(value, bool)
+                or value < least
+            ):
+                raise ValueError(
+                    f"{name} must be an integer >= {least} (a number of timestamps); "
+                    f"got {value!r}."
+                )
         times = _times(X, self.time_col)
         unique = np.sort(pd.unique(times))
-        test_size = self.test_size or len(unique) // (self.n_splits + 1)
-        first_test = len(unique) - self.n_splits * test_size
+        n = len(unique)
+        test_size = self.test_size or n // (self.n_splits + 1)
+        first_test = n - self.n_splits * test_size
         if test_size < 1 or first_test - self.gap < 1:
+            # the most folds of this size that leave one training timestamp
+            fits = (n - self.gap - 1) // max(test_size, 1)
+            hint = (
+                f"n_splits={fits} would work"
+                if fits >= 1
+                else f"X needs at least {self.gap + 1 + max(test_size, 1)} timestamps"
+            )
             raise ValueError(
                 f"Cannot make n_splits={self.n_splits} folds of test_size={test_size} "
-                f"(gap={self.gap}) from {len(unique)} timestamps. Use fewer splits or "
-                "a smaller test_size."
+                f"(gap={self.gap}) from {n} timestamps: every fold needs "
+                f"test_size timestamps and the first fit at least gap + 1. Use fewer "
+                f"splits or a smaller test_size ({hint})."
             )
         codes = np.searchsorted(unique, np.asarray(times))
         for k in range(self.n_splits):
@@ -147,6 +200,31 @@ def _cut(times: pd.Index, start) -> object:
             f"start={start!r} is neither a timestamp of X's time index nor a number."
         ) from exc
     return label
+
+
+def _check_origins(times: pd.Index, before: np.ndarray, start, horizon: int) -> None:
+    """Refuse a ``start`` after which no origin has ``horizon`` timestamps to forecast.
+
+    Both ``refit`` paths build their origins from the timestamps from ``start`` on:
+    the first origin is the last timestamp before ``start``, and an origin needs
+    ``horizon`` timestamps after it.
+    """
+    unique = pd.Index(np.sort(pd.unique(np.asarray(times))))
+    first = int(np.searchsorted(unique, np.asarray(times[before]).max()))
+    after = len(unique) - 1 - first
+    if after >= horizon:
+        return
+    latest = len(unique) - horizon  # the largest start (a step count) that works
+    fix = (
+        f"Use start <= {latest} (or the timestamp {unique[latest]}), or a horizon "
+        f"<= {after}."
+        if latest >= 1
+        else f"X has {len(unique)} timestamps: it needs at least {horizon + 1}."
+    )
+    raise ValueError(
+        f"start={start!r} leaves {after} timestamp(s) after the first origin, but "
+        f"horizon={horizon} needs {horizon}: no origin is left to forecast from. {fix}"
+    )
 
 
 def backtest(
@@ -219,6 +297,7 @@ def backtest(
             f"start={start!r} leaves no data before or after the first origin; pick a "
             "start inside the data."
         )
+    _check_origins(times, before, start, int(forecaster.horizon))
 
     def rows(mask):
         take = lambda d: None if d is None else d.iloc[np.flatnonzero(mask)]  # noqa: E731
