@@ -126,9 +126,9 @@ def test_a_time_column_alone_is_the_index():
     frame = good(10).rename("v").rename_axis("when").reset_index()
     est = SeasonalNaiveForecaster(horizon=2, time_col="when").fit(frame)
     assert est.predict().index[0] == pd.Timestamp("2021-01-11")
-    with pytest.raises(ValueError, match="^time_col='nope' is not a column of X"):
+    with pytest.raises(ValueError, match="^X lacks the column\\(s\\) time_col='nope'"):
         SeasonalNaiveForecaster(time_col="nope").fit(frame)
-    with pytest.raises(ValueError, match="^id_col='nope' is not a column of X"):
+    with pytest.raises(ValueError, match="^X lacks the column\\(s\\) id_col='nope'"):
         SeasonalNaiveForecaster(id_col="nope", time_col="when").fit(frame)
 
 

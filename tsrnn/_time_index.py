@@ -57,7 +57,8 @@ def split_series(
             values = _numeric_values(
                 [(column, data.dtype)], data.to_numpy, name
             ).reshape(-1, 1)
-            _check_time_index(data.index, name, None)
+            _check_keys(data, None, None, name)
+            _check_time_index(data.index, name, None, _hints(name, None, None, 1))
             return [SeriesBlock(None, data.index, values)], [column], [data.index.name]
         data = data.to_frame(name="y" if data.name is None else data.name)
     if not isinstance(data, pd.DataFrame):
@@ -73,6 +74,8 @@ def split_series(
                 f"{role}={col!r} is not a column of {name}; its columns are "
                 f"{list(data.columns)}. Pass the name of an existing column."
             )
+    _check_keys(data, id_col, time_col, name)
+    hints = _hints(name, id_col, time_col, data.index.nlevels)
     if id_col is not None or time_col is not None:
         keys = [c for c in (id_col, time_col) if c is not None]
         data = data.set_index(keys)
@@ -91,10 +94,10 @@ def split_series(
         ):
             rows = positions.to_numpy()
             index = data.index[rows].get_level_values(1)
-            _check_time_index(index, name, key)
+            _check_time_index(index, name, key, hints)
             blocks.append(SeriesBlock(key, index, values[rows]))
         return blocks, columns, list(data.index.names)
-    _check_time_index(data.index, name, None)
+    _check_time_index(data.index, name, None, hints)
     block = SeriesBlock(None, data.index, values)
     return [block], columns, [data.index.name]
 
@@ -116,17 +119,123 @@ def _numeric_values(dtypes: list[tuple], to_numpy, name: str) -> np.ndarray:
     return values
 
 
-def _check_time_index(index: pd.Index, name: str, key) -> None:
+def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
+    """``(values, what, where, drop, convert)`` for each key of ``data``'s rows.
+
+    ``what`` is "series id" or "time"; ``where`` names the argument holding the
+    key; ``drop`` and ``convert`` are pandas expressions, right for this form, that
+    drop the rows without the key and convert string times.
+    """
+    if id_col is not None or time_col is not None:
+        return [
+            (
+                data[col],
+                what,
+                f"{role}={col!r}",
+                f"{name}.dropna(subset=[{col!r}])",
+                f"{name}[{col!r}] = pd.to_datetime({name}[{col!r}])",
+            )
+            for col, role, what in (
+                (id_col, "id_col", "series id"),
+                (time_col, "time_col", "time"),
+            )
+            if col is not None
+        ]
+    index = data.index
+    if index.nlevels == 1:
+        return [
+            (
+                index,
+                "time",
+                f"the index of {name}",
+                f"{name}[{name}.index.notna()]",
+                f"{name}.index = pd.to_datetime({name}.index)",
+            )
+        ]
+    if index.nlevels != 2:
+        return []  # refused by split_series
+    return [
+        (
+            index.get_level_values(level),
+            what,
+            f"level {level} ({index.names[level]!r}) of the index of {name}",
+            f"{name}[{name}.index.get_level_values({level}).notna()]",
+            f"{name}.index = {name}.index.set_levels("
+            f"pd.to_datetime({name}.index.levels[{level}]), level={level})",
+        )
+        for level, what in ((0, "series id"), (1, "time"))
+    ]
+
+
+def _check_keys(data, id_col, time_col, name: str) -> None:
+    """Every row has its series id and time, and times are not strings.
+
+    pandas' groupby drops rows whose key is missing without a word, so a row
+    without a key is refused here, naming the rows and how to drop them.
+    """
+    for values, what, where, drop, convert in _key_forms(data, id_col, time_col, name):
+        missing = np.flatnonzero(pd.isna(values))
+        if missing.size:
+            rows = (
+                f"the rows labelled {data.index[missing[:5]].tolist()}"
+                if id_col is not None or time_col is not None
+                else f"the rows at positions {missing[:5].tolist()}"
+            )
+            raise ValueError(
+                f"{name} has {missing.size} row(s) with a missing {what} (NaN, None, "
+                f"NA or NaT) in {where}, e.g. {rows}. Every row must belong to a "
+                f"series at a time: drop those rows ({drop}) or fill in their {what}."
+            )
+        if what == "time" and pd.api.types.infer_dtype(values, skipna=True) == "string":
+            convert = _string_time_fix(pd.Index(values), convert)
+            if convert is not None:
+                raise TypeError(
+                    f"{name} has its times as strings in {where} (e.g. "
+                    f"{pd.Index(values)[0]!r}). Convert them first: {convert}."
+                )
+
+
+def _string_time_fix(values: pd.Index, to_datetime: str) -> str | None:
+    """The conversion that reads these strings as times: ``to_datetime`` for dates,
+    ``pd.to_numeric`` for step numbers, None when a sample reads as neither."""
+    sample = values.dropna().unique()[:5]
+    if pd.to_numeric(pd.Series(sample), errors="coerce").notna().all():
+        return to_datetime.replace("pd.to_datetime", "pd.to_numeric")
+    try:
+        with warnings.catch_warnings():  # "could not infer format": one guess is enough
+            warnings.simplefilter("ignore")
+            pd.to_datetime(sample)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return to_datetime
+
+
+def _hints(name: str, id_col, time_col, nlevels: int) -> dict[str, str]:
+    """How to sort, and to aggregate duplicates, in the form ``data`` came in."""
+    keys = [c for c in (id_col, time_col) if c is not None]
+    if keys:
+        return {
+            "sort": f"{name}.sort_values({keys!r})",
+            "dedup": f"{name}.groupby({keys!r}, as_index=False).mean()",
+        }
+    levels = "0" if nlevels == 1 else "[0, 1]"
+    return {
+        "sort": f"{name}.sort_index()",
+        "dedup": f"{name}.groupby(level={levels}).mean()",
+    }
+
+
+def _check_time_index(index: pd.Index, name: str, key, hints: dict[str, str]) -> None:
     where = "" if key is None else f" (series {key!r})"
     if index.has_duplicates:
         dup = index[index.duplicated()][0]
         raise ValueError(
             f"{name}{where} has duplicate timestamps, e.g. {dup!r}. Aggregate or drop "
-            "duplicates first (e.g. data.groupby(level=...).mean())."
+            f"duplicates first (e.g. {hints['dedup']})."
         )
     if not index.is_monotonic_increasing:
         raise ValueError(
-            f"{name}{where} is not sorted by time. Sort it first (data.sort_index())."
+            f"{name}{where} is not sorted by time. Sort it first ({hints['sort']})."
         )
 
 
