@@ -473,7 +473,8 @@ CATALOGUE = [
             pd.DataFrame({"t": DAYS.strftime("%Y-%m-%d"), "v": np.arange(30.0)})
         ),
         TypeError,
-        "times as strings in time_col='t'.*X\\['t'\\] = pd.to_datetime\\(X\\['t'\\]\\)",
+        "times as strings in time_col='t'.*X\\['t'\\] = pd.to_datetime\\(X\\['t'\\], "
+        "format='%Y-%m-%d'\\)",
     ),
     (
         "forecaster.fit times as strings in the index level",
@@ -484,7 +485,7 @@ CATALOGUE = [
         ),
         TypeError,
         "level 1 \\('t'\\).*X.index = X.index.set_levels\\(pd.to_datetime\\(X.index"
-        ".levels\\[1\\]\\), level=1\\)",
+        ".levels\\[1\\], format='%Y-%m-%d'\\), level=1\\)",
     ),
     (
         "forecaster.fit step numbers as strings in the index",

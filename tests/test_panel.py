@@ -110,7 +110,11 @@ def test_y_is_the_target_and_x_the_covariates():
             Roles.from_params(past_covariates="nope"),
             "lacks the column\\(s\\) past_covariates=\\['nope'\\]",
         ),
-        (frame(), Roles.from_params(target="nope"), "lacks the column\\(s\\) target=\\['nope'\\]"),
+        (
+            frame(),
+            Roles.from_params(target="nope"),
+            "lacks the column\\(s\\) target=\\['nope'\\]",
+        ),
         (
             frame().assign(price=[np.nan] + [1.0] * 9),
             ROLES,

@@ -124,7 +124,8 @@ def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
 
     ``what`` is "series id" or "time"; ``where`` names the argument holding the
     key; ``drop`` and ``convert`` are pandas expressions, right for this form, that
-    drop the rows without the key and convert string times.
+    drop the rows without the key and convert string times (``convert`` with
+    ``@FN`` and ``@ARGS`` for the function and its extra arguments).
     """
     if id_col is not None or time_col is not None:
         return [
@@ -133,7 +134,7 @@ def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
                 what,
                 f"{role}={col!r}",
                 f"{name}.dropna(subset=[{col!r}])",
-                f"{name}[{col!r}] = pd.to_datetime({name}[{col!r}])",
+                f"{name}[{col!r}] = @FN({name}[{col!r}]@ARGS)",
             )
             for col, role, what in (
                 (id_col, "id_col", "series id"),
@@ -149,7 +150,7 @@ def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
                 "time",
                 f"the index of {name}",
                 f"{name}[{name}.index.notna()]",
-                f"{name}.index = pd.to_datetime({name}.index)",
+                f"{name}.index = @FN({name}.index@ARGS)",
             )
         ]
     if index.nlevels != 2:
@@ -161,7 +162,7 @@ def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
             f"level {level} ({index.names[level]!r}) of the index of {name}",
             f"{name}[{name}.index.get_level_values({level}).notna()]",
             f"{name}.index = {name}.index.set_levels("
-            f"pd.to_datetime({name}.index.levels[{level}]), level={level})",
+            f"@FN({name}.index.levels[{level}]@ARGS), level={level})",
         )
         for level, what in ((0, "series id"), (1, "time"))
     ]
@@ -195,19 +196,49 @@ def _check_keys(data, id_col, time_col, name: str) -> None:
                 )
 
 
-def _string_time_fix(values: pd.Index, to_datetime: str) -> str | None:
-    """The conversion that reads these strings as times: ``to_datetime`` for dates,
-    ``pd.to_numeric`` for step numbers, None when a sample reads as neither."""
-    sample = values.dropna().unique()[:5]
-    if pd.to_numeric(pd.Series(sample), errors="coerce").notna().all():
-        return to_datetime.replace("pd.to_datetime", "pd.to_numeric")
+def _string_time_fix(values: pd.Index, convert: str) -> str | None:
+    """``convert`` with the conversion that reads these strings as times.
+
+    ``pd.to_numeric`` for step numbers; for dates, ``pd.to_datetime`` with the
+    format that reads every label (both when day-first and month-first both do:
+    only the user knows which is meant); None when they read as neither.
+    """
+    unique = values.dropna().unique()
+    fill = lambda fn, args="": convert.replace("@FN", fn).replace("@ARGS", args)  # noqa: E731
+    if pd.to_numeric(pd.Series(unique[:5]), errors="coerce").notna().all():
+        return fill("pd.to_numeric")
+    guess = pd.tseries.api.guess_datetime_format
+    formats = []
+    for dayfirst in (False, True):
+        fmt = guess(str(unique[0]), dayfirst=dayfirst)
+        if fmt is not None and fmt not in formats and _reads(unique, fmt):
+            formats.append(fmt)
+        if fmt is not None and fmt.startswith("%Y"):
+            break  # year first (ISO 8601) is year-month-day
+        if fmt is not None and fmt.startswith("%Y"):
+            break  # year first (ISO 8601) is year-month-day
+    if formats:
+        fixes = [fill("pd.to_datetime", f", format={fmt!r}") for fmt in formats]
+        if len(fixes) == 1:
+            return fixes[0]
+        return (
+            f"{fixes[0]} or {fixes[1]}; the strings read both ways (day or month "
+            "first), use the one your data is written in"
+        )
+    if _reads(unique[:5], None):
+        return fill("pd.to_datetime")
+    return None
+
+
+def _reads(values, fmt: str | None) -> bool:
+    """Whether ``pd.to_datetime`` reads every one of ``values`` with ``fmt``."""
     try:
-        with warnings.catch_warnings():  # "could not infer format": one guess is enough
+        with warnings.catch_warnings():  # "could not infer format": a guess will do
             warnings.simplefilter("ignore")
-            pd.to_datetime(sample)
+            pd.to_datetime(values, format=fmt)
     except (ValueError, TypeError, OverflowError):
-        return None
-    return to_datetime
+        return False
+    return True
 
 
 def _hints(name: str, id_col, time_col, nlevels: int) -> dict[str, str]:
