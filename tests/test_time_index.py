@@ -354,3 +354,34 @@ def test_dates_that_read_day_or_month_first_get_both_formats():
 def test_strings_that_are_no_times_keep_the_index_hint():
     with pytest.raises(TypeError, match="must be indexed by time"):
         SeasonalNaiveForecaster().fit(pd.Series(np.arange(3.0), index=list("abc")))
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        pd.array(list(range(12)) * 2, dtype="Int64"),  # nullable integers
+        [float(i) for i in range(12)] * 2,  # integers made float by a NaN
+    ],
+    ids=["Int64", "float"],
+)
+@pytest.mark.parametrize("form", ["columns", "levels", "index"])
+def test_integer_steps_in_another_dtype_get_the_int64_conversion(steps, form):
+    X = keyed().assign(t=steps)
+    kwargs = PANEL if form == "columns" else {}
+    if form != "columns":
+        X = (
+            X.set_index(["id", "t"])
+            if form == "levels"
+            else X.iloc[:12].set_index("t")[["v"]]
+        )
+    est = SeasonalNaiveForecaster(horizon=2, **kwargs)
+    with pytest.raises(
+        TypeError, match="time steps in .* as .*astype\\('int64'\\)"
+    ) as info:
+        est.fit(X)
+    fix = __import__("re").search(
+        r"Convert them to int64 first: (.*)\.$", str(info.value)
+    )
+    X = X.copy()
+    exec(fix.group(1), {"X": X})  # the message's own conversion
+    assert est.fit(X).predict().index[-1] in (13, ("b", 13))

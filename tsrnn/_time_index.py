@@ -123,9 +123,9 @@ def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
     """``(values, what, where, drop, convert)`` for each key of ``data``'s rows.
 
     ``what`` is "series id" or "time"; ``where`` names the argument holding the
-    key; ``drop`` and ``convert`` are pandas expressions, right for this form, that
-    drop the rows without the key and convert string times (``convert`` with
-    ``@FN`` and ``@ARGS`` for the function and its extra arguments).
+    key; ``drop`` is a pandas expression, right for this form, that drops the rows
+    without the key; ``convert(f)`` is the statement that replaces the key by
+    ``f(expression of the key)``.
     """
     if id_col is not None or time_col is not None:
         return [
@@ -134,7 +134,7 @@ def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
                 what,
                 f"{role}={col!r}",
                 f"{name}.dropna(subset=[{col!r}])",
-                f"{name}[{col!r}] = @FN({name}[{col!r}]@ARGS)",
+                lambda f, v=f"{name}[{col!r}]": f"{v} = {f(v)}",
             )
             for col, role, what in (
                 (id_col, "id_col", "series id"),
@@ -150,7 +150,7 @@ def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
                 "time",
                 f"the index of {name}",
                 f"{name}[{name}.index.notna()]",
-                f"{name}.index = @FN({name}.index@ARGS)",
+                lambda f, v=f"{name}.index": f"{v} = {f(v)}",
             )
         ]
     if index.nlevels != 2:
@@ -161,8 +161,9 @@ def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
             what,
             f"level {level} ({index.names[level]!r}) of the index of {name}",
             f"{name}[{name}.index.get_level_values({level}).notna()]",
-            f"{name}.index = {name}.index.set_levels("
-            f"@FN({name}.index.levels[{level}]@ARGS), level={level})",
+            lambda f, v=f"{name}.index", level=level: (
+                f"{v} = {v}.set_levels({f(f'{v}.levels[{level}]')}, level={level})"
+            ),
         )
         for level, what in ((0, "series id"), (1, "time"))
     ]
@@ -187,16 +188,34 @@ def _check_keys(data, id_col, time_col, name: str) -> None:
                 f"NA or NaT) in {where}, e.g. {rows}. Every row must belong to a "
                 f"series at a time: drop those rows ({drop}) or fill in their {what}."
             )
-        if what == "time" and pd.api.types.infer_dtype(values, skipna=True) == "string":
-            convert = _string_time_fix(pd.Index(values), convert)
-            if convert is not None:
+        if what != "time":
+            continue
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        first = pd.Index(values)[:1].tolist()[0]
+        if kind == "string":
+            fix = _string_time_fix(pd.Index(values), convert)
+            if fix is not None:
                 raise TypeError(
-                    f"{name} has its times as strings in {where} (e.g. "
-                    f"{pd.Index(values)[0]!r}). Convert them first: {convert}."
+                    f"{name} has its times as strings in {where} (e.g. {first!r}). "
+                    f"Convert them first: {fix}."
                 )
+        steps = {
+            "floating": "floats (a missing value makes integers float)",
+            "integer": f"{values.dtype} integers, which the time axis does not read",
+        }
+        if (
+            kind == "floating" and (np.asarray(values) % 1 == 0).all()
+        ) or (  # a nullable or pyarrow integer dtype
+            kind == "integer" and not isinstance(values.dtype, np.dtype)
+        ):
+            fix = convert(lambda v: v + ".astype('int64')")
+            raise TypeError(
+                f"{name} has its time steps in {where} as {steps[kind]}, e.g. "
+                f"{first!r}. Convert them to int64 first: {fix}."
+            )
 
 
-def _string_time_fix(values: pd.Index, convert: str) -> str | None:
+def _string_time_fix(values: pd.Index, convert) -> str | None:
     """``convert`` with the conversion that reads these strings as times.
 
     ``pd.to_numeric`` for step numbers; for dates, ``pd.to_datetime`` with the
@@ -204,7 +223,7 @@ def _string_time_fix(values: pd.Index, convert: str) -> str | None:
     only the user knows which is meant); None when they read as neither.
     """
     unique = values.dropna().unique()
-    fill = lambda fn, args="": convert.replace("@FN", fn).replace("@ARGS", args)  # noqa: E731
+    fill = lambda fn, args="": convert(lambda v: f"{fn}({v}{args})")  # noqa: E731
     if pd.to_numeric(pd.Series(unique[:5]), errors="coerce").notna().all():
         return fill("pd.to_numeric")
     guess = pd.tseries.api.guess_datetime_format
@@ -213,8 +232,6 @@ def _string_time_fix(values: pd.Index, convert: str) -> str | None:
         fmt = guess(str(unique[0]), dayfirst=dayfirst)
         if fmt is not None and fmt not in formats and _reads(unique, fmt):
             formats.append(fmt)
-        if fmt is not None and fmt.startswith("%Y"):
-            break  # year first (ISO 8601) is year-month-day
         if fmt is not None and fmt.startswith("%Y"):
             break  # year first (ISO 8601) is year-month-day
     if formats:
