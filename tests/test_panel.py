@@ -268,3 +268,12 @@ def test_future_rows_tell_a_missing_row_from_a_missing_value():
         ValueError, match=r"missing values \(NaN\), the first at 2021-01-12"
     ):
         future_rows(panel, ahead.assign(promo=[1.0, np.nan, 1.0]), ROLES, 3)
+
+
+def test_future_supplies_only_the_future_covariates():
+    """Other columns of ``future`` (say, a frame built from future_index()) are not
+    read, as fit reads no column outside the roles of future covariates there."""
+    panel = read_panel(frame(), None, ROLES)
+    ahead = pd.DataFrame({"promo": [1.0, 0.0, 1.0]}, index=days(3, "2021-01-11"))
+    rows = future_rows(panel, ahead.assign(note=7.0), ROLES, 3)
+    np.testing.assert_array_equal(rows[0], [[1.0], [0.0], [1.0]])
