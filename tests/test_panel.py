@@ -212,6 +212,12 @@ def test_x_and_y_are_joined_only_when_their_labels_match():
     np.testing.assert_array_equal(
         read_panel(longer.loc[y.index], y, roles).past[0], aligned.past[0]
     )
+    # X lacking y's last rows: covariates are never invented for them
+    shorter = X.iloc[:8]
+    with pytest.raises(ValueError, match=r"row 8: y goes on with .*y.loc\[X.index\]"):
+        read_panel(shorter, y, roles)
+    kept = read_panel(shorter, y.loc[shorter.index], roles)
+    np.testing.assert_array_equal(kept.target[0][:, 0], y.to_numpy()[:8])
 
 
 def test_with_y_every_column_of_x_needs_a_role():

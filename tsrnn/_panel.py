@@ -168,6 +168,11 @@ def _index_mismatch(x: pd.Index, y: pd.Index) -> str:
         fix = "They hold the same labels in another order: pass X.reindex(y.index)."
     elif ys < xs:
         fix = "X has rows y lacks: pass X.loc[y.index] (the covariates at y's rows)."
+    elif xs < ys:
+        fix = (
+            "y has rows X lacks: give X a row for each of y's, or keep the rows "
+            "of both that X has (y.loc[X.index])."
+        )
     else:
         fix = (
             f"{len(ys - xs)} of y's labels are not in X's index: correct X's "
@@ -371,18 +376,22 @@ def future_rows(
     for sid, want in zip(panel.ids, expected):
         block = by_id.get(sid)
         where = "" if sid is None else f" of series {sid!r}"
-        steps = f"future has no complete future_covariates values for the forecast steps{where} ({want[0]} ... {want[-1]})"
+        steps = (
+            "future has no complete future_covariates values for the forecast "
+            f"steps{where} ({want[0]} ... {want[-1]})"
+        )
         if block is None:
             raise ValueError(
-                f"{steps}: it has no rows for that series. Provide a row for every forecast timestamp."
+                f"{steps}: it has no rows for that series. Provide a row for every "
+                "forecast timestamp."
             )
         absent = want.difference(block.index)
         if len(absent):
             raise ValueError(
                 f"{steps}: {len(absent)} of them have no row, the first {absent[0]}; "
-                f"its timestamps{where} run from {block.index[0]} to {block.index[-1]}. "
-                "Provide a row for every forecast timestamp (labelled as "
-                "future_index() labels them)."
+                f"its timestamps{where} run from {block.index[0]} to "
+                f"{block.index[-1]}. Provide a row for every forecast timestamp "
+                "(labelled as future_index() labels them)."
             )
         got = block.values[block.index.get_indexer(want)][:, pos]
         if np.isnan(got).any():

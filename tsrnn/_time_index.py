@@ -191,7 +191,7 @@ def _check_keys(data, id_col, time_col, name: str) -> None:
         if what != "time":
             continue
         kind = pd.api.types.infer_dtype(values, skipna=True)
-        first = pd.Index(values)[:1].tolist()[0]
+        first = np.asarray(values[:1]).tolist()[0] if len(values) else None
         if kind == "string":
             fix = _string_time_fix(pd.Index(values), convert)
             if fix is not None:
