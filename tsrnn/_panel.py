@@ -199,7 +199,7 @@ def _describe(named: list[tuple[str, object]]) -> str:
     return ", ".join(f"{role}={names!r}" for role, names in named)
 
 
-def check_columns(
+def _check_columns(
     frame, needed: list[tuple[str, object]], name: str, fitted: str | None = None
 ) -> None:
     """Every column ``needed`` (``(parameter, name or names)``) is in ``frame``.
@@ -269,10 +269,10 @@ def read_panel(
     if y is not None and X is not None:
         _check_covariate_frame(X, roles)
     if targets is None:
-        check_columns(frame, [*keys, *covariates, ("target", roles.target)], name)
+        _check_columns(frame, [*keys, *covariates, ("target", roles.target)], name)
     else:
         fitted = [("target", targets), *covariates]
-        check_columns(
+        _check_columns(
             frame,
             [*keys, *fitted],
             name,
@@ -366,7 +366,7 @@ def future_rows(
             f"({expected[0][0]} ... {expected[0][-1]} for the first series)."
         )
     keys = [("id_col", roles.id_col), ("time_col", roles.time_col)]
-    check_columns(future, [*keys, ("future_covariates", names)], "future")
+    _check_columns(future, [*keys, ("future_covariates", names)], "future")
     blocks, columns, _ = split_series(
         future, id_col=roles.id_col, time_col=roles.time_col, name="future"
     )
