@@ -75,6 +75,46 @@ def fitted_forecaster():
     return tsrnn.LSTMForecaster(horizon=2, **TINY).fit(DAILY)
 
 
+# -- issue 18 items 2, 5, 6: keys, columns and alignment of pandas input -------------
+DAYS = pd.date_range("2024-01-01", periods=30, freq="D")
+SNAIVE = tsrnn.SeasonalNaiveForecaster
+
+
+def two_targets():
+    return pd.DataFrame(
+        {"demand": np.arange(30.0), "returns": np.arange(30.0) % 7}, index=DAYS
+    )
+
+
+def long_frame(ids=None, times=None):
+    """Two daily series of 15 rows in id_col / time_col columns; row 5 may lose a key."""
+    frame = pd.DataFrame(
+        {"id": ["a"] * 15 + ["b"] * 15, "t": list(DAYS[:15]) * 2, "v": np.arange(30.0)}
+    )
+    if ids is not None:
+        frame["id"] = ids
+    if times is not None:
+        frame["t"] = times
+    return frame
+
+
+#: series ids with row 5 missing, in each dtype an id can come in
+MISSING_IDS = {
+    "object None": pd.array(["a"] * 5 + [None] + ["a"] * 9 + ["b"] * 15, dtype=object),
+    "object NaN": np.array(["a"] * 5 + [np.nan] + ["a"] * 9 + ["b"] * 15, dtype=object),
+    "float NaN": [1.0] * 5 + [np.nan] + [1.0] * 9 + [2.0] * 15,
+    "Int64 NA": pd.array([1] * 5 + [None] + [1] * 9 + [2] * 15, dtype="Int64"),
+    "string NA": pd.array(["a"] * 5 + [None] + ["a"] * 9 + ["b"] * 15, dtype="string"),
+    "category NaN": pd.Categorical(["a"] * 5 + [None] + ["a"] * 9 + ["b"] * 15),
+}
+#: times with row 5 missing: NaT, NaN in float steps, NA in Int64 steps
+MISSING_TIMES = {
+    "NaT": [*DAYS[:5], pd.NaT, *DAYS[6:15], *DAYS[:15]],
+    "float NaN": [*range(5), np.nan, *range(6, 15), *range(15)],
+    "Int64 NA": pd.array([*range(5), None, *range(6, 15), *range(15)], dtype="Int64"),
+}
+
+
 CATALOGUE = [
     # -- RNNRegressor / RNNClassifier ----------------------------------------------------
     (
@@ -274,7 +314,7 @@ CATALOGUE = [
         "forecaster id_col missing",
         lambda: tsrnn.LSTMForecaster(id_col="store", **TINY).fit(DAILY.to_frame("y")),
         ValueError,
-        "id_col='store' is not a column",
+        "lacks the column\\(s\\) id_col='store'",
     ),
     (
         "forecaster numpy input",
@@ -669,6 +709,266 @@ CATALOGUE = [
         ValueError,
         r"scaler='mean' .*after target_transform='log' depends on the unit.*Use "
         r"scaler='standard' or scaler='robust' with target_transform='log'",
+    ),
+    # -- issue 18 items 2, 5, 6: missing keys, missing columns, misaligned X/y ---------
+    *[
+        (
+            f"forecaster.fit missing id ({kind})",
+            lambda ids=ids: SNAIVE(horizon=2, id_col="id", time_col="t").fit(
+                long_frame(ids=ids)
+            ),
+            ValueError,
+            "X has 1 row\\(s\\) with a missing series id .* in id_col='id', e.g. "
+            "the rows labelled \\[5\\].*X.dropna\\(subset=\\['id'\\]\\)",
+        )
+        for kind, ids in MISSING_IDS.items()
+    ],
+    *[
+        (
+            f"forecaster.fit missing time ({kind})",
+            lambda times=times: SNAIVE(horizon=2, id_col="id", time_col="t").fit(
+                long_frame(times=times)
+            ),
+            ValueError,
+            "X has 1 row\\(s\\) with a missing time .* in time_col='t', e.g. the "
+            "rows labelled \\[5\\].*X.dropna\\(subset=\\['t'\\]\\)",
+        )
+        for kind, times in MISSING_TIMES.items()
+    ],
+    (
+        "forecaster.fit missing id in the index level",
+        lambda: SNAIVE(horizon=2).fit(
+            long_frame(ids=MISSING_IDS["Int64 NA"]).set_index(["id", "t"])
+        ),
+        ValueError,
+        "missing series id .* in level 0 \\('id'\\) of the index of X, e.g. the rows "
+        "at positions \\[5\\].*X\\[X.index.get_level_values\\(0\\).notna\\(\\)\\]",
+    ),
+    (
+        "forecaster.fit missing time in the index level",
+        lambda: SNAIVE(horizon=2).fit(
+            long_frame(times=MISSING_TIMES["NaT"]).set_index(["id", "t"])
+        ),
+        ValueError,
+        "missing time .* in level 1 \\('t'\\) of the index of X.*positions \\[5\\]",
+    ),
+    (
+        "forecaster.fit NaT in the index",
+        lambda: SNAIVE(horizon=2).fit(
+            pd.Series(np.arange(30.0), index=DAYS.insert(5, pd.NaT)[:30])
+        ),
+        ValueError,
+        "X has 1 row\\(s\\) with a missing time .* in the index of X.*"
+        "positions \\[5\\].*X\\[X.index.notna\\(\\)\\]",
+    ),
+    (
+        "make_windows missing id",
+        lambda: tsrnn.make_windows(
+            long_frame(ids=MISSING_IDS["object None"]),
+            window=3,
+            id_col="id",
+            time_col="t",
+        ),
+        ValueError,
+        "data has 1 row\\(s\\) with a missing series id",
+    ),
+    (
+        "forecaster.predict future with a missing id",
+        lambda: (
+            SNAIVE(horizon=2, id_col="id", time_col="t", future_covariates="p")
+            .fit(long_frame().assign(p=1.0))
+            .predict(
+                future=pd.DataFrame(
+                    {"id": ["a", "a", None, "b"], "t": list(DAYS[15:17]) * 2, "p": 1.0}
+                )
+            )
+        ),
+        ValueError,
+        "future has 1 row\\(s\\) with a missing series id .* id_col='id'.*labelled \\[2\\]",
+    ),
+    (
+        "forecaster.fit times as strings in time_col",
+        lambda: SNAIVE(horizon=2, time_col="t").fit(
+            pd.DataFrame({"t": DAYS.strftime("%Y-%m-%d"), "v": np.arange(30.0)})
+        ),
+        TypeError,
+        "times as strings in time_col='t'.*X\\['t'\\] = pd.to_datetime\\(X\\['t'\\], "
+        "format='%Y-%m-%d'\\)",
+    ),
+    (
+        "forecaster.fit times as strings in the index level",
+        lambda: SNAIVE(horizon=2).fit(
+            long_frame(times=[str(d.date()) for d in DAYS[:15]] * 2).set_index(
+                ["id", "t"]
+            )
+        ),
+        TypeError,
+        "level 1 \\('t'\\).*X.index = X.index.set_levels\\(pd.to_datetime\\(X.index"
+        ".levels\\[1\\], format='%Y-%m-%d'\\), level=1\\)",
+    ),
+    (
+        "forecaster.fit step numbers as strings in the index",
+        lambda: SNAIVE(horizon=2).fit(
+            pd.Series(np.arange(30.0), index=[str(i) for i in range(30)])
+        ),
+        TypeError,
+        "X.index = pd.to_numeric\\(X.index\\)",
+    ),
+    (
+        "forecaster.fit unsorted panel in columns",
+        lambda: SNAIVE(horizon=2, id_col="id", time_col="t").fit(
+            long_frame().iloc[::-1]
+        ),
+        ValueError,
+        "not sorted by time. Sort it first \\(X.sort_values\\(\\['id', 't'\\]\\)\\)",
+    ),
+    (
+        "forecaster.fit duplicate times in columns",
+        lambda: SNAIVE(horizon=2, id_col="id", time_col="t").fit(
+            long_frame(times=[DAYS[0], *DAYS[:14], *DAYS[:15]])
+        ),
+        ValueError,
+        "duplicate timestamps.*X.groupby\\(\\['id', 't'\\], as_index=False\\)",
+    ),
+    (
+        "forecaster.predict lacks a target seen in fit",
+        lambda: SNAIVE(horizon=2).fit(two_targets()).predict(two_targets()[["demand"]]),
+        ValueError,
+        "^X lacks the column\\(s\\) target=\\['returns'\\]; its columns are "
+        "\\['demand'\\]. It was fitted with target=\\['demand', 'returns'\\]",
+    ),
+    (
+        "forecaster.score lacks a target seen in fit",
+        lambda: (
+            tsrnn.LSTMForecaster(horizon=2, **TINY)
+            .fit(two_targets())
+            .score(two_targets()[["demand"]])
+        ),
+        ValueError,
+        "^X lacks the column\\(s\\) target=\\['returns'\\]",
+    ),
+    (
+        "forecaster.rolling_forecasts lacks target and covariates in one message",
+        lambda: (
+            SNAIVE(horizon=2, past_covariates="p", static_covariates="s")
+            .fit(two_targets().assign(p=1.0, s=2.0))
+            .rolling_forecasts(two_targets()[["demand"]])
+        ),
+        ValueError,
+        "lacks the column\\(s\\) target=\\['returns'\\], past_covariates=\\['p'\\], "
+        "static_covariates=\\['s'\\]; its columns are \\['demand'\\]",
+    ),
+    (
+        "forecaster.future_index lacks the panel keys",
+        lambda: (
+            SNAIVE(horizon=2, id_col="id", time_col="t")
+            .fit(long_frame())
+            .future_index(long_frame()[["v"]])
+        ),
+        ValueError,
+        "lacks the column\\(s\\) id_col='id', time_col='t'.*fitted with id_col='id', "
+        "time_col='t', target=\\['v'\\]",
+    ),
+    (
+        "backtest lacks a covariate",
+        lambda: backtest(
+            SNAIVE(horizon=2, past_covariates="p"), two_targets(), start=20
+        ),
+        ValueError,
+        "lacks the column\\(s\\) past_covariates=\\['p'\\].*Name existing columns",
+    ),
+    (
+        "forecaster.predict future lacks keys and covariates in one message",
+        lambda: (
+            SNAIVE(horizon=2, id_col="id", time_col="t", future_covariates="p")
+            .fit(long_frame().assign(p=1.0))
+            .predict(future=pd.DataFrame({"id": ["a"], "x": [1.0]}))
+        ),
+        ValueError,
+        "^future lacks the column\\(s\\) time_col='t', future_covariates=\\['p'\\]",
+    ),
+    (
+        "forecaster.predict a column not seen in fit",
+        lambda: (
+            SNAIVE(horizon=2)
+            .fit(two_targets())
+            .predict(two_targets().assign(extra=1.0))
+        ),
+        ValueError,
+        "X has column\\(s\\) \\['extra'\\] not seen in fit.*target=\\['demand', "
+        "'returns'\\]",
+    ),
+    (
+        "forecaster.fit X stamped 12 hours off y",
+        lambda: SNAIVE(horizon=2, past_covariates="x").fit(
+            pd.DataFrame({"x": np.ones(30)}, index=DAYS + pd.Timedelta("12h")),
+            two_targets()["demand"],
+        ),
+        ValueError,
+        "X and y have different indexes.*row 0: X has Timestamp\\('2024-01-01 12:00:00'\\)"
+        ", y has Timestamp\\('2024-01-01 00:00:00'\\).*correct X's timestamps",
+    ),
+    (
+        "forecaster.predict X shorter than y",
+        lambda: (
+            tsrnn.LSTMForecaster(horizon=2, past_covariates="x", **TINY)
+            .fit(pd.DataFrame({"x": np.ones(30)}, index=DAYS), two_targets()["demand"])
+            .predict(
+                pd.DataFrame({"x": np.ones(29)}, index=DAYS[:29]),
+                two_targets()["demand"],
+            )
+        ),
+        ValueError,
+        "X and y have different indexes \\(29 and 30 rows\\).*row 29: y goes on "
+        "with Timestamp\\('2024-01-30",
+    ),
+    (
+        "forecaster.score X in another order than y",
+        lambda: (
+            SNAIVE(horizon=2, past_covariates="x")
+            .fit(pd.DataFrame({"x": np.ones(30)}, index=DAYS), two_targets()["demand"])
+            .score(
+                pd.DataFrame({"x": np.ones(30)}, index=DAYS[::-1]),
+                two_targets()["demand"],
+            )
+        ),
+        ValueError,
+        "different indexes.*same labels in another order: pass X.reindex\\(y.index\\)",
+    ),
+    (
+        "forecaster.fit X longer than y",
+        lambda: SNAIVE(horizon=2, past_covariates="x").fit(
+            pd.DataFrame({"x": np.ones(30)}, index=DAYS), two_targets()["demand"][:20]
+        ),
+        ValueError,
+        "X has rows y lacks: pass X.loc\\[y.index\\]",
+    ),
+    (
+        "forecaster.fit X column with no role next to y",
+        lambda: SNAIVE(horizon=2, past_covariates="x").fit(
+            pd.DataFrame({"x": np.ones(30), "promo": 0.0}, index=DAYS),
+            two_targets()["demand"],
+        ),
+        ValueError,
+        "X has column\\(s\\) \\['promo'\\] with no role.*past_covariates=.*"
+        "future_covariates=.*static_covariates=",
+    ),
+    (
+        "forecaster.predict future stamped 12 hours off",
+        lambda: (
+            SNAIVE(horizon=2, future_covariates="p")
+            .fit(two_targets()[["demand"]].assign(p=1.0))
+            .predict(
+                future=pd.DataFrame(
+                    {"p": [1.0, 1.0]},
+                    index=pd.date_range("2024-01-31 12:00", periods=2, freq="D"),
+                )
+            )
+        ),
+        ValueError,
+        "future has no complete future_covariates values for the forecast steps "
+        "\\(2024-01-31 00:00:00 ... 2024-02-01 00:00:00\\): 2 of them have no row, "
+        "the first 2024-01-31 00:00:00; its timestamps run from 2024-01-31 12:00:00",
     ),
 ]
 

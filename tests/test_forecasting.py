@@ -398,13 +398,13 @@ def _daily(n=30, **kw):
             pd.DataFrame({"v": np.arange(9.0)}),
             {"id_col": "store"},
             ValueError,
-            "id_col='store' is not a column",
+            "lacks the column\\(s\\) id_col='store'",
         ),
         (
             pd.DataFrame({"v": np.arange(9.0)}),
             {"past_covariates": ["temp"]},
             ValueError,
-            "past_covariates=\\['temp'\\] not among the columns",
+            "lacks the column\\(s\\) past_covariates=\\['temp'\\]",
         ),
         (
             _daily(),
@@ -1203,7 +1203,7 @@ def test_each_forecast_has_its_own_labels(name):
 
 def test_a_history_without_the_target_column_names_it():
     est = LSTMForecaster(horizon=2, **TINY).fit(series("D"))
-    with pytest.raises(ValueError, match=r"lacks the target column\(s\) \['sales'\]"):
+    with pytest.raises(ValueError, match=r"lacks the column\(s\) target=\['sales'\]"):
         est.predict(series("D").rename("other"))
 
 

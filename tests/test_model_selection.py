@@ -148,7 +148,10 @@ def test_panel_splitter_too_many_splits():
 def test_backtest_reads_the_times_from_x_when_y_is_the_target():
     data = long_panel()
     data["temp"] = np.arange(len(data), dtype=float)
-    est = SeasonalNaiveForecaster(horizon=2, id_col="id", time_col="t")
+    # with y given, X holds covariates only: temp has its role
+    est = SeasonalNaiveForecaster(
+        horizon=2, id_col="id", time_col="t", past_covariates="temp"
+    )
     joined = backtest(est, data, start=48)
     split = backtest(est, data[["id", "t", "temp"]], data["y"], start=48)
     pd.testing.assert_frame_equal(split, joined)

@@ -108,9 +108,13 @@ def test_y_is_the_target_and_x_the_covariates():
         (
             frame(),
             Roles.from_params(past_covariates="nope"),
-            "past_covariates=\\['nope'\\] not among",
+            "lacks the column\\(s\\) past_covariates=\\['nope'\\]",
         ),
-        (frame(), Roles.from_params(target="nope"), "target=\\['nope'\\] not among"),
+        (
+            frame(),
+            Roles.from_params(target="nope"),
+            "lacks the column\\(s\\) target=\\['nope'\\]",
+        ),
         (
             frame().assign(price=[np.nan] + [1.0] * 9),
             ROLES,
@@ -149,7 +153,7 @@ def test_future_rows_need_every_forecast_timestamp():
         future_rows(panel, None, ROLES, 3)
     with pytest.raises(ValueError, match="no complete future_covariates values"):
         future_rows(panel, ahead.iloc[1:], ROLES, 3)
-    with pytest.raises(ValueError, match="lacks the future_covariates column"):
+    with pytest.raises(ValueError, match="future lacks the column.*future_covariates"):
         future_rows(panel, ahead.rename(columns={"promo": "x"}), ROLES, 3)
 
 
@@ -175,3 +179,107 @@ def test_a_continuing_series_is_read_after_its_training_tail():
     )
     assert fitted == [None] and context == [6]
     np.testing.assert_array_equal(merged.target[0], later.target[0])
+
+
+# -- issue 18 items 5, 6: columns checked by name, X and y joined label for label ----
+
+
+def test_x_and_y_are_joined_only_when_their_labels_match():
+    data = frame()
+    roles = Roles.from_params(past_covariates="price")
+    X, y = data[["price"]], data["sales"]
+    aligned = read_panel(X, y, roles)
+    # X stamped 12 hours off y: refused, not reindexed into NaN covariates
+    off = X.set_axis(X.index + pd.Timedelta("12h"))
+    before = off.copy()
+    with pytest.raises(
+        ValueError,
+        match=r"different indexes \(10 and 10 rows\).*row 0: X has "
+        r"Timestamp\('2021-01-01 12:00:00'\), y has Timestamp\('2021-01-01 00:00:00'\)",
+    ):
+        read_panel(off, y, roles)
+    pd.testing.assert_frame_equal(off, before)
+    # the same labels in another order: the fix the message gives reads it right
+    shuffled = X.iloc[::-1]
+    with pytest.raises(ValueError, match=r"pass X.reindex\(y.index\)"):
+        read_panel(shuffled, y, roles)
+    fixed = read_panel(shuffled.reindex(y.index), y, roles)
+    np.testing.assert_array_equal(fixed.past[0], aligned.past[0])
+    # X covering more rows than y: the message's X.loc[y.index]
+    longer = frame(12)[["price"]]
+    with pytest.raises(ValueError, match=r"pass X.loc\[y.index\]"):
+        read_panel(longer, y, roles)
+    np.testing.assert_array_equal(
+        read_panel(longer.loc[y.index], y, roles).past[0], aligned.past[0]
+    )
+    # X lacking y's last rows: covariates are never invented for them
+    shorter = X.iloc[:8]
+    with pytest.raises(ValueError, match=r"row 8: y goes on with .*y.loc\[X.index\]"):
+        read_panel(shorter, y, roles)
+    kept = read_panel(shorter, y.loc[shorter.index], roles)
+    np.testing.assert_array_equal(kept.target[0][:, 0], y.to_numpy()[:8])
+
+
+def test_with_y_every_column_of_x_needs_a_role():
+    data = frame()
+    with pytest.raises(ValueError, match=r"\['promo'\] with no role"):
+        read_panel(
+            data[["price", "promo"]],
+            data["sales"],
+            Roles.from_params(past_covariates="price"),
+        )
+    # named, the same column is a covariate, never a target
+    panel = read_panel(
+        data[["price", "promo"]],
+        data["sales"],
+        Roles.from_params(past_covariates="price", future_covariates="promo"),
+    )
+    assert panel.target_names == ["sales"]
+    np.testing.assert_array_equal(panel.future[0][:, 0], data["promo"].to_numpy())
+
+
+def test_columns_are_checked_by_name_against_fit_in_one_message():
+    data = frame()
+    fitted = read_panel(data, None, ROLES)
+    assert fitted.target_names == ["sales"]
+    with pytest.raises(
+        ValueError,
+        match=r"^X lacks the column\(s\) target=\['sales'\], past_covariates="
+        r"\['price'\], static_covariates=\['size'\]; its columns are \['promo'\]\. It "
+        r"was fitted with target=\['sales'\], past_covariates=\['price'\], "
+        r"future_covariates=\['promo'\], static_covariates=\['size'\]",
+    ):
+        read_panel(data[["promo"]], None, ROLES, targets=["sales"])
+    # fit made every other column a target: a new one is refused, not ignored
+    with pytest.raises(ValueError, match=r"\['extra'\] not seen in fit"):
+        read_panel(data.assign(extra=1.0), None, ROLES, targets=["sales"])
+    # with target= named, other columns are not read, in fit as at predict
+    roles = Roles.from_params(target="sales")
+    assert read_panel(data, None, roles).target_names == ["sales"]
+    again = read_panel(data.assign(extra=1.0), None, roles, targets=["sales"])
+    np.testing.assert_array_equal(again.target[0][:, 0], data["sales"].to_numpy())
+
+
+def test_future_rows_tell_a_missing_row_from_a_missing_value():
+    panel = read_panel(frame(), None, ROLES)
+    ahead = pd.DataFrame({"promo": [1.0, 0.0, 1.0]}, index=days(3, "2021-01-11"))
+    off = ahead.set_axis(ahead.index + pd.Timedelta("12h"))
+    with pytest.raises(
+        ValueError,
+        match=r"3 of them have no row, the first 2021-01-11 00:00:00; its timestamps "
+        r"run from 2021-01-11 12:00:00 to 2021-01-13 12:00:00",
+    ):
+        future_rows(panel, off, ROLES, 3)
+    with pytest.raises(
+        ValueError, match=r"missing values \(NaN\), the first at 2021-01-12"
+    ):
+        future_rows(panel, ahead.assign(promo=[1.0, np.nan, 1.0]), ROLES, 3)
+
+
+def test_future_supplies_only_the_future_covariates():
+    """Other columns of ``future`` (say, a frame built from future_index()) are not
+    read, as fit reads no column outside the roles of future covariates there."""
+    panel = read_panel(frame(), None, ROLES)
+    ahead = pd.DataFrame({"promo": [1.0, 0.0, 1.0]}, index=days(3, "2021-01-11"))
+    rows = future_rows(panel, ahead.assign(note=7.0), ROLES, 3)
+    np.testing.assert_array_equal(rows[0], [[1.0], [0.0], [1.0]])

@@ -126,9 +126,9 @@ def test_a_time_column_alone_is_the_index():
     frame = good(10).rename("v").rename_axis("when").reset_index()
     est = SeasonalNaiveForecaster(horizon=2, time_col="when").fit(frame)
     assert est.predict().index[0] == pd.Timestamp("2021-01-11")
-    with pytest.raises(ValueError, match="^time_col='nope' is not a column of X"):
+    with pytest.raises(ValueError, match="^X lacks the column\\(s\\) time_col='nope'"):
         SeasonalNaiveForecaster(time_col="nope").fit(frame)
-    with pytest.raises(ValueError, match="^id_col='nope' is not a column of X"):
+    with pytest.raises(ValueError, match="^X lacks the column\\(s\\) id_col='nope'"):
         SeasonalNaiveForecaster(id_col="nope", time_col="when").fit(frame)
 
 
@@ -399,3 +399,148 @@ def test_a_series_on_another_grid_is_told_its_own_step():
         "X (series 'b') does not follow the frequency 'D' of the data (its own "
         "labels step by 'W-SUN'); on that grid, 42 step(s) are missing"
     )
+
+
+# -- issue 18 item 2 (and its hints): keys of every row, fixes that work -------------
+
+
+def keyed(missing=None, dtype="object") -> pd.DataFrame:
+    """Series 'a' and 'b' (12 days each) in id/t columns; with ``missing="id"`` or
+    ``"time"``, an extra row 5 whose series id (of ``dtype``) or time is missing."""
+    a, b = (1, 2) if dtype == "Int64" else ("a", "b")
+    ids, times = [a] * 12 + [b] * 12, list(days(12)) * 2
+    if missing is not None:
+        ids.insert(5, None if missing == "id" else a)
+        times.insert(5, pd.NaT if missing == "time" else times[5])
+    return pd.DataFrame(
+        {"id": pd.Series(ids, dtype=dtype), "t": times, "v": np.arange(float(len(ids)))}
+    )
+
+
+# (data, fit kwargs, pattern of the suggested fix in the message, fixed series ids)
+PANEL = dict(id_col="id", time_col="t")
+DROP = r"drop those rows \((.*)\) or fill"
+KEY_FAULTS = {
+    **{
+        f"id {dtype}": (
+            keyed("id", dtype),
+            PANEL,
+            DROP,
+            [1, 2] if dtype == "Int64" else ["a", "b"],
+        )
+        for dtype in ("object", "string", "category", "Int64")
+    },
+    "time NaT": (keyed("time"), PANEL, DROP, ["a", "b"]),
+    "id level": (keyed("id").set_index(["id", "t"]), {}, DROP, ["a", "b"]),
+    "time level": (keyed("time").set_index(["id", "t"]), {}, DROP, ["a", "b"]),
+    "unsorted columns": (
+        keyed().iloc[::-1],
+        PANEL,
+        r"Sort it first \((.*)\)\.$",
+        ["a", "b"],
+    ),
+    "unsorted level": (
+        keyed().set_index(["id", "t"]).iloc[::-1],
+        {},
+        r"Sort it first \((.*)\)\.$",
+        ["a", "b"],
+    ),
+    "duplicates in columns": (
+        pd.concat([keyed(), keyed().iloc[[3]]]),
+        PANEL,
+        r"\(e\.g\. (.*)\)\.$",
+        ["a", "b"],
+    ),
+    "duplicates in levels": (
+        pd.concat([keyed(), keyed().iloc[[3]]]).set_index(["id", "t"]),
+        {},
+        r"\(e\.g\. (.*)\)\.$",
+        ["a", "b"],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(KEY_FAULTS))
+def test_a_missing_or_disordered_key_is_refused_with_a_fix_that_works(kind):
+    """Nothing is dropped silently; the fix the message gives reads the data right."""
+    X, kwargs, pattern, ids = KEY_FAULTS[kind]
+    before = X.copy()
+    est = SeasonalNaiveForecaster(horizon=2, **kwargs)
+    with pytest.raises(ValueError) as info:
+        est.fit(X)
+    pd.testing.assert_frame_equal(X, before)  # the caller's data is untouched
+    fix = __import__("re").search(pattern, str(info.value)).group(1)
+    fixed = eval(fix, {"X": X, "pd": pd})  # the message's own expression
+    assert est.fit(fixed).series_ids_ == ids
+    assert est.predict().shape == (4, 1)
+
+
+@pytest.mark.parametrize(
+    "X,kwargs",
+    [
+        (
+            pd.DataFrame({"t": days(40).strftime("%d/%m/%Y"), "v": np.arange(40.0)}),
+            dict(time_col="t"),
+        ),
+        (pd.Series(np.arange(12.0), index=days(12).strftime("%Y-%m-%d")), {}),
+        (pd.Series(np.arange(12.0), index=[str(i) for i in range(12)]), {}),
+        (keyed().assign(t=lambda d: d["t"].astype(str)).set_index(["id", "t"]), {}),
+    ],
+    ids=["time_col", "index", "integer steps", "level"],
+)
+def test_times_as_strings_get_the_conversion_that_reads_them(X, kwargs):
+    est = SeasonalNaiveForecaster(horizon=2, **kwargs)
+    with pytest.raises(TypeError, match="times as strings") as info:
+        est.fit(X)
+    fix = __import__("re").search(r"Convert them first: (.*)\.$", str(info.value))
+    X = X.copy()
+    exec(fix.group(1), {"X": X, "pd": pd})  # the message's own conversion
+    first = est.fit(X).predict().index[0]
+    after = pd.Timestamp("2021-01-13")
+    assert first in (12, after, ("a", after), pd.Timestamp("2021-02-10"))
+
+
+def test_dates_that_read_day_or_month_first_get_both_formats():
+    X = pd.DataFrame({"t": days(12).strftime("%d/%m/%Y"), "v": np.arange(12.0)})
+    with pytest.raises(
+        TypeError,
+        match=r"format='%m/%d/%Y'\) or X\['t'\] = pd.to_datetime\(X\['t'\], "
+        r"format='%d/%m/%Y'\); the strings read both ways",
+    ):
+        SeasonalNaiveForecaster(time_col="t").fit(X)
+
+
+def test_strings_that_are_no_times_keep_the_index_hint():
+    with pytest.raises(TypeError, match="must be indexed by time"):
+        SeasonalNaiveForecaster().fit(pd.Series(np.arange(3.0), index=list("abc")))
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        pd.array(list(range(12)) * 2, dtype="Int64"),  # nullable integers
+        [float(i) for i in range(12)] * 2,  # integers made float by a NaN
+    ],
+    ids=["Int64", "float"],
+)
+@pytest.mark.parametrize("form", ["columns", "levels", "index"])
+def test_integer_steps_in_another_dtype_get_the_int64_conversion(steps, form):
+    X = keyed().assign(t=steps)
+    kwargs = PANEL if form == "columns" else {}
+    if form != "columns":
+        X = (
+            X.set_index(["id", "t"])
+            if form == "levels"
+            else X.iloc[:12].set_index("t")[["v"]]
+        )
+    est = SeasonalNaiveForecaster(horizon=2, **kwargs)
+    with pytest.raises(
+        TypeError, match="time steps in .* as .*astype\\('int64'\\)"
+    ) as info:
+        est.fit(X)
+    fix = __import__("re").search(
+        r"Convert them to int64 first: (.*)\.$", str(info.value)
+    )
+    X = X.copy()
+    exec(fix.group(1), {"X": X})  # the message's own conversion
+    assert est.fit(X).predict().index[-1] in (13, ("b", 13))

@@ -61,7 +61,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     * a long panel: MultiIndex ``(series_id, time)`` rows, or ``id_col`` /
       ``time_col`` columns. Series may differ in length and start; series shorter
       than ``window + horizon`` are left-padded and masked.
-    * ``fit(X, y)``: ``y`` is the target and ``X`` holds the covariates.
+    * ``fit(X, y)``: ``y`` is the target and ``X`` holds the covariates, each
+      column named in a covariate role, on ``y``'s index (never realigned).
 
     Interior NaN in a target are missing values: masked in the inputs (an
     observed-indicator channel) and excluded from the loss.
@@ -301,7 +302,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             The series (see the class docstring for the forms), or the covariates
             when ``y`` is given.
         y : Series or DataFrame, optional
-            The target, aligned with ``X`` on the index.
+            The target; ``X`` must have the same index (it is not realigned).
 
         Returns
         -------

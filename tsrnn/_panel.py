@@ -144,8 +144,113 @@ def join_target(X, y, name: str):
             "covariates. Rename or drop the duplicates."
         )
     if not X.index.equals(y.index):
-        X = X.reindex(y.index)
+        raise ValueError(_index_mismatch(X.index, y.index))
     return pd.concat([y, X], axis=1)
+
+
+def _index_mismatch(x: pd.Index, y: pd.Index) -> str:
+    """Why ``X`` (covariates) and ``y`` (target) cannot be joined row for row.
+
+    They are never realigned: that would invent covariate values (NaN) or drop
+    rows without a word.
+    """
+    n = min(len(x), len(y))
+    # object arrays compare any two label types (a date with an integer: unequal)
+    differ = np.flatnonzero(
+        np.asarray(x[:n], dtype=object) != np.asarray(y[:n], dtype=object)
+    )
+    k = int(differ[0]) if differ.size else n
+    first = (
+        f"row {k}: X has {x[k]!r}, y has {y[k]!r}"
+        if k < n
+        else f"row {k}: {'X' if len(x) > n else 'y'} goes on with "
+        f"{(x if len(x) > n else y)[k]!r}"
+    )
+    xs, ys = set(x), set(y)
+    if xs == ys and len(x) == len(y):
+        fix = "They hold the same labels in another order: pass X.reindex(y.index)."
+    elif ys < xs:
+        fix = "X has rows y lacks: pass X.loc[y.index] (the covariates at y's rows)."
+    elif xs < ys:
+        fix = (
+            "y has rows X lacks: give X a row for each of y's, or keep the rows "
+            "of both that X has (y.loc[X.index])."
+        )
+    else:
+        fix = (
+            f"{len(ys - xs)} of y's labels are not in X's index: correct X's "
+            "timestamps (a time zone or clock offset?) or give X a row for each of "
+            "y's, so that X.index equals y.index."
+        )
+    return (
+        f"X and y have different indexes ({len(x)} and {len(y)} rows): with y given, "
+        f"X holds the covariates of y's rows, label for label. First difference at "
+        f"{first}. {fix}"
+    )
+
+
+def _columns_of(frame) -> list:
+    """The variable names a frame (or a Series) brings, as split_series names them."""
+    if isinstance(frame, pd.Series):
+        return ["y" if frame.name is None else str(frame.name)]
+    return [str(c) for c in frame.columns]
+
+
+def _describe(named: list[tuple[str, object]]) -> str:
+    """``[("id_col", "store"), ("past_covariates", ["temp"])]`` -> ``id_col='store',
+    past_covariates=['temp']``."""
+    return ", ".join(f"{role}={names!r}" for role, names in named)
+
+
+def _check_columns(
+    frame, needed: list[tuple[str, object]], name: str, fitted: str | None = None
+) -> None:
+    """Every column ``needed`` (``(parameter, name or names)``) is in ``frame``.
+
+    One message lists all that are missing, by the parameter that names them;
+    ``fitted`` describes what the model saw in fit (None while fitting).
+    """
+    if not isinstance(frame, (pd.Series, pd.DataFrame)):
+        return  # split_series says what it must be
+    present = set(_columns_of(frame))  # variables, by name as in split_series
+    keys = frame.columns if isinstance(frame, pd.DataFrame) else []
+    missing = []
+    for role, names in needed:
+        if isinstance(names, list):
+            lack = [c for c in names if c not in present]
+            if lack:
+                missing.append((role, lack))
+        elif names is not None and names not in keys:  # id_col / time_col
+            missing.append((role, names))
+    if not missing:
+        return
+    fix = (
+        "Name existing columns in these parameters, or add the columns."
+        if fitted is None
+        else f"It was fitted with {fitted}; pass the columns seen in fit (rename or "
+        "add them)."
+    )
+    raise ValueError(
+        f"{name} lacks the column(s) {_describe(missing)}; its columns are "
+        f"{_columns_of(frame)}. {fix}"
+    )
+
+
+def _check_covariate_frame(X: pd.DataFrame, roles: Roles) -> None:
+    """With ``y`` given, every column of ``X`` is a covariate or a panel key.
+
+    A column of ``X`` with no role would otherwise become a target or be ignored
+    without a word.
+    """
+    named = {*roles.past, *roles.future, *roles.static, roles.id_col, roles.time_col}
+    loose = [c for c in X.columns if c not in named and str(c) not in named]
+    if loose:
+        raise ValueError(
+            f"X has column(s) {loose} with no role. With y given, y is the target and "
+            "X holds the covariates: name each column of X in past_covariates= "
+            "(known up to now), future_covariates= (known ahead) or "
+            "static_covariates= (constant per series), or drop it from X."
+        )
 
 
 def read_panel(
@@ -157,35 +262,44 @@ def read_panel(
     target is every column that is not a covariate.
     """
     frame = join_target(X, y, name)
+    past, future, static = roles.past, roles.future, roles.static
+    keys = [("id_col", roles.id_col), ("time_col", roles.time_col)]
+    covariates = [
+        ("past_covariates", past),
+        ("future_covariates", future),
+        ("static_covariates", static),
+    ]
+    if y is not None and X is not None:
+        _check_covariate_frame(X, roles)
+    if targets is None:
+        _check_columns(frame, [*keys, *covariates, ("target", roles.target)], name)
+    else:
+        fitted = [("target", targets), *covariates]
+        _check_columns(
+            frame,
+            [*keys, *fitted],
+            name,
+            fitted=_describe([(r, v) for r, v in [*keys, *fitted] if v]),
+        )
     blocks, columns, index_names = split_series(
         frame, id_col=roles.id_col, time_col=roles.time_col, name=name
     )
     if roles.freq is not None:
         blocks = on_grid(blocks, roles.freq, name=name)
-    past, future, static = roles.past, roles.future, roles.static
-    for role, cols in (
-        ("past_covariates", past),
-        ("future_covariates", future),
-        ("static_covariates", static),
-        ("target", roles.target),
-    ):
-        missing = [c for c in cols if c not in columns]
-        if missing:
-            raise ValueError(
-                f"{role}={missing} not among the columns of {name} {columns}. Pass "
-                "existing column names."
-            )
-    if targets is not None:
-        absent = [c for c in targets if c not in columns]
-        if absent:
-            raise ValueError(
-                f"{name} lacks the target column(s) {absent} seen in fit; its columns "
-                f"are {columns}. Pass the same columns as in fit (rename them, or "
-                "name a Series like the fitted target)."
-            )
+    covs = set(past) | set(future) | set(static)
     if targets is None:
-        covs = set(past) | set(future) | set(static)
         targets = roles.target or [c for c in columns if c not in covs]
+    elif not roles.target:
+        # fit made every column that is not a covariate a target; a new one
+        # would be ignored here, so it is refused as in scikit-learn
+        unseen = [c for c in columns if c not in covs and c not in targets]
+        if unseen:
+            raise ValueError(
+                f"{name} has column(s) {unseen} not seen in fit. The forecaster was "
+                f"fitted with target={targets} (every column that was not a "
+                "covariate); drop the new columns, or refit with them (name the "
+                "targets in target= to ignore other columns)."
+            )
     if not targets:
         raise ValueError(
             f"{name} has no target column: every column is a covariate. Set target= "
@@ -256,34 +370,42 @@ def future_rows(
             f"with those columns indexed by the future timestamps "
             f"({expected[0][0]} ... {expected[0][-1]} for the first series)."
         )
+    keys = [("id_col", roles.id_col), ("time_col", roles.time_col)]
+    _check_columns(future, [*keys, ("future_covariates", names)], "future")
     blocks, columns, _ = split_series(
         future, id_col=roles.id_col, time_col=roles.time_col, name="future"
     )
-    missing = [c for c in names if c not in columns]
-    if missing:
-        raise ValueError(
-            f"future lacks the future_covariates column(s) {missing}; its columns "
-            f"are {columns}."
-        )
     by_id = {b.id: b for b in blocks}
     pos = [columns.index(c) for c in names]
     rows = []
     for sid, want in zip(panel.ids, expected):
         block = by_id.get(sid)
-        got = (
-            None
-            if block is None
-            else pd.DataFrame(block.values[:, pos], index=block.index)
+        where = "" if sid is None else f" of series {sid!r}"
+        steps = (
+            "future has no complete future_covariates values for the forecast "
+            f"steps{where} ({want[0]} ... {want[-1]})"
         )
-        got = None if got is None else got.reindex(want)
-        if got is None or got.isna().to_numpy().any():
-            where = "" if sid is None else f" of series {sid!r}"
+        if block is None:
             raise ValueError(
-                f"future has no complete future_covariates values for the forecast "
-                f"steps{where} ({want[0]} ... {want[-1]}). Provide a row for every "
+                f"{steps}: it has no rows for that series. Provide a row for every "
                 "forecast timestamp."
             )
-        rows.append(got.to_numpy(dtype=np.float64))
+        absent = want.difference(block.index)
+        if len(absent):
+            raise ValueError(
+                f"{steps}: {len(absent)} of them have no row, the first {absent[0]}; "
+                f"its timestamps{where} run from {block.index[0]} to "
+                f"{block.index[-1]}. Provide a row for every forecast timestamp "
+                "(labelled as future_index() labels them)."
+            )
+        got = block.values[block.index.get_indexer(want)][:, pos]
+        if np.isnan(got).any():
+            at = want[np.isnan(got).any(axis=1)][0]
+            raise ValueError(
+                f"{steps}: they have missing values (NaN), the first at {at}. "
+                "Future covariates must be complete: fill them."
+            )
+        rows.append(got)
     return rows
 
 

@@ -57,7 +57,8 @@ def split_series(
             values = _numeric_values(
                 [(column, data.dtype)], data.to_numpy, name
             ).reshape(-1, 1)
-            _check_time_index(data.index, name, None)
+            _check_keys(data, None, None, name)
+            _check_time_index(data.index, name, None, _hints(name, None, None, 1))
             return [SeriesBlock(None, data.index, values)], [column], [data.index.name]
         data = data.to_frame(name="y" if data.name is None else data.name)
     if not isinstance(data, pd.DataFrame):
@@ -73,6 +74,8 @@ def split_series(
                 f"{role}={col!r} is not a column of {name}; its columns are "
                 f"{list(data.columns)}. Pass the name of an existing column."
             )
+    _check_keys(data, id_col, time_col, name)
+    hints = _hints(name, id_col, time_col, data.index.nlevels)
     if id_col is not None or time_col is not None:
         keys = [c for c in (id_col, time_col) if c is not None]
         data = data.set_index(keys)
@@ -91,10 +94,10 @@ def split_series(
         ):
             rows = positions.to_numpy()
             index = data.index[rows].get_level_values(1)
-            _check_time_index(index, name, key)
+            _check_time_index(index, name, key, hints)
             blocks.append(SeriesBlock(key, index, values[rows]))
         return blocks, columns, list(data.index.names)
-    _check_time_index(data.index, name, None)
+    _check_time_index(data.index, name, None, hints)
     block = SeriesBlock(None, data.index, values)
     return [block], columns, [data.index.name]
 
@@ -116,17 +119,171 @@ def _numeric_values(dtypes: list[tuple], to_numpy, name: str) -> np.ndarray:
     return values
 
 
-def _check_time_index(index: pd.Index, name: str, key) -> None:
+def _key_forms(data, id_col, time_col, name: str) -> list[tuple]:
+    """``(values, what, where, drop, convert)`` for each key of ``data``'s rows.
+
+    ``what`` is "series id" or "time"; ``where`` names the argument holding the
+    key; ``drop`` is a pandas expression, right for this form, that drops the rows
+    without the key; ``convert(f)`` is the statement that replaces the key by
+    ``f(expression of the key)``.
+    """
+    if id_col is not None or time_col is not None:
+        return [
+            (
+                data[col],
+                what,
+                f"{role}={col!r}",
+                f"{name}.dropna(subset=[{col!r}])",
+                lambda f, v=f"{name}[{col!r}]": f"{v} = {f(v)}",
+            )
+            for col, role, what in (
+                (id_col, "id_col", "series id"),
+                (time_col, "time_col", "time"),
+            )
+            if col is not None
+        ]
+    index = data.index
+    if index.nlevels == 1:
+        return [
+            (
+                index,
+                "time",
+                f"the index of {name}",
+                f"{name}[{name}.index.notna()]",
+                lambda f, v=f"{name}.index": f"{v} = {f(v)}",
+            )
+        ]
+    if index.nlevels != 2:
+        return []  # refused by split_series
+    return [
+        (
+            index.get_level_values(level),
+            what,
+            f"level {level} ({index.names[level]!r}) of the index of {name}",
+            f"{name}[{name}.index.get_level_values({level}).notna()]",
+            lambda f, v=f"{name}.index", level=level: (
+                f"{v} = {v}.set_levels({f(f'{v}.levels[{level}]')}, level={level})"
+            ),
+        )
+        for level, what in ((0, "series id"), (1, "time"))
+    ]
+
+
+def _check_keys(data, id_col, time_col, name: str) -> None:
+    """Every row has its series id and time, and times are not strings.
+
+    pandas' groupby drops rows whose key is missing without a word, so a row
+    without a key is refused here, naming the rows and how to drop them.
+    """
+    for values, what, where, drop, convert in _key_forms(data, id_col, time_col, name):
+        missing = np.flatnonzero(pd.isna(values))
+        if missing.size:
+            rows = (
+                f"the rows labelled {data.index[missing[:5]].tolist()}"
+                if id_col is not None or time_col is not None
+                else f"the rows at positions {missing[:5].tolist()}"
+            )
+            raise ValueError(
+                f"{name} has {missing.size} row(s) with a missing {what} (NaN, None, "
+                f"NA or NaT) in {where}, e.g. {rows}. Every row must belong to a "
+                f"series at a time: drop those rows ({drop}) or fill in their {what}."
+            )
+        if what != "time":
+            continue
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        first = np.asarray(values[:1]).tolist()[0] if len(values) else None
+        if kind == "string":
+            fix = _string_time_fix(pd.Index(values), convert)
+            if fix is not None:
+                raise TypeError(
+                    f"{name} has its times as strings in {where} (e.g. {first!r}). "
+                    f"Convert them first: {fix}."
+                )
+        steps = {
+            "floating": "floats (a missing value makes integers float)",
+            "integer": f"{values.dtype} integers, which the time axis does not read",
+        }
+        if (
+            kind == "floating" and (np.asarray(values) % 1 == 0).all()
+        ) or (  # a nullable or pyarrow integer dtype
+            kind == "integer" and not isinstance(values.dtype, np.dtype)
+        ):
+            fix = convert(lambda v: v + ".astype('int64')")
+            raise TypeError(
+                f"{name} has its time steps in {where} as {steps[kind]}, e.g. "
+                f"{first!r}. Convert them to int64 first: {fix}."
+            )
+
+
+def _string_time_fix(values: pd.Index, convert) -> str | None:
+    """``convert`` with the conversion that reads these strings as times.
+
+    ``pd.to_numeric`` for step numbers; for dates, ``pd.to_datetime`` with the
+    format that reads every label (both when day-first and month-first both do:
+    only the user knows which is meant); None when they read as neither.
+    """
+    unique = values.dropna().unique()
+    fill = lambda fn, args="": convert(lambda v: f"{fn}({v}{args})")  # noqa: E731
+    if pd.to_numeric(pd.Series(unique[:5]), errors="coerce").notna().all():
+        return fill("pd.to_numeric")
+    guess = pd.tseries.api.guess_datetime_format
+    formats = []
+    for dayfirst in (False, True):
+        fmt = guess(str(unique[0]), dayfirst=dayfirst)
+        if fmt is not None and fmt not in formats and _reads(unique, fmt):
+            formats.append(fmt)
+        if fmt is not None and fmt.startswith("%Y"):
+            break  # year first (ISO 8601) is year-month-day
+    if formats:
+        fixes = [fill("pd.to_datetime", f", format={fmt!r}") for fmt in formats]
+        if len(fixes) == 1:
+            return fixes[0]
+        return (
+            f"{fixes[0]} or {fixes[1]}; the strings read both ways (day or month "
+            "first), use the one your data is written in"
+        )
+    if _reads(unique[:5], None):
+        return fill("pd.to_datetime")
+    return None
+
+
+def _reads(values, fmt: str | None) -> bool:
+    """Whether ``pd.to_datetime`` reads every one of ``values`` with ``fmt``."""
+    try:
+        with warnings.catch_warnings():  # "could not infer format": a guess will do
+            warnings.simplefilter("ignore")
+            pd.to_datetime(values, format=fmt)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def _hints(name: str, id_col, time_col, nlevels: int) -> dict[str, str]:
+    """How to sort, and to aggregate duplicates, in the form ``data`` came in."""
+    keys = [c for c in (id_col, time_col) if c is not None]
+    if keys:
+        return {
+            "sort": f"{name}.sort_values({keys!r})",
+            "dedup": f"{name}.groupby({keys!r}, as_index=False).mean()",
+        }
+    levels = "0" if nlevels == 1 else "[0, 1]"
+    return {
+        "sort": f"{name}.sort_index()",
+        "dedup": f"{name}.groupby(level={levels}).mean()",
+    }
+
+
+def _check_time_index(index: pd.Index, name: str, key, hints: dict[str, str]) -> None:
     where = "" if key is None else f" (series {key!r})"
     if index.has_duplicates:
         dup = index[index.duplicated()][0]
         raise ValueError(
             f"{name}{where} has duplicate timestamps, e.g. {dup!r}. Aggregate or drop "
-            "duplicates first (e.g. data.groupby(level=...).mean())."
+            f"duplicates first (e.g. {hints['dedup']})."
         )
     if not index.is_monotonic_increasing:
         raise ValueError(
-            f"{name}{where} is not sorted by time. Sort it first (data.sort_index())."
+            f"{name}{where} is not sorted by time. Sort it first ({hints['sort']})."
         )
 
 
