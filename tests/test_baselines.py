@@ -85,7 +85,8 @@ def test_the_torch_free_layer_loads_no_torch():
 
     code = (
         "import sys, tsrnn._baselines, tsrnn._forecaster, tsrnn._panel, tsrnn._naive, "
-        "tsrnn._scaling, tsrnn._time_index, tsrnn._state, tsrnn.metrics\n"
+        "tsrnn._scaling, tsrnn._time_index, tsrnn._frequency, tsrnn._state, "
+        "tsrnn.metrics\n"
         "import pandas as pd\n"
         "from tsrnn._baselines import SeasonalNaiveForecaster\n"
         "y = pd.Series(range(20), dtype=float)\n"

@@ -937,8 +937,8 @@ def test_a_series_is_forecast_the_same_whatever_else_is_in_the_panel(
 # -- encoding, padding and the rolling frame, value by value ---------------------------
 def test_encode_stacks_scaled_series_after_their_padding():
     from tsrnn._batches import encode
+    from tsrnn._frequency import TimeAxis
     from tsrnn._panel import Panel
-    from tsrnn._time_index import TimeAxis
 
     # two series (3 and 2 steps): one target, one past, one future covariate and
     # one static covariate each; series "a" misses its second target value

@@ -10,9 +10,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import tsrnn
+from tsrnn._frequency import infer_axis
 from tsrnn._padding import align
 from tsrnn._scaling import SCALERS, fit_scaler, inverse_transform, transform
-from tsrnn._time_index import infer_axis
 from tsrnn._windowing import window_starts
 
 torch.set_num_threads(1)

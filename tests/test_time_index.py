@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from tsrnn import LSTMForecaster, SeasonalNaiveForecaster
-from tsrnn._time_index import TimeAxis, common_axis, infer_axis, split_series
+from tsrnn._frequency import TimeAxis, common_axis, infer_axis
+from tsrnn._time_index import split_series
 
 TINY = dict(hidden_size=4, max_epochs=1, random_state=0)
 
@@ -219,7 +220,7 @@ def test_an_axis_is_rebuilt_from_its_kind_and_freqstr(kind, freqstr):
 
 @pytest.mark.parametrize("kind,freqstr", FREQS)
 def test_an_index_follows_the_axis_only_without_gaps(kind, freqstr):
-    from tsrnn._time_index import _follows
+    from tsrnn._frequency import _follows
 
     axis, labels = _labels(kind, freqstr, 8)
     assert _follows(labels, axis)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tsrnn._frequency import TimeAxis
 from tsrnn._naive import forecast_scale
 from tsrnn._panel import (
     Panel,
@@ -30,7 +31,6 @@ from tsrnn._state import (
     set_attributes_state,
     setstate,
 )
-from tsrnn._time_index import TimeAxis
 from tsrnn.exceptions import _warn_user
 
 __all__ = ["BaseForecaster", "PredictPlan", "naive_scales"]

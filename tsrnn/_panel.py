@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tsrnn._time_index import TimeAxis, common_axis, on_grid, split_series
+from tsrnn._frequency import TimeAxis, common_axis, on_grid
+from tsrnn._time_index import split_series
 
 __all__ = [
     "Panel",

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from tsrnn._frequency import TimeAxis
 from tsrnn._panel import Panel
-from tsrnn._time_index import TimeAxis
 from tsrnn._version import __version__
 from tsrnn.exceptions import VersionMismatchWarning
 
