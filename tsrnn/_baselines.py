@@ -8,9 +8,8 @@ from sklearn.base import BaseEstimator
 
 from tsrnn._forecaster import BaseForecaster
 from tsrnn._naive import seasonal_positions
-from tsrnn._panel import Panel, read_panel, series_name
+from tsrnn._panel import Panel, read_panel, warn_short_series
 from tsrnn._param_validation import Integral, Interval, _fit_context
-from tsrnn.exceptions import _warn_user
 
 __all__ = ["SeasonalNaiveForecaster"]
 
@@ -130,22 +129,15 @@ class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
         season) for a series seen in fit, or the context of a new one. Each
         series falls back alone, and a warning names those that do.
         """
-        short = [
-            f"{series_name(sid)} ({n} steps)"
-            for sid, n in zip(panel.ids, upto)
-            if n < self.season_
-        ]
-        if short:
-            shown = ", ".join(short[:5]) + (
-                f" and {len(short) - 5} more" if len(short) > 5 else ""
-            )
-            _warn_user(
-                f"{shown}: fewer steps before the first forecast than season_="
-                f"{self.season_}, so each of these repeats its whole history (its "
-                f"season is its length); the other series keep season {self.season_}."
-                " Pass a longer history to forecast them on their season.",
-                UserWarning,
-            )
+        warn_short_series(
+            panel,
+            upto,
+            self.season_,
+            f"fewer steps before the first forecast than season_={self.season_}, so "
+            "each of these repeats its whole history (its season is its length); "
+            f"the other series keep season {self.season_}. Pass a longer history to "
+            "forecast them on their season.",
+        )
         return [min(self.season_, n) for n in upto]
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:

@@ -19,6 +19,7 @@ from tsrnn._panel import (
     Roles,
     extend_history,
     future_rows,
+    listed,
     read_panel,
     series_name,
 )
@@ -48,11 +49,8 @@ def naive_scales(ids, targets, season: int) -> np.ndarray:
         scales.append(forecast_scale(target, season, notes))
         fell += [f"{series_name(sid)} {note}" for note in notes]
     if fell:
-        shown = "; ".join(fell[:5]) + (
-            f"; and {len(fell) - 5} more" if len(fell) > 5 else ""
-        )
         _warn_user(
-            f"{shown}. The 'scale' column of rolling_forecasts / backtest (the MASE "
+            f"{listed(fell, '; ')}. The 'scale' column of rolling_forecasts / backtest (the MASE "
             f"scale) falls back for these series only; the others keep lag {season}. "
             "Pass a longer history to score them on their season.",
             UserWarning,

@@ -24,19 +24,26 @@ from tsrnn._batches import (
     training_windows,
 )
 from tsrnn._forecaster import BaseForecaster
-from tsrnn._panel import Panel, read_panel, role_names, series_name
+from tsrnn._panel import (
+    Panel,
+    read_panel,
+    role_names,
+    series_name,
+    warn_short_series,
+)
 from tsrnn._param_validation import Integral, Interval, StrOptions, _fit_context
 from tsrnn._scaling import (
     SCALERS,
     TRANSFORMS,
     apply_target_transform,
+    check_target_scaling,
     fit_covariate_scaler,
     fit_scaler,
     inverse_transform,
 )
 from tsrnn._training import make_loss
 from tsrnn._windowing import default_window
-from tsrnn.exceptions import TrainingDivergedError, _warn_user
+from tsrnn.exceptions import TrainingDivergedError
 
 __all__ = ["RNNForecaster"]
 
@@ -308,15 +315,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         -------
         self : RNNForecaster
         """
-        if self.scaler == "mean" and self.target_transform == "log":
-            # mean |log y| depends on the unit of y (log(1000 y) = log y + 6.9), so
-            # the same series in other units would be scaled, and forecast, otherwise
-            raise ValueError(
-                "scaler='mean' divides by the mean absolute value, which after "
-                "target_transform='log' depends on the unit of the data (a series "
-                "times 1000 is shifted by log(1000), not scaled). Use "
-                "scaler='standard' or scaler='robust' with target_transform='log'."
-            )
+        check_target_scaling(self.scaler, self.target_transform)
         quantiles = self._check_quantiles()
         device = resolve_device(self.device)
         panel = read_panel(X, y, self._roles(), name="X")
@@ -329,7 +328,16 @@ class RNNForecaster(BaseForecaster, BaseRNN):
                 "a patch is a piece of the window. Use a patch_size of at most "
                 f"{window} (e.g. the season) or a longer window."
             )
-        self._warn_short_seasonal(panel, lengths)
+        if _LEVELS[self.local_level] == "seasonal" and panel.axis.season > 1:
+            warn_short_series(
+                panel,
+                lengths,
+                panel.axis.season + 1,
+                f"no longer than the season ({panel.axis.season}), so with "
+                "local_level='seasonal' these series' forecasts are relative to "
+                "their last value where no value one season earlier exists; the "
+                "other series keep the seasonal naive baseline.",
+            )
         values = self._model_targets(panel)
         warm = self.warm_start and hasattr(self, "center_")
         if warm and (
@@ -403,33 +411,6 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self._fit_network(arch, batches, loss, self._seed(), device)
         self._remember(panel)
         return self
-
-    def _warn_short_seasonal(self, panel: Panel, lengths: list[int]) -> None:
-        """Name the series too short for the ``local_level="seasonal"`` baseline.
-
-        Their windows fall back to the last value where no value one season
-        earlier exists (see :class:`~tsrnn._batches.WindowBatches`); the other
-        series keep the seasonal naive baseline.
-        """
-        season = panel.axis.season
-        if _LEVELS[self.local_level] != "seasonal" or season == 1:
-            return
-        short = [
-            f"{series_name(sid)} ({n} steps)"
-            for sid, n in zip(panel.ids, lengths)
-            if n <= season
-        ]
-        if short:
-            shown = ", ".join(short[:5]) + (
-                f" and {len(short) - 5} more" if len(short) > 5 else ""
-            )
-            _warn_user(
-                f"{shown}: no longer than the season ({season}), so with "
-                "local_level='seasonal' these series' forecasts are relative to "
-                "their last value where no value one season earlier exists; the "
-                "other series keep the seasonal naive baseline.",
-                UserWarning,
-            )
 
     # -- forecasting hooks (see BaseForecaster) -----------------------------------------
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from tsrnn._frequency import TimeAxis, common_axis, on_grid
 from tsrnn._time_index import split_series
+from tsrnn.exceptions import _warn_user
 
 __all__ = [
     "Panel",
@@ -27,6 +28,7 @@ __all__ = [
     "read_panel",
     "role_names",
     "series_name",
+    "warn_short_series",
 ]
 
 
@@ -74,6 +76,27 @@ class Panel:
 def series_name(sid, name: str = "X") -> str:
     """How errors name a series: ``X`` alone, or ``Series 'a' of X`` in a panel."""
     return name if sid is None else f"Series {sid!r} of {name}"
+
+
+def listed(items: list[str], sep: str = ", ", limit: int = 5) -> str:
+    """``items`` for a message: the first ``limit`` of them, and how many more."""
+    more = len(items) - limit
+    return sep.join(items[:limit]) + (f"{sep}and {more} more" if more > 0 else "")
+
+
+def warn_short_series(panel: Panel, lengths, shortest: int, effect: str) -> None:
+    """One warning naming the series of ``panel`` with fewer than ``shortest`` steps.
+
+    Per-series decisions stay per series: ``effect`` says how those series fall
+    back alone while the others keep their own treatment.
+    """
+    short = [
+        f"{series_name(sid)} ({n} steps)"
+        for sid, n in zip(panel.ids, lengths)
+        if n < shortest
+    ]
+    if short:
+        _warn_user(f"{listed(short)}: {effect}", UserWarning)
 
 
 def role_names(value) -> list[str]:

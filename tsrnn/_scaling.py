@@ -25,6 +25,7 @@ __all__ = [
     "SCALERS",
     "TRANSFORMS",
     "apply_target_transform",
+    "check_target_scaling",
     "divisor",
     "fit_covariate_scaler",
     "fit_scaler",
@@ -70,6 +71,25 @@ TRANSFORMS: dict[str, tuple[Callable, Callable, float]] = {
     "log": (np.log, np.exp, 0.0),
     "log1p": (np.log1p, np.expm1, -1.0),
 }
+
+
+def check_target_scaling(scaler: str | None, target_transform: str | None) -> None:
+    """Refuse a ``scaler`` / ``target_transform`` pair whose scaling depends on units.
+
+    Raises
+    ------
+    ValueError
+        ``scaler="mean"`` with ``target_transform="log"``: mean ``|log y|`` depends
+        on the unit of ``y`` (``log(1000 y) = log y + 6.9``), so the same series in
+        other units would be scaled, and forecast, otherwise.
+    """
+    if scaler == "mean" and target_transform == "log":
+        raise ValueError(
+            "scaler='mean' divides by the mean absolute value, which after "
+            "target_transform='log' depends on the unit of the data (a series "
+            "times 1000 is shifted by log(1000), not scaled). Use "
+            "scaler='standard' or scaler='robust' with target_transform='log'."
+        )
 
 
 def divisor(center: np.ndarray, scale: np.ndarray) -> np.ndarray:
