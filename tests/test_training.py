@@ -664,3 +664,35 @@ def test_cosine_schedule_changes_the_fit_and_is_validated():
     assert any(not torch.equal(a[k], b[k]) for k in a)
     with pytest.raises(ValueError, match="lr_schedule"):
         reg(lr_schedule="linear").fit(X, y)
+
+
+# -- issue 18 item 16: weights in the masked loss ---------------------------------------
+def test_losses_take_sample_weights_as_the_mask():
+    pred, target = torch.tensor([1.0, 2.0, 4.0]), torch.zeros(3)
+    w = torch.tensor([0.25, 0.25, 0.5])  # sums to 1: no clipping of the denominator
+    assert float(LOSSES["mse"](pred, target, w)) == pytest.approx(
+        0.25 * 1 + 0.25 * 4 + 0.5 * 16
+    )
+    assert float(LOSSES["mse"](pred, target, w / 10)) == pytest.approx(9.25)
+    assert float(LOSSES["mse"](pred, target, torch.zeros(3))) == 0.0
+    logits = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+    labels = torch.tensor([0, 0])
+    per_sample = torch.nn.functional.cross_entropy(logits, labels, reduction="none")
+    got = LOSSES["cross_entropy"](logits, labels, torch.tensor([3.0, 1.0]))
+    assert float(got) == pytest.approx(float((3 * per_sample[0] + per_sample[1]) / 4))
+
+
+def test_validation_loss_is_the_weighted_mean_over_batches():
+    # two validation batches of unequal total weight: the result is the weighted
+    # mean over all samples, not the mean of the two batch means
+    module = build_network(
+        cell="rnn", input_size=1, hidden_size=2, num_layers=1, dropout=0.0,
+        bidirectional=False, output_size=1, seeds=[0],
+    )  # fmt: skip
+    x = torch.randn(4, 3, 1)
+    y, w = torch.randn(4, 1), torch.tensor([[1.0], [1.0], [6.0], [0.0]])
+    source = SequenceBatches(x, np.full(4, 3), y, w)
+    with torch.no_grad():
+        errors = (module(x, None) - y) ** 2
+    expected = float((errors * w).sum() / w.sum())
+    assert evaluate(module, source, LOSSES["mse"], 2) == pytest.approx(expected)
