@@ -626,3 +626,40 @@ def test_sample_weight_through_clone_and_grid_search(rng):
     assert search.best_estimator_.class_weight is None
     cloned = clone(clf(class_weight={True: 2.0}))
     assert cloned.get_params()["class_weight"] == {True: 2.0}
+
+
+# -- issue 18 item 14: one long sequence among short ones -------------------------------
+def test_one_long_sequence_among_short_ones_costs_its_own_length(rng):
+    import tracemalloc
+
+    short = [rng.normal(size=12) for _ in range(2000)]
+    X = [*short[:700], rng.normal(size=20_000), *short[700:]]
+    model = reg(hidden_size=4, max_epochs=1).fit(short[:50], np.zeros(50))
+    tracemalloc.start()
+    try:
+        got = model.predict(X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # padded to the longest, the input alone would be 2001 x 20000 float32 (160 MB);
+    # back to back it is 44,000 steps (a fraction of a MB)
+    assert peak < 20 * 2**20
+    assert got.shape == (2001,)
+    # outputs come back in the order of X (they are computed sorted by length)
+    some = [0, 699, 700, 701, 2000]
+    alone = np.array([model.predict([X[i]])[0] for i in some])
+    np.testing.assert_allclose(got[some], alone, rtol=1e-5, atol=1e-6)
+
+
+def test_ragged_training_is_reproducible_and_valid_steps_only(rng):
+    X = [rng.normal(size=n) for n in rng.integers(2, 40, size=120)]
+    y = np.array([x.sum() for x in X])
+    first = reg(max_epochs=3, batch_size=8).fit(X, y)
+    second = reg(max_epochs=3, batch_size=8).fit(X, y)
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+    # NaN padding in a table gives the same sequences, so the same fit
+    table = np.full((120, 45), NAN)
+    for i, x in enumerate(X):
+        table[i, 3 : 3 + len(x)] = x
+    third = reg(max_epochs=3, batch_size=8).fit(table, y)
+    np.testing.assert_allclose(third.predict(X), first.predict(X), rtol=1e-5)

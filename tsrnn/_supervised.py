@@ -18,7 +18,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from tsrnn._base import BaseRNN, resolve_device
-from tsrnn._batches import SequenceBatches, gather_in_order
+from tsrnn._batches import SequenceBatches
 from tsrnn._input import sequence_values
 from tsrnn._padding import align, has_interior_missing, network_values, token_ids
 from tsrnn._param_validation import (
@@ -38,14 +38,14 @@ __all__ = ["RNNClassifier", "RNNRegressor"]
 def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
     """Validate ``X`` into a CPU input tensor and lengths; at fit, decide the mode.
 
-    The tensor is ``(n, T)`` int64 token ids with ``embedding_dim``, else
-    ``(n, T, F)`` (or ``2F`` with the mask channel) float32, valid-steps-first.
+    The tensor holds the sequences' valid steps back to back (memory O(total
+    steps)): ``(total_steps,)`` int64 token ids with ``embedding_dim``, else
+    ``(total_steps, F)`` (or ``2F`` with the mask channel) float32.
     """
     values = sequence_values(est, X, reset=reset)
     tokens = est.embedding_dim is not None
-    if tokens:
-        values = np.where(values == 0, np.float32(np.nan), values)  # 0 = padding
-    aligned, lengths = align(values)
+    aligned = align(values, padding=0.0 if tokens else None)  # token 0 = padding
+    lengths = aligned.lengths
     if tokens:
         ids = token_ids(aligned)
         if reset:
@@ -57,7 +57,7 @@ def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
                 "reserved id seen in fit (e.g. 1 for 'unknown')."
             )
         return torch.from_numpy(ids), lengths
-    missing = has_interior_missing(aligned, lengths)
+    missing = has_interior_missing(aligned)
     if reset:
         est.mask_channel_ = missing
     elif missing and not est.mask_channel_:
@@ -178,7 +178,7 @@ def _fit_sequences(
     train_idx, valid_idx = _split_validation(est, len(data), seed)
     arch = dict(
         cell=est.cell,
-        input_size=1 if est.embedding_dim is not None else inputs.shape[2],
+        input_size=1 if est.embedding_dim is not None else inputs.shape[1],
         hidden_size=int(est.hidden_size),
         num_layers=int(est.num_layers),
         dropout=float(est.dropout),
@@ -196,10 +196,15 @@ def _fit_sequences(
 
 
 def _predict_raw(est, X) -> np.ndarray:
+    """Network outputs for ``X`` in row order, computed in batches sorted by length."""
     check_is_fitted(est)
     inputs, lengths = _sequence_inputs(est, X, reset=False)
     batches = SequenceBatches(inputs, lengths).to(est._module_device())
-    return est._outputs(gather_in_order(batches))
+    plan = batches.sorted_batches()
+    out = est._outputs([batches.gather(idx) for idx in plan])
+    in_order = np.empty_like(out)
+    in_order[torch.cat(plan).numpy()] = out
+    return in_order
 
 
 class _SequenceParams:

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn._batches import Batch, BatchSource, gather_in_order
+from tsrnn._batches import Batch, BatchSource, batch_plan
 from tsrnn._pointwise import masked_mean, pinball
 from tsrnn.exceptions import (
     TrainingDivergedError,
@@ -123,12 +123,20 @@ def evaluate(module: nn.Module, batches, loss_fn, batch_size: int) -> float:
     """
     module.eval()
     total = weight = 0.0
-    for batch in gather_in_order(batches, batch_size):
-        inputs, y, m, _ = batch
+    for idx in batch_plan(batches, batch_size):  # a mean: any order will do
+        inputs, y, m, _ = batches.gather(idx)
         w = len(y) if m is None else float(m.sum())
         total += float(loss_fn(module(*inputs), y, m)) * w
         weight += w
     return total / weight if weight > 0 else 0.0
+
+
+def _epoch_batches(batches, batch_size: int, generator: torch.Generator):
+    """One epoch's batches of row indices: the source's own plan, or a random
+    permutation cut into ``batch_size`` batches."""
+    if hasattr(batches, "shuffled_batches"):
+        return batches.shuffled_batches(batch_size, generator)
+    return torch.randperm(len(batches), generator=generator).split(batch_size)
 
 
 def train(
@@ -186,9 +194,7 @@ def train(
             t0 = time.perf_counter()
             module.train()
             total = torch.zeros((), device=device)
-            order = torch.randperm(n, generator=generator)
-            for start in range(0, n, bs):
-                idx = order[start : start + bs]
+            for idx in _epoch_batches(batches, bs, generator):
                 inputs, y, m, _ = batches.gather(idx)
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(module(*inputs), y, m)
