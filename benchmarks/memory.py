@@ -8,6 +8,16 @@ contiguous tensor and gathers windows by offset.
 
 Run: ``python benchmarks/memory.py [--sizes 250 500 1000 2000 4000] [--epochs 1]``
 (``--quick`` for a smoke test). Writes ``benchmarks/results/memory.json``.
+
+``--ragged`` measures ragged sequence input instead (issue 18 item 14): ``N``
+sequences of 12 steps plus one of ``--length`` steps (default 4,000 and 60,000,
+under 1 MB of data) through ``RNNRegressor``: ``ragged-predict`` predicts them
+with a model fitted on the short ones, ``ragged-fit`` fits them (one epoch); the
+baseline is that same model's fit on the short ones. Alignment and batching must
+stay O(total steps): the added memory is printed as a ratio to the data. Writes
+``benchmarks/results/memory_ragged.json``. ``ragged-fit`` trains through the
+60,000 steps (back-propagation through time: slow on a CPU); ``--runners
+ragged-predict`` measures the predict case alone.
 """
 
 from __future__ import annotations
@@ -21,13 +31,47 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 LENGTH, WINDOW, HORIZON, BATCH = 500, 48, 24, 256
+SHORT, RAGGED_N, RAGGED_LONG = 12, 4000, 60_000
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def ragged_child(runner: str, n_short: int, epochs: int, length: int) -> dict:
+    """Peak added memory of predicting / fitting short sequences plus one long one."""
+    import numpy as np
+    from sklearn.base import clone
+
+    import tsrnn
+
+    rng = np.random.default_rng(0)
+    short = [rng.normal(size=SHORT).astype(np.float32) for _ in range(n_short)]
+    X = [*short, rng.normal(size=length).astype(np.float32)]
+    y = np.array([x[-SHORT:].mean() for x in X])
+    model = tsrnn.RNNRegressor(hidden_size=16, max_epochs=epochs, random_state=0)
+    model.fit(short, y[:-1])  # the baseline: the same model on the short ones
+    base = peak_mb()
+    if runner == "ragged-predict":
+        assert model.predict(X).shape == (len(X),)
+    else:
+        clone(model).fit(X, y)
+    data_mb = sum(x.nbytes for x in X) / 2**20
+    return {
+        "runner": runner,
+        "n_series": n_short,
+        "long_length": length,
+        "baseline_mb": base,
+        "peak_mb": peak_mb(),
+        "added_mb": peak_mb() - base,
+        "data_mb": data_mb,
+        "added_per_data": (peak_mb() - base) / data_mb,
+    }
+
+
 def child(runner: str, n_series: int, epochs: int, length: int) -> dict:
+    if runner.startswith("ragged"):
+        return ragged_child(runner, n_series, epochs, length)
     import numpy as np
     import pandas as pd
     import sklearn  # noqa: F401
@@ -84,7 +128,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--length", type=int, default=LENGTH)
     parser.add_argument("--runners", nargs="+", default=["tsrnn", "bare"])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--output", default=str(RESULTS / "memory.json"))
+    parser.add_argument(
+        "--ragged",
+        action="store_true",
+        help="N sequences of 12 steps plus one of --length steps (RNNRegressor)",
+    )
+    parser.add_argument("--output", default=None)
     parser.add_argument(
         "--child", nargs=2, metavar=("RUNNER", "N"), help=argparse.SUPPRESS
     )
@@ -96,8 +145,18 @@ def main(argv: list[str] | None = None) -> dict:
             )
         )
         return {}
+    if args.ragged:
+        if args.runners == parser.get_default("runners"):
+            args.runners = ["ragged-predict", "ragged-fit"]
+        if args.sizes == parser.get_default("sizes"):
+            args.sizes = [RAGGED_N]
+        if args.length == LENGTH:
+            args.length = RAGGED_LONG
     if args.quick:
-        args.sizes, args.length = [20], 100
+        args.sizes, args.length = [20], (600 if args.ragged else 100)
+    if args.output is None:
+        name = "memory_ragged.json" if args.ragged else "memory.json"
+        args.output = str(RESULTS / name)
     rows = []
     for n in args.sizes:
         for runner in args.runners:
@@ -121,7 +180,12 @@ def main(argv: list[str] | None = None) -> dict:
             r = rows[-1]
             print(
                 f"N={n:<5} {runner:<6} data {r['data_mb']:7.1f} MB  baseline "
-                f"{r['baseline_mb']:7.0f} MB  added {r['added_mb']:7.1f} MB",
+                f"{r['baseline_mb']:7.0f} MB  added {r['added_mb']:7.1f} MB"
+                + (
+                    f"  ({r['added_per_data']:.0f}x the data)"
+                    if "added_per_data" in r
+                    else ""
+                ),
                 flush=True,
             )
     out = {
@@ -131,6 +195,7 @@ def main(argv: list[str] | None = None) -> dict:
         "batch": BATCH,
         "epochs": args.epochs,
         "quick": args.quick,
+        "ragged": args.ragged,
         "rows": rows,
     }
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

@@ -257,6 +257,49 @@ CATALOGUE = [
         ValueError,
         "token id 99.*reserved id",
     ),
+    # -- issue 18 items 14 and 16: sample_weight / class_weight ----------------------------
+    (
+        "regressor.fit sample_weight wrong length",
+        lambda: tsrnn.RNNRegressor(**TINY).fit(X2, Y1, sample_weight=np.ones(5)),
+        ValueError,
+        r"sample_weight.*one finite, non-negative weight per sequence of X \(12 here\)",
+    ),
+    (
+        "regressor.fit sample_weight negative",
+        lambda: tsrnn.RNNRegressor(**TINY).fit(
+            X2, Y1, sample_weight=np.r_[-1.0, np.ones(11)]
+        ),
+        ValueError,
+        r"[Nn]egative.*sample_weight.*non-negative weight per sequence",
+    ),
+    (
+        "classifier.fit sample_weight all zero",
+        lambda: tsrnn.RNNClassifier(**TINY).fit(X2, Y1 > 5, sample_weight=np.zeros(12)),
+        ValueError,
+        r"non-zero.*sample_weight.*not all zero",
+    ),
+    (
+        "classifier.fit sample_weight NaN",
+        lambda: tsrnn.RNNClassifier(**TINY).fit(
+            X2, Y1 > 5, sample_weight=np.r_[np.nan, np.ones(11)]
+        ),
+        ValueError,
+        r"NaN.*sample_weight.*finite",
+    ),
+    (
+        "classifier.fit class_weight unknown string",
+        lambda: tsrnn.RNNClassifier(class_weight="auto", **TINY).fit(X2, Y1 > 5),
+        ValueError,
+        "'class_weight' parameter of RNNClassifier must be",
+    ),
+    (
+        "classifier.fit class_weight all zero",
+        lambda: tsrnn.RNNClassifier(class_weight={False: 0, True: 0}, **TINY).fit(
+            X2, Y1 > 5
+        ),
+        ValueError,
+        "class_weight and sample_weight leave every sample with weight 0",
+    ),
     # -- forecasters ----------------------------------------------------------------------
     (
         "forecaster.fit empty",

@@ -212,3 +212,57 @@ def test_seasonal_baseline_falls_back_to_the_last_value_where_the_window_ends():
     base = base.numpy()[0, :, 0]
     np.testing.assert_allclose(base, values[[4, 2]])
     np.testing.assert_allclose(y.numpy()[0] + base, values[[5, 6]])
+
+
+# -- issue 18 item 14: sequences back to back, batches of similar length ----------------
+def test_sequence_batches_store_steps_back_to_back_and_pad_per_batch():
+    lengths = np.array([2, 5, 1, 3])
+    flat = torch.arange(11.0)[:, None]  # steps 0-1 | 2-6 | 7 | 8-10
+    source = SequenceBatches(flat, lengths, torch.arange(4.0))
+    x, got = source.gather(torch.tensor([3, 0])).inputs
+    assert x.shape == (2, 3, 1)  # this batch's own longest row, not the data's (5)
+    np.testing.assert_array_equal(got, [3, 2])
+    np.testing.assert_array_equal(x[:, :, 0], [[8, 9, 10], [0, 1, 1]])
+    # a padded (n, T, F) tensor, valid-steps-first, is the same source
+    padded = torch.full((4, 5, 1), -1.0)
+    for i, (start, n) in enumerate(zip([0, 2, 7, 8], lengths)):
+        padded[i, :n, 0] = flat[start : start + n, 0]
+    same = SequenceBatches(padded, lengths).gather(torch.tensor([3, 0])).inputs[0]
+    np.testing.assert_array_equal(same, x)
+    part = source.subset(np.array([1, 3]))
+    np.testing.assert_array_equal(part.inputs[:, 0], [2, 3, 4, 5, 6, 8, 9, 10])
+    np.testing.assert_array_equal(part.targets, [1.0, 3.0])
+
+
+def test_sorted_batches_cover_every_row_and_bound_the_padded_size():
+    lengths = np.r_[np.full(300, 12), 20_000, np.full(200, 7)]
+    source = SequenceBatches(torch.zeros(int(lengths.sum()), 1), lengths)
+    plan = source.sorted_batches(batch_size=128, max_steps=2048)
+    order = torch.cat(plan).numpy()
+    np.testing.assert_array_equal(np.sort(order), np.arange(len(lengths)))
+    assert (np.diff(lengths[order]) >= 0).all()  # sorted by length
+    for idx in plan:
+        rows = lengths[idx.numpy()]
+        assert len(rows) <= 128
+        assert len(rows) == 1 or len(rows) * rows.max() <= 2048
+    assert [len(idx) for idx in plan if lengths[idx.numpy()].max() == 20_000] == [1]
+
+
+def test_shuffled_batches_group_similar_lengths_and_follow_the_generator():
+    lengths = np.r_[np.full(320, 5), np.full(320, 50)]
+    rng = np.random.default_rng(0)
+    source = SequenceBatches(
+        torch.zeros(int(lengths.sum()), 1), rng.permutation(lengths)
+    )
+    plan = source.shuffled_batches(32, torch.Generator().manual_seed(0))
+    order = torch.cat(plan).numpy()
+    np.testing.assert_array_equal(np.sort(order), np.arange(640))
+    mixed = [idx for idx in plan if len(set(source.lengths[idx].tolist())) > 1]
+    assert len(mixed) <= 1  # only where the sorted run turns from 5 to 50
+    again = source.shuffled_batches(32, torch.Generator().manual_seed(0))
+    assert all(torch.equal(a, b) for a, b in zip(plan, again))
+    # equal lengths: exactly the random permutation cut in batches
+    uniform = SequenceBatches(torch.zeros(640, 1), np.ones(640, dtype=int))
+    expected = torch.randperm(640, generator=torch.Generator().manual_seed(0))
+    got = uniform.shuffled_batches(32, torch.Generator().manual_seed(0))
+    assert torch.equal(torch.cat(got), expected)

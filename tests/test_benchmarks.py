@@ -53,6 +53,19 @@ def test_memory_quick(tmp_path):
     assert all(r["baseline_mb"] > 0 for r in result["rows"])
 
 
+def test_memory_ragged_quick(tmp_path):
+    out = tmp_path / "r.json"
+    args = ["--ragged", "--quick", "--runners", "ragged-predict", "--output", str(out)]
+    result = run("memory.py", args)
+    (row,) = result["rows"]
+    assert (row["runner"], row["n_series"], row["long_length"]) == (
+        "ragged-predict",
+        20,
+        600,
+    )
+    assert row["data_mb"] > 0 and "added_per_data" in row
+
+
 def test_latency_quick(tmp_path):
     result = run("latency.py", ["--quick", "--output", str(tmp_path / "l.json")])
     assert result["single_series"]["predict_ms"] > 0

@@ -8,6 +8,7 @@ import pytest
 
 from tsrnn import RNNClassifier, RNNRegressor
 from tsrnn._input import input_form, to_array3d
+from tsrnn._padding import Ragged
 
 from helpers import plain_id
 
@@ -50,18 +51,20 @@ def test_input_form(name):
     assert input_form(X) == form
 
 
-def test_ragged_list_is_nan_padded_at_the_end():
+def test_ragged_list_is_stored_back_to_back():
     values, names = to_array3d([np.array([1.0, 2.0, 3.0]), np.array([4.0])])
     assert names is None
-    assert values.dtype == np.float32
-    assert values.shape == (2, 3, 1)
-    np.testing.assert_array_equal(values[:, :, 0], [[1, 2, 3], [4, NAN, NAN]])
+    assert values.values.dtype == np.float32
+    assert values.shape == (2, 3, 1)  # as if NaN-padded at the end
+    np.testing.assert_array_equal(values.values[:, 0], [1, 2, 3, 4])  # but not padded
+    np.testing.assert_array_equal(values.padded()[:, :, 0], [[1, 2, 3], [4, NAN, NAN]])
 
 
 def test_list_of_2d_arrays():
     values, _ = to_array3d([np.ones((2, 3)), np.zeros((4, 3))])
     assert values.shape == (2, 4, 3)
-    assert np.isnan(values[0, 2:]).all()
+    assert values.values.shape == (6, 3)
+    assert np.isnan(values.padded()[0, 2:]).all()
 
 
 def test_multiindex_frame_maps_features_and_steps():
@@ -92,6 +95,7 @@ def test_multiindex_frame_with_a_missing_column_is_nan_there():
 )
 def test_to_array3d_never_shares_memory_with_the_input(X):
     values, _ = to_array3d(X)
+    values = values.values if isinstance(values, Ragged) else values
     source = X.to_numpy() if isinstance(X, pd.DataFrame) else X
     for part in source if isinstance(source, list) else [source]:
         assert not np.shares_memory(values, part)

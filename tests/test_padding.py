@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from tsrnn import RNNClassifier, RNNRegressor
-from tsrnn._padding import align, has_interior_missing, network_values, token_ids
+from tsrnn._padding import (
+    Ragged,
+    align,
+    has_interior_missing,
+    network_values,
+    step_rows,
+    token_ids,
+)
 
 NAN = np.nan
 
@@ -21,14 +28,17 @@ def test_align_moves_valid_steps_first_and_trims():
         dtype=np.float32,
     )[:, :, None]
     before = values.copy()
-    aligned, lengths = align(values)
-    assert lengths.dtype == np.int64
-    np.testing.assert_array_equal(lengths, [2, 5, 3])
+    aligned = align(values)
+    assert aligned.lengths.dtype == np.int64
+    np.testing.assert_array_equal(aligned.lengths, [2, 5, 3])
+    np.testing.assert_array_equal(
+        aligned.values[:, 0], [1, 2, 3, 4, 5, 6, 7, 8, NAN, 9]
+    )
     expected = np.array(
         [[1, 2, NAN, NAN, NAN], [3, 4, 5, 6, 7], [8, NAN, 9, NAN, NAN]],
         dtype=np.float32,
     )
-    np.testing.assert_array_equal(aligned[:, :, 0], expected)
+    np.testing.assert_array_equal(aligned.padded()[:, :, 0], expected)
     np.testing.assert_array_equal(values, before)  # input untouched
 
 
@@ -38,32 +48,33 @@ def test_align_row_that_starts_late_and_ends_at_the_last_step():
     values = np.array([[NAN, 1, 2], [3, 4, 5]], dtype=np.float32)[:, :, None]
     aligned, lengths = align(values)
     np.testing.assert_array_equal(lengths, [2, 3])
-    np.testing.assert_array_equal(aligned[:, :, 0], [[1, 2, NAN], [3, 4, 5]])
+    np.testing.assert_array_equal(aligned[:, 0], [1, 2, 3, 4, 5])
 
 
 def test_align_trims_common_padding():
     values = np.full((2, 6, 2), NAN, dtype=np.float32)
     values[0, 1:3] = 1.0
     values[1, 2:5] = 2.0
-    aligned, lengths = align(values)
-    assert aligned.shape == (2, 3, 2)
-    np.testing.assert_array_equal(lengths, [2, 3])
-    assert np.isnan(aligned[0, 2]).all()
+    aligned = align(values)
+    assert aligned.shape == (2, 3, 2)  # as if padded to the longest
+    assert aligned.values.shape == (5, 2)  # stored: the valid steps only
+    np.testing.assert_array_equal(aligned.lengths, [2, 3])
+    assert np.isnan(aligned.padded()[0, 2]).all()
 
 
 def test_align_full_length_rows_pass_through():
     values = np.arange(12, dtype=np.float32).reshape(2, 3, 2)
     aligned, lengths = align(values)
-    np.testing.assert_array_equal(aligned, values)
+    np.testing.assert_array_equal(aligned, values.reshape(6, 2))
     np.testing.assert_array_equal(lengths, [3, 3])
     assert np.shares_memory(aligned, values)  # nothing to move: no copy made
 
 
 def test_a_step_exists_when_any_feature_is_observed():
     values = np.array([[[NAN, 1.0], [NAN, NAN], [2.0, NAN]]], dtype=np.float32)
-    aligned, lengths = align(values)
-    np.testing.assert_array_equal(lengths, [3])
-    assert has_interior_missing(aligned, lengths)
+    aligned = align(values)
+    np.testing.assert_array_equal(aligned.lengths, [3])
+    assert has_interior_missing(aligned)
 
 
 def test_align_rejects_all_nan_rows():
@@ -77,33 +88,36 @@ def test_align_rejects_all_nan_rows():
 
 def test_interior_missing_ignores_padding():
     values = np.array([[NAN, 1, 2, NAN], [1, NAN, 2, 3]], dtype=np.float32)[..., None]
-    aligned, lengths = align(values)
-    assert not has_interior_missing(aligned[:1], lengths[:1])
-    assert has_interior_missing(aligned, lengths)
+    assert not has_interior_missing(align(values[:1]))
+    assert has_interior_missing(align(values))
 
 
 def test_network_values_mask_channel():
-    aligned = np.array([[[1.0], [NAN], [0.0]]], dtype=np.float32)
+    aligned = Ragged(np.array([[1.0], [NAN], [0.0]], dtype=np.float32), np.array([3]))
     plain = network_values(aligned, mask_channel=False)
-    np.testing.assert_array_equal(plain[0, :, 0], [1, 0, 0])
+    np.testing.assert_array_equal(plain[:, 0], [1, 0, 0])
     masked = network_values(aligned, mask_channel=True)
-    assert masked.shape == (1, 3, 2)
+    assert masked.shape == (3, 2)
     assert masked.dtype == np.float32
-    np.testing.assert_array_equal(masked[0, :, 1], [1, 0, 1])  # the NaN is not a 0
+    np.testing.assert_array_equal(masked[:, 1], [1, 0, 1])  # the NaN is not a 0
     # float64 in, the network's float32 out, C-contiguous for torch.from_numpy
-    wide = network_values(aligned.astype(np.float64), mask_channel=True)
+    wide = network_values(
+        aligned._replace(values=aligned.values.astype(np.float64)), mask_channel=True
+    )
     assert wide.dtype == np.float32 and wide.flags.c_contiguous
     np.testing.assert_array_equal(wide, masked)
 
 
 def test_token_ids():
-    aligned = np.array([[3, 1, NAN], [2, NAN, NAN]], dtype=np.float32)[..., None]
+    values = np.array([[3, 1, NAN], [2, 0, NAN]], dtype=np.float32)[..., None]
+    aligned = align(values, padding=0.0)  # 0 = padding, like NaN
+    np.testing.assert_array_equal(aligned.lengths, [2, 1])
     ids = token_ids(aligned)
     assert ids.dtype == np.int64
-    np.testing.assert_array_equal(ids, [[3, 1, 0], [2, 0, 0]])
-    # an explicit 0 is the padding id, allowed like NaN
-    explicit = np.array([[0, 0, 5]], dtype=np.float32)[..., None]
-    np.testing.assert_array_equal(token_ids(explicit), [[0, 0, 5]])
+    np.testing.assert_array_equal(ids, [3, 1, 2])
+    # an interior 0 or NaN is the padding id
+    inside = align(np.array([[[5], [0], [NAN], [6]]], dtype=np.float32), padding=0.0)
+    np.testing.assert_array_equal(token_ids(inside), [5, 0, 0, 6])
 
 
 def test_token_id_errors_name_the_estimators_argument():
@@ -126,7 +140,7 @@ def test_token_id_errors_name_the_estimators_argument():
 )
 def test_token_ids_errors(values, match):
     with pytest.raises(ValueError, match=match):
-        token_ids(values.astype(np.float32))
+        token_ids(align(values.astype(np.float32)))
 
 
 # -- pad invariance through the estimators ---------------------------------------------
@@ -274,3 +288,15 @@ def test_data_without_missing_values_has_no_mask_channel():
     est.fit(X, np.zeros(20))
     assert est.mask_channel_ is False
     assert est.module_.rnn.input_size == 1
+
+
+def test_step_rows_and_ragged_shape():
+    np.testing.assert_array_equal(
+        step_rows(np.array([5, 0, 9]), np.array([2, 3, 0])), [5, 6, 0, 1, 2]
+    )
+    ragged = Ragged(np.arange(6.0)[:, None], np.array([1, 5]))
+    assert ragged.shape == (2, 5, 1)
+    np.testing.assert_array_equal(ragged.offsets, [0, 1])
+    np.testing.assert_array_equal(
+        ragged.padded()[:, :, 0], [[0, NAN, NAN, NAN, NAN], [1, 2, 3, 4, 5]]
+    )

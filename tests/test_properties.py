@@ -55,11 +55,15 @@ def test_align_moves_valid_steps_first(lengths, lead):
     values = np.full((len(lengths), width, 1), np.nan, dtype=np.float32)
     for i, n in enumerate(lengths):
         values[i, lead : lead + n, 0] = np.arange(1, n + 1)
-    aligned, got = align(values)
-    np.testing.assert_array_equal(got, lengths)
+    aligned = align(values)
+    np.testing.assert_array_equal(aligned.lengths, lengths)
+    np.testing.assert_array_equal(
+        aligned.values[:, 0], np.concatenate([np.arange(1, n + 1) for n in lengths])
+    )
+    padded = aligned.padded()
     for i, n in enumerate(lengths):
-        np.testing.assert_array_equal(aligned[i, :n, 0], np.arange(1, n + 1))
-        assert np.isnan(aligned[i, n:]).all()
+        np.testing.assert_array_equal(padded[i, :n, 0], np.arange(1, n + 1))
+        assert np.isnan(padded[i, n:]).all()
 
 
 @settings(max_examples=60, deadline=None)

@@ -14,7 +14,21 @@ ESTIMATORS = [
 ]
 
 
-@parametrize_with_checks(ESTIMATORS)
+# Integer weights equal repeated samples only for the objective: minibatch
+# training sees other batches when samples are repeated (scikit-learn expects
+# the same failure of its own SGD-trained MLP and SGD estimators). Weight 0 is
+# exactly "sample removed": see test_supervised.py's sample_weight tests.
+EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "minibatch training: integer weights are not the same batches as "
+        "repeated samples"
+    ),
+}
+
+
+@parametrize_with_checks(
+    ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS
+)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import GridSearchCV, KFold
@@ -741,3 +742,136 @@ def test_missing_labels_are_refused_naming_their_rows(dtype):
         clf().fit(
             X, ["up", "down", "up", None, "down", "up", "down", "up", "up", "down"]
         )
+
+
+# -- issue 18 item 16: sample_weight and class_weight ---------------------------------
+@pytest.mark.parametrize("make", [reg, clf], ids=["regressor", "classifier"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_sample_weight_zero_is_the_same_fit_as_removing_the_samples(
+    make, early_stopping, rng
+):
+    X = rng.normal(size=(40, 6))
+    y = X.sum(axis=1) if make is reg else X.sum(axis=1) > 0
+    weight = rng.integers(0, 3, size=40).astype(float)  # zeros and non-zeros
+    keep = weight > 0
+    params = dict(max_epochs=3, batch_size=8, early_stopping=early_stopping)
+    weighted = make(**params).fit(X, y, sample_weight=weight)
+    removed = make(**params).fit(X[keep], y[keep], sample_weight=weight[keep])
+    method = "predict" if make is reg else "predict_proba"
+    np.testing.assert_allclose(
+        getattr(weighted, method)(X), getattr(removed, method)(X), rtol=1e-6
+    )
+
+
+@pytest.mark.parametrize("make", [reg, clf], ids=["regressor", "classifier"])
+def test_equal_sample_weights_fit_what_no_weights_fit(make, rng):
+    X = rng.normal(size=(30, 5))
+    y = X.sum(axis=1) if make is reg else X.sum(axis=1) > 0
+    plain = make().fit(X, y)
+    for w in (np.ones(30), np.full(30, 2.5)):
+        weighted = make().fit(X, y, sample_weight=w)
+        np.testing.assert_array_equal(weighted.predict(X), plain.predict(X))
+
+
+def test_sample_weight_pulls_the_regressor_to_the_weighted_mean(rng):
+    # identical inputs, two targets: the MSE optimum is the weighted mean of y
+    X = np.ones((40, 4))
+    y = np.r_[np.zeros(20), np.full(20, 10.0)]
+    w = np.r_[np.ones(20), np.full(20, 9.0)]  # weighted mean 9, plain mean 5
+    params = dict(hidden_size=8, max_epochs=150, learning_rate=0.02, batch_size=40)
+    plain = reg(**params).fit(X, y).predict(X[:1])[0]
+    weighted = reg(**params).fit(X, y, sample_weight=w).predict(X[:1])[0]
+    assert plain == pytest.approx(5.0, abs=0.5)
+    assert weighted == pytest.approx(9.0, abs=0.5)
+
+
+def test_class_weight_raises_the_recall_of_the_rare_class(rng):
+    # overlapping classes, 1 in 10 positive: unweighted, the rare class is mostly
+    # predicted as the common one; "balanced" (and an explicit dict) trade it back
+    X = rng.normal(size=(400, 5))
+    score = X.sum(axis=1) + rng.normal(scale=2.0, size=400)
+    y = np.where(score > np.quantile(score, 0.9), "rare", "common")
+    params = dict(hidden_size=8, max_epochs=30, learning_rate=0.01)
+
+    def recall(model):
+        return (model.predict(X[y == "rare"]) == "rare").mean()
+
+    plain = recall(clf(**params).fit(X, y))
+    balanced = recall(clf(class_weight="balanced", **params).fit(X, y))
+    as_dict = recall(clf(class_weight={"rare": 9.0}, **params).fit(X, y))
+    assert balanced > plain + 0.2
+    assert as_dict > plain + 0.2
+
+
+def test_class_weight_balanced_is_sklearns_sample_weight(rng):
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    X = rng.normal(size=(30, 4))
+    y = np.r_[np.zeros(24, int), np.ones(6, int)]
+    w = rng.uniform(0.5, 2.0, size=30)
+    by_param = clf(class_weight="balanced").fit(X, y, sample_weight=w)
+    by_hand = clf().fit(X, y, sample_weight=w * compute_sample_weight("balanced", y))
+    np.testing.assert_allclose(
+        by_param.predict_proba(X), by_hand.predict_proba(X), rtol=1e-6
+    )
+
+
+def test_sample_weight_is_not_mutated_and_score_takes_it(rng):
+    X = rng.normal(size=(20, 4))
+    y = X.sum(axis=1)
+    w = rng.uniform(0.0, 2.0, size=20)
+    before = w.copy()
+    model = reg().fit(X, y, sample_weight=w)
+    np.testing.assert_array_equal(w, before)
+    assert model.score(X, y, sample_weight=w) == pytest.approx(
+        r2_score(y, model.predict(X), sample_weight=w)
+    )
+
+
+def test_sample_weight_through_clone_and_grid_search(rng):
+    X = rng.normal(size=(30, 4))
+    y = X.sum(axis=1) > 0
+    w = np.r_[np.zeros(5), np.ones(25)]
+    search = GridSearchCV(clf(), {"hidden_size": [2, 4]}, cv=KFold(2))
+    search.fit(X, y, sample_weight=w)
+    assert search.best_params_["hidden_size"] in (2, 4)
+    assert search.best_estimator_.class_weight is None
+    cloned = clone(clf(class_weight={True: 2.0}))
+    assert cloned.get_params()["class_weight"] == {True: 2.0}
+
+
+# -- issue 18 item 14: one long sequence among short ones -------------------------------
+def test_one_long_sequence_among_short_ones_costs_its_own_length(rng):
+    import tracemalloc
+
+    short = [rng.normal(size=12) for _ in range(2000)]
+    X = [*short[:700], rng.normal(size=20_000), *short[700:]]
+    model = reg(hidden_size=4, max_epochs=1).fit(short[:50], np.zeros(50))
+    tracemalloc.start()
+    try:
+        got = model.predict(X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # padded to the longest, the input alone would be 2001 x 20000 float32 (160 MB);
+    # back to back it is 44,000 steps (a fraction of a MB)
+    assert peak < 20 * 2**20
+    assert got.shape == (2001,)
+    # outputs come back in the order of X (they are computed sorted by length)
+    some = [0, 699, 700, 701, 2000]
+    alone = np.array([model.predict([X[i]])[0] for i in some])
+    np.testing.assert_allclose(got[some], alone, rtol=1e-5, atol=1e-6)
+
+
+def test_ragged_training_is_reproducible_and_valid_steps_only(rng):
+    X = [rng.normal(size=n) for n in rng.integers(2, 40, size=120)]
+    y = np.array([x.sum() for x in X])
+    first = reg(max_epochs=3, batch_size=8).fit(X, y)
+    second = reg(max_epochs=3, batch_size=8).fit(X, y)
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+    # NaN padding in a table gives the same sequences, so the same fit
+    table = np.full((120, 45), NAN)
+    for i, x in enumerate(X):
+        table[i, 3 : 3 + len(x)] = x
+    third = reg(max_epochs=3, batch_size=8).fit(table, y)
+    np.testing.assert_allclose(third.predict(X), first.predict(X), rtol=1e-5)

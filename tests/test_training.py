@@ -187,7 +187,8 @@ def test_subset_keeps_rows_and_lengths():
     part = batches.subset(np.array([2, 1]))
     assert part.lengths.tolist() == [2, 1]
     assert part.targets.tolist() == [9, 8]
-    assert torch.equal(part.inputs, batches.inputs[[2, 1]])
+    # the rows' own steps, back to back (row 1 has one step)
+    assert part.inputs[:, 0].tolist() == [4.0, 5.0, 2.0]
 
 
 def test_batches_move_to_a_device_but_lengths_stay_on_the_cpu():
@@ -200,7 +201,7 @@ def test_batches_move_to_a_device_but_lengths_stay_on_the_cpu():
         assert tensor.device.type == "meta"
     assert moved.lengths.device.type == "cpu"  # pack_padded_sequence wants them there
     part = moved.subset(np.array([2, 1]))
-    assert part.inputs.device.type == "meta" and part.inputs.shape == (2, 2, 1)
+    assert part.inputs.device.type == "meta" and part.inputs.shape == (3, 1)
     (x, lengths), y, mask, _ = moved.gather(torch.tensor([0, 1]))
     assert (x.device.type, y.device.type, mask.device.type) == ("meta",) * 3
     assert lengths.device.type == "cpu" and lengths.tolist() == [2, 1]
@@ -498,7 +499,7 @@ def test_warm_start_classifier_needs_the_same_classes():
 def valid_loss_of_final_weights(est, X):
     """Recompute the validation loss of ``est``'s weights on its held-out rows."""
     inputs, lengths = _sequence_inputs(est, X, reset=False)
-    _, valid_idx = _split_validation(est, len(inputs), est._seed())
+    _, valid_idx = _split_validation(est, len(lengths), est._seed())
     return inputs, lengths, valid_idx
 
 
@@ -729,3 +730,35 @@ def test_cosine_schedule_changes_the_fit_and_is_validated():
     assert any(not torch.equal(a[k], b[k]) for k in a)
     with pytest.raises(ValueError, match="lr_schedule"):
         reg(lr_schedule="linear").fit(X, y)
+
+
+# -- issue 18 item 16: weights in the masked loss ---------------------------------------
+def test_losses_take_sample_weights_as_the_mask():
+    pred, target = torch.tensor([1.0, 2.0, 4.0]), torch.zeros(3)
+    w = torch.tensor([0.25, 0.25, 0.5])  # sums to 1: no clipping of the denominator
+    assert float(LOSSES["mse"](pred, target, w)) == pytest.approx(
+        0.25 * 1 + 0.25 * 4 + 0.5 * 16
+    )
+    assert float(LOSSES["mse"](pred, target, w / 10)) == pytest.approx(9.25)
+    assert float(LOSSES["mse"](pred, target, torch.zeros(3))) == 0.0
+    logits = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+    labels = torch.tensor([0, 0])
+    per_sample = torch.nn.functional.cross_entropy(logits, labels, reduction="none")
+    got = LOSSES["cross_entropy"](logits, labels, torch.tensor([3.0, 1.0]))
+    assert float(got) == pytest.approx(float((3 * per_sample[0] + per_sample[1]) / 4))
+
+
+def test_validation_loss_is_the_weighted_mean_over_batches():
+    # two validation batches of unequal total weight: the result is the weighted
+    # mean over all samples, not the mean of the two batch means
+    module = build_network(
+        cell="rnn", input_size=1, hidden_size=2, num_layers=1, dropout=0.0,
+        bidirectional=False, output_size=1, seeds=[0],
+    )  # fmt: skip
+    x = torch.randn(4, 3, 1)
+    y, w = torch.randn(4, 1), torch.tensor([[1.0], [1.0], [6.0], [0.0]])
+    source = SequenceBatches(x, np.full(4, 3), y, w)
+    with torch.no_grad():
+        errors = (module(x, None) - y) ** 2
+    expected = float((errors * w).sum() / w.sum())
+    assert evaluate(module, source, LOSSES["mse"], 2) == pytest.approx(expected)

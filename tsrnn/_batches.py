@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from tsrnn._naive import seasonal_lags
+from tsrnn._padding import step_rows
 from tsrnn._panel import Panel
 from tsrnn._scaling import transform
 from tsrnn.exceptions import _warn_user
@@ -29,6 +30,7 @@ __all__ = [
     "Encoded",
     "SequenceBatches",
     "WindowBatches",
+    "batch_plan",
     "encode",
     "gather_in_order",
     "n_pad",
@@ -50,7 +52,13 @@ class Batch(NamedTuple):
 
 
 class BatchSource(Protocol):
-    """What the training loop reads: a number of rows and a gather by index."""
+    """What the training loop reads: a number of rows and a gather by index.
+
+    A source may also offer ``shuffled_batches(batch_size, generator)`` (one
+    epoch's training batches; default: a random permutation cut in batches) and
+    ``sorted_batches(batch_size)`` (see :func:`batch_plan`), as
+    :class:`SequenceBatches` does to batch rows of similar length together.
+    """
 
     def __len__(self) -> int: ...
 
@@ -66,27 +74,58 @@ def gather_in_order(batches: BatchSource, batch_size: int = 4096) -> list[Batch]
     ]
 
 
+def batch_plan(batches: BatchSource, batch_size: int) -> list[torch.Tensor]:
+    """Every row once, in batches of at most ``batch_size`` (order not kept).
+
+    The source's ``sorted_batches`` when it has one (rows of similar length
+    together), else rows in order. For results whose order does not matter (a
+    mean loss), or that the caller puts back with ``torch.cat(plan)``.
+    """
+    if hasattr(batches, "sorted_batches"):
+        return batches.sorted_batches(batch_size)
+    return list(torch.arange(len(batches)).split(batch_size))
+
+
 class SequenceBatches:
-    """Rows of in-memory tensors, gathered by index.
+    """Sequences stored back to back (memory O(total steps)), gathered by index.
+
+    A batch is padded to its own longest sequence only; :meth:`shuffled_batches`
+    (training) and :meth:`sorted_batches` (inference, validation) put sequences
+    of similar length together, so one long sequence among short ones costs
+    little more than its own steps.
 
     Parameters
     ----------
-    inputs : Tensor of shape (n, T, F) float32, or (n, T) int64 token ids
-        Valid-steps-first, on the training device.
-    lengths : ndarray of shape (n,), int64
+    inputs : Tensor of shape (total_steps, F) float32, or (total_steps,) int64 token ids
+        Each sequence's steps in turn (see :func:`tsrnn._padding.align`), on the
+        training device. A padded ``(n, T, F)`` (or ``(n, T)`` token) tensor,
+        valid-steps-first, is accepted too: its first ``lengths[i]`` steps of
+        each row are kept.
+    lengths : array-like of shape (n,), int64
     targets : Tensor of shape (n, ...) or None
-    target_mask : Tensor like ``targets`` (1.0 = observed) or None
+    target_mask : Tensor like ``targets`` (1.0 = observed, or a sample weight) or None
     """
 
     def __init__(self, inputs, lengths, targets=None, target_mask=None) -> None:
+        self.lengths = torch.as_tensor(lengths, dtype=torch.int64).cpu()
+        flat_dims = 2 if inputs.is_floating_point() else 1
+        if inputs.dim() == flat_dims + 1:  # padded rows: keep each row's own steps
+            inside = torch.arange(inputs.shape[1]) < self.lengths[:, None]
+            inputs = inputs[inside.to(inputs.device)]
         self.inputs = inputs
-        self.lengths = torch.as_tensor(lengths, dtype=torch.int64)
         self.targets = targets
         self.target_mask = target_mask
-        self.uniform = bool((self.lengths == inputs.shape[1]).all())
+        n = len(self.lengths)
+        self.offsets = torch.cumsum(self.lengths, 0) - self.lengths
+        self.uniform = bool((self.lengths == self.lengths[:1]).all())
+        device = inputs.device
+        self._offsets = self.offsets.to(device)
+        self._lengths = self.lengths.to(device)
+        if self.uniform and n:  # all one length: rows are a free view
+            self._rows = inputs.reshape(n, int(self.lengths[0]), *inputs.shape[1:])
 
     def __len__(self) -> int:
-        return self.inputs.shape[0]
+        return len(self.lengths)
 
     def to(self, device) -> SequenceBatches:
         """The same rows with tensors on ``device`` (moved once per fit)."""
@@ -96,12 +135,15 @@ class SequenceBatches:
         )
 
     def subset(self, idx: np.ndarray) -> SequenceBatches:
-        """Rows ``idx`` as a new (CPU-indexed) batch source."""
-        t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
+        """Rows ``idx`` as a new batch source (their steps copied back to back)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        lengths = self.lengths.numpy()[idx]
+        rows = step_rows(self.offsets.numpy()[idx], lengths)
+        t = torch.from_numpy(idx)
         pick = lambda v: None if v is None else v[t.to(v.device)]  # noqa: E731
         return SequenceBatches(
-            pick(self.inputs),
-            self.lengths[t],
+            self.inputs[torch.from_numpy(rows).to(self.inputs.device)],
+            lengths,
             pick(self.targets),
             pick(self.target_mask),
         )
@@ -109,21 +151,68 @@ class SequenceBatches:
     def gather(self, idx: torch.Tensor) -> Batch:
         """The :class:`Batch` of rows ``idx``; inputs ``(x, lengths)``.
 
-        ``lengths`` is None when every row of the batch is full length (no packing).
+        ``x`` is padded to the longest row of the batch (a shorter row repeats its
+        last step, which packing never shows the network); ``lengths`` is None
+        when every row of the batch has the same length (no packing).
         """
-        lengths = None
         dev_idx = idx.to(self.inputs.device, non_blocking=True)
+        lengths = None
         if self.uniform:
-            x = self.inputs[dev_idx]
+            x = self._rows[dev_idx]
         else:
             lengths = self.lengths[idx]
             max_len = int(lengths.max())
-            x = self.inputs[dev_idx, :max_len]
+            start = self._offsets[dev_idx]
+            last = start + self._lengths[dev_idx] - 1
+            steps = torch.arange(max_len, device=start.device)
+            x = self.inputs[torch.minimum(start[:, None] + steps, last[:, None])]
             if bool((lengths == max_len).all()):
                 lengths = None
         y = None if self.targets is None else self.targets[dev_idx]
         m = None if self.target_mask is None else self.target_mask[dev_idx]
         return Batch((x, lengths), y, m)
+
+    def shuffled_batches(
+        self, batch_size: int, generator: torch.Generator
+    ) -> list[torch.Tensor]:
+        """One epoch's random batches of row indices, of rows of similar length.
+
+        A random permutation cut into ``batch_size`` batches. With lengths that
+        differ, each run of ``50 * batch_size`` rows of the permutation is sorted
+        by length before it is cut, and the batches are shuffled: each batch is
+        padded to about its own rows' length (not the longest of the data), and
+        the order stays random under ``generator``.
+        """
+        order = torch.randperm(len(self), generator=generator)
+        if self.uniform:
+            return list(order.split(batch_size))
+        chunks = order.split(50 * batch_size)
+        order = torch.cat(
+            [c[torch.argsort(self.lengths[c], stable=True)] for c in chunks]
+        )
+        batches = order.split(batch_size)
+        return [batches[i] for i in torch.randperm(len(batches), generator=generator)]
+
+    def sorted_batches(
+        self, batch_size: int = 4096, max_steps: int = 2**20
+    ) -> list[torch.Tensor]:
+        """Every row once, in batches of rows sorted by length (inference, validation).
+
+        A batch holds at most ``batch_size`` rows and, unless one row alone is
+        longer, at most ``max_steps`` padded steps (rows x its longest row).
+        Concatenated, the batches are the stable sort of the rows by length:
+        the caller puts the outputs back in row order.
+        """
+        order = torch.argsort(self.lengths, stable=True)
+        lengths = self.lengths[order].numpy()
+        batches, start, n = [], 0, len(order)
+        while start < n:
+            ahead = lengths[start : start + batch_size]  # ascending
+            padded = np.arange(1, len(ahead) + 1) * ahead
+            size = max(1, int(np.searchsorted(padded, max_steps, side="right")))
+            batches.append(order[start : start + size])
+            start += size
+        return batches
 
 
 @dataclass

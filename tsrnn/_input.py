@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_array
 
+from tsrnn._padding import Ragged
 from tsrnn._param_validation import validate_data
 
 __all__ = ["input_form", "numeric_table", "sequence_values", "to_array3d"]
@@ -78,11 +79,13 @@ def _ragged_or_nd(X: Sequence) -> bool:
     return len(first) >= 2 or any(np.shape(x) != first for x in X)
 
 
-def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray, list[str] | None]:
-    """Convert a ``"sequences"`` form to a float32 ``(n, T, F)`` array with NaN padding.
+def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray | Ragged, list[str] | None]:
+    """Convert a ``"sequences"`` form to float32 ``(n, T, F)`` values with NaN padding.
 
-    Returns the array and the feature names (from MultiIndex DataFrame columns),
-    or ``None``.
+    Returns the values and the feature names (from MultiIndex DataFrame columns),
+    or ``None``. A list of sequences comes back as a :class:`~tsrnn._padding.Ragged`
+    (back to back, ``shape`` as if padded), so that one long sequence among short
+    ones costs its own length, not ``n`` times it.
     """
     names = None
     if isinstance(X, pd.DataFrame):
@@ -110,7 +113,7 @@ def to_array3d(X, *, name: str = "X") -> tuple[np.ndarray, list[str] | None]:
             f"{name} has sequences of 0 steps (shape={values.shape}); "
             "every sequence needs at least one step."
         )
-    if np.isinf(values).any():
+    if np.isinf(values.values if isinstance(values, Ragged) else values).any():
         raise ValueError(
             f"Input {name} contains infinity or a value too large for float32 "
             f"(|x| > {np.finfo(np.float32).max:.3g}). Replace inf with finite values "
@@ -151,7 +154,7 @@ def _as_float32(x, name: str) -> np.ndarray:
         return arr.astype(np.float32, copy=False)
 
 
-def _list_to_array3d(X: Sequence, name: str) -> np.ndarray:
+def _list_to_array3d(X: Sequence, name: str) -> Ragged:
     seqs = []
     for i, x in enumerate(X):
         a = _as_float32(x, f"{name}[{i}]")
@@ -171,14 +174,11 @@ def _list_to_array3d(X: Sequence, name: str) -> np.ndarray:
             f"The sequences in {name} have different numbers of features "
             f"{sorted(n_features)}; every sequence needs the same features per step."
         )
-    out = np.full(
-        (len(seqs), max(len(a) for a in seqs), n_features.pop()),
-        np.nan,
-        dtype=np.float32,
+    # back to back, not padded to the longest: memory O(total steps)
+    return Ragged(
+        np.concatenate(seqs),
+        np.array([len(a) for a in seqs], dtype=np.int64),
     )
-    for i, a in enumerate(seqs):  # one copy per sequence: lists are ragged by nature
-        out[i, : len(a)] = a
-    return out
 
 
 def _frame_to_array3d(X: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str]]:
@@ -298,8 +298,11 @@ def _is_list_of_sequences(X) -> bool:
     return isinstance(X, (list, tuple)) and not all(np.ndim(x) == 0 for x in X)
 
 
-def sequence_values(est, X, *, reset: bool) -> np.ndarray:
-    """Any input form -> ``(n, T, F)`` float32 with NaN; sets/checks fitted metadata."""
+def sequence_values(est, X, *, reset: bool) -> np.ndarray | Ragged:
+    """Any input form -> ``(n, T, F)`` float32 with NaN (a ``Ragged`` for lists).
+
+    Sets (at fit) and checks (later) the fitted metadata.
+    """
     if _is_series_of_sequences(X):  # read as the list of its cells
         X = list(X)
     if _is_empty(X):

@@ -2,7 +2,9 @@
 
 The contract (DESIGN §2.1, STYLE §7): NaN at the start or end of a sequence means
 "no step here"; NaN between observed steps is a missing value. Every sequence is
-moved valid-steps-first, because ``pack_padded_sequence`` keeps the FIRST
+trimmed to its valid steps and stored back to back (:class:`Ragged`: memory
+O(total steps), never O(n x longest)); a batch is padded only to its own longest
+sequence, valid steps first, because ``pack_padded_sequence`` keeps the FIRST
 ``length`` steps of each row; the network reads its final state from ``h_n``. A
 padded sequence therefore predicts exactly what the unpadded one does, whatever
 the pad length and whatever else is in the batch.
@@ -13,85 +15,140 @@ NaN is padding at the ends and a missing step in the interior.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-__all__ = ["align", "has_interior_missing", "network_values", "token_ids"]
+__all__ = [
+    "Ragged",
+    "align",
+    "has_interior_missing",
+    "network_values",
+    "step_rows",
+    "token_ids",
+]
 
 
-def align(values: np.ndarray, *, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
-    """Move each row's valid steps to the front and trim the common padding.
+class Ragged(NamedTuple):
+    """Sequences stored back to back: memory O(total steps), not O(n x longest).
+
+    ``values[offsets[i] : offsets[i] + lengths[i]]`` are the steps of sequence
+    ``i``. ``shape`` is the shape the sequences would have NaN-padded to the
+    longest, ``(n, max_length, n_features)``, so that shape checks read alike for
+    a padded array and a ``Ragged``; nothing of that size is ever made.
+    """
+
+    values: np.ndarray  # (total_steps, n_features)
+    lengths: np.ndarray  # (n,) int64
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """First row of each sequence in ``values``."""
+        return np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype(np.int64)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        longest = int(self.lengths.max()) if len(self.lengths) else 0
+        return (len(self.lengths), longest, *self.values.shape[1:])
+
+    def padded(self) -> np.ndarray:
+        """The NaN-padded ``(n, max_length, n_features)`` array (small data only)."""
+        out = np.full(self.shape, np.nan, dtype=self.values.dtype)
+        out[np.arange(self.shape[1]) < self.lengths[:, None]] = self.values
+        return out
+
+
+def step_rows(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Rows ``starts[i] .. starts[i] + lengths[i] - 1`` of every ``i``, in turn (int64)."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    shift = np.asarray(starts, dtype=np.int64) - (ends - lengths)
+    return np.repeat(shift, lengths) + np.arange(ends[-1] if len(ends) else 0)
+
+
+def align(
+    values: np.ndarray | Ragged, *, name: str = "X", padding: float | None = None
+) -> Ragged:
+    """Trim each sequence to its valid steps and store them back to back.
 
     Parameters
     ----------
-    values : ndarray of shape (n_samples, n_steps, n_features), float32
-        NaN marks absent values; leading and trailing all-NaN steps are padding.
+    values : ndarray of shape (n_samples, n_steps, n_features), or Ragged
+        Float32; NaN marks absent values; leading and trailing all-NaN steps are
+        padding.
+    name : str, default="X"
+        The argument named in errors.
+    padding : float or None, default=None
+        A value that also means "no value" (token id 0): a step whose features
+        all equal it, or are NaN, is padding at the ends.
 
     Returns
     -------
-    aligned : ndarray of shape (n_samples, max_length, n_features), float32
-        Row ``i`` holds its steps ``0 .. lengths[i] - 1`` and NaN after them.
-    lengths : ndarray of shape (n_samples,), int64
+    aligned : Ragged
+        Sequence ``i`` is its steps from its first to its last present one
+        (``lengths[i]`` of them); NaN inside are missing values. Memory is
+        O(total steps), whatever the longest sequence; nothing is copied when
+        there is nothing to trim.
     """
-    present = ~np.isnan(values).all(axis=2)
-    empty = ~present.any(axis=1)
+    if not isinstance(values, Ragged):
+        n, n_steps = values.shape[:2]
+        values = Ragged(
+            values.reshape(n * n_steps, *values.shape[2:]),
+            np.full(n, n_steps, dtype=np.int64),
+        )
+    flat, sizes = values
+    absent = np.isnan(flat)
+    if padding is not None:
+        absent |= flat == padding
+    present = np.flatnonzero(~absent.all(axis=1))
+    owner = np.searchsorted(np.cumsum(sizes), present, side="right")
+    seqs = np.arange(len(sizes))
+    begin = np.searchsorted(owner, seqs, side="left")
+    end = np.searchsorted(owner, seqs, side="right")
+    empty = begin == end
     if empty.any():
         rows = np.flatnonzero(empty)
         raise ValueError(
             f"{name} has {rows.size} sequence(s) with no observed step (all NaN), "
             f"e.g. row {rows[0]}. Drop them or fill them before fitting/predicting."
         )
-    n_steps = values.shape[1]
-    first = present.argmax(axis=1)
-    last = n_steps - 1 - present[:, ::-1].argmax(axis=1)
+    first, last = present[begin], present[end - 1]
     lengths = (last - first + 1).astype(np.int64)
-    max_len = int(lengths.max())
-    if not first.any():
-        aligned = values[:, :max_len]
-        if (lengths == max_len).all():
-            return aligned, lengths
-        aligned = aligned.copy()
-    else:
-        steps = np.arange(max_len)
-        index = np.minimum(first[:, None] + steps, n_steps - 1)
-        aligned = np.take_along_axis(values, index[:, :, None], axis=1)
-    aligned[np.arange(max_len) >= lengths[:, None]] = np.nan
-    return aligned, lengths
+    if (lengths == sizes).all():
+        return Ragged(flat, lengths)
+    return Ragged(flat[step_rows(first, lengths)], lengths)
 
 
-def _inside(aligned: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    return np.arange(aligned.shape[1]) < lengths[:, None]
+def has_interior_missing(aligned: Ragged) -> bool:
+    """Whether any value inside a sequence is NaN (a missing value)."""
+    return bool(np.isnan(aligned.values).any())
 
 
-def has_interior_missing(aligned: np.ndarray, lengths: np.ndarray) -> bool:
-    """Whether any value inside a sequence's length is NaN (a missing value)."""
-    return bool((np.isnan(aligned) & _inside(aligned, lengths)[:, :, None]).any())
-
-
-def network_values(aligned: np.ndarray, *, mask_channel: bool) -> np.ndarray:
-    """Float32 network input: NaN -> 0, plus one observed-indicator channel per feature.
+def network_values(aligned: Ragged, *, mask_channel: bool) -> np.ndarray:
+    """Float32 network input ``(total_steps, C)``: NaN -> 0, plus one
+    observed-indicator channel per feature.
 
     With ``mask_channel`` the network can tell a missing value from a real zero.
-    Padding steps are zero too, but packing never shows them to the network.
     """
-    observed = ~np.isnan(aligned)
-    out = np.where(observed, aligned, np.float32(0.0))
+    observed = ~np.isnan(aligned.values)
+    out = np.where(observed, aligned.values, np.float32(0.0))
     if mask_channel:
-        out = np.concatenate([out, observed], axis=2)  # True -> 1.0
+        out = np.concatenate([out, observed], axis=1)  # True -> 1.0
     return np.ascontiguousarray(out, dtype=np.float32)
 
 
-def token_ids(aligned: np.ndarray, *, name: str = "X") -> np.ndarray:
-    """Integer token ids ``(n_samples, max_length)`` from aligned float values.
+def token_ids(aligned: Ragged, *, name: str = "X") -> np.ndarray:
+    """Integer token ids ``(total_steps,)`` from aligned float values.
 
-    Padding (and NaN) become id 0, the embedding's ``padding_idx``.
+    Missing values (NaN) become id 0, the embedding's ``padding_idx``.
     """
-    if aligned.shape[2] != 1:
+    if aligned.values.shape[1] != 1:
         raise ValueError(
             f"With embedding_dim set, {name} must hold one token id per step; got "
-            f"{aligned.shape[2]} features per step. Pass 2-D token ids "
+            f"{aligned.values.shape[1]} features per step. Pass 2-D token ids "
             "(n_samples, n_steps) or a list of 1-D id arrays."
         )
-    ids = aligned[:, :, 0]
+    ids = aligned.values[:, 0]
     finite = ids[~np.isnan(ids)]
     if (finite < 0).any() or (finite != np.round(finite)).any():
         raise ValueError(

@@ -31,6 +31,8 @@ def pinball(diff, quantile):
 def masked_mean(values, mask=None):
     """Mean of ``values`` over the entries where ``mask`` is 1 (all when None).
 
+    ``mask`` may also hold non-negative weights (sample weights times the 0/1
+    observed mask): the result is then the weighted mean ``sum(w * v) / sum(w)``.
     ``values`` must be finite (0) where the mask is 0. With no entry observed the
     result is 0, so a batch whose targets are all missing adds nothing to a loss.
 
@@ -42,4 +44,5 @@ def masked_mean(values, mask=None):
     """
     if mask is None:
         return values.mean()
-    return (values * mask).sum() / mask.sum().clip(min=1.0)
+    total = mask.sum()
+    return (values * mask).sum() / (total + (total == 0))  # 0 / 1 when none observed

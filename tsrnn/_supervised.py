@@ -14,11 +14,12 @@ from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import _check_sample_weight, column_or_1d
 
 from tsrnn._base import BaseRNN, resolve_device
-from tsrnn._batches import SequenceBatches, gather_in_order
+from tsrnn._batches import SequenceBatches
 from tsrnn._input import sequence_values
 from tsrnn._padding import align, has_interior_missing, network_values, token_ids
 from tsrnn._param_validation import (
@@ -38,17 +39,17 @@ __all__ = ["RNNClassifier", "RNNRegressor"]
 def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
     """Validate ``X`` into a CPU input tensor and lengths; at fit, decide the mode.
 
-    The tensor is ``(n, T)`` int64 token ids with ``embedding_dim``, else
-    ``(n, T, F)`` (or ``2F`` with the mask channel) float32, valid-steps-first.
+    The tensor holds the sequences' valid steps back to back (memory O(total
+    steps)): ``(total_steps,)`` int64 token ids with ``embedding_dim``, else
+    ``(total_steps, F)`` (or ``2F`` with the mask channel) float32.
     ``reset=False`` reads ``X`` for the fitted network (predict, and a
     ``warm_start`` fit): a batch without missing values still gets the fitted mask
     channel, token ids up to the fitted vocabulary are accepted.
     """
     values = sequence_values(est, X, reset=reset)
     tokens = est.embedding_dim is not None
-    if tokens:
-        values = np.where(values == 0, np.float32(np.nan), values)  # 0 = padding
-    aligned, lengths = align(values)
+    aligned = align(values, padding=0.0 if tokens else None)  # token 0 = padding
+    lengths = aligned.lengths
     if tokens:
         ids = token_ids(aligned)
         if reset:
@@ -60,7 +61,7 @@ def _sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
                 "reserved id seen in fit (e.g. 1 for 'unknown')."
             )
         return torch.from_numpy(ids), lengths
-    missing = has_interior_missing(aligned, lengths)
+    missing = has_interior_missing(aligned)
     if reset:
         est.mask_channel_ = missing
     elif missing and not est.mask_channel_:
@@ -144,12 +145,47 @@ def _check_n_targets(n_samples: int, n_targets: int) -> None:
         )
 
 
-def _fit_sequences(est, X, y, encode_targets, *, loss: str):
+def _check_weights(sample_weight, n_samples: int) -> np.ndarray | None:
+    """``sample_weight`` as float64 ``(n_samples,)`` (None stays None), checked."""
+    if sample_weight is None:
+        return None
+    try:
+        return _check_sample_weight(
+            sample_weight, np.empty((n_samples, 0)), ensure_non_negative=True
+        )
+    except ValueError as exc:
+        raise ValueError(
+            f"{str(exc).rstrip('.!')} (sample_weight). Pass one finite, non-negative "
+            f"weight per sequence of X ({n_samples} here), not all zero, or "
+            "sample_weight=None to weight every sequence equally."
+        ) from exc
+
+
+def _loss_weights(weights: np.ndarray | None, targets: np.ndarray):
+    """The loss mask for per-sample ``weights``: None when they are all equal.
+
+    Equal weights give the unweighted mean exactly, so they take the unweighted
+    path (``sample_weight=np.ones(n)`` fits what ``sample_weight=None`` fits).
+    """
+    if weights is None or (weights == weights[0]).all():
+        return None
+    shape = targets.shape  # one weight per target entry of the sample
+    w = weights.reshape(-1, *([1] * (len(shape) - 1)))
+    return torch.from_numpy(np.broadcast_to(w, shape).astype(np.float32))
+
+
+def _fit_sequences(
+    est, X, y, encode_targets, *, loss: str, sample_weight=None, class_weight=None
+):
     """The fit template shared by the sequence estimators.
 
     ``X`` is validated first (as scikit-learn's ``validate_data(X, y)`` does), then
-    ``encode_targets(y, n_samples) -> (targets, output_size)`` checks and encodes
-    the targets.
+    ``encode_targets(y, n_samples, fit_rows) -> (targets, output_size)`` checks and
+    encodes the targets (``fit_rows``: the samples of positive weight, or None for
+    all). Sample weights (``sample_weight`` times ``class_weight``'s) enter the
+    masked loss as a weighted mean, in training and in the validation loss;
+    samples of weight 0 are left out of the fit altogether, so that weight 0 is
+    the same as removing the sample.
     """
     _require_y(est, y)
     device = resolve_device(est.device)  # a bad device fails before any work is done
@@ -175,12 +211,27 @@ def _fit_sequences(est, X, y, encode_targets, *, loss: str):
             "must fit it as at predict time; set warm_start=False to start over.)"
         ) from exc
     y = _plain_targets(est, y)
-    targets, output_size = encode_targets(y, len(inputs))
-    data = SequenceBatches(inputs, lengths, torch.from_numpy(targets))
+    weights = _check_weights(sample_weight, len(lengths))
+    targets, output_size = encode_targets(
+        y, len(lengths), None if weights is None else weights > 0
+    )
+    if class_weight is not None:
+        by_class = compute_sample_weight(class_weight, column_or_1d(y))
+        weights = by_class if weights is None else weights * by_class
+        if not (weights > 0).any():
+            raise ValueError(
+                "class_weight and sample_weight leave every sample with weight 0; "
+                "give at least one class and sample a positive weight."
+            )
+    data = SequenceBatches(
+        inputs, lengths, torch.from_numpy(targets), _loss_weights(weights, targets)
+    )
+    if weights is not None and not (weights > 0).all():
+        data = data.subset(np.flatnonzero(weights > 0))  # weight 0 = not there
     train_idx, valid_idx = _split_validation(est, len(data), seed)
     arch = dict(
         **layers,
-        input_size=1 if est.embedding_dim is not None else inputs.shape[2],
+        input_size=1 if est.embedding_dim is not None else inputs.shape[1],
         output_size=output_size,
         vocab_size=est.vocab_size_ if est.embedding_dim is not None else None,
     )
@@ -194,10 +245,15 @@ def _fit_sequences(est, X, y, encode_targets, *, loss: str):
 
 
 def _predict_raw(est, X) -> np.ndarray:
+    """Network outputs for ``X`` in row order, computed in batches sorted by length."""
     check_is_fitted(est)
     inputs, lengths = _sequence_inputs(est, X, reset=False)
     batches = SequenceBatches(inputs, lengths).to(est._module_device())
-    return est._outputs(gather_in_order(batches))
+    plan = batches.sorted_batches()
+    out = est._outputs([batches.gather(idx) for idx in plan])
+    in_order = np.empty_like(out)
+    in_order[torch.cat(plan).numpy()] = out
+    return in_order
 
 
 class _SequenceParams:
@@ -428,7 +484,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y) -> RNNRegressor:
+    def fit(self, X, y, sample_weight=None) -> RNNRegressor:
         """Fit the network to sequences ``X`` and targets ``y``.
 
         Parameters
@@ -437,14 +493,27 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             Sequences; NaN padding at either end, NaN inside = missing value.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets (finite).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sequence: the loss (and the validation
+            loss of early stopping) is the weighted mean over samples. Weight 0
+            leaves a sample out of the fit; None weights all samples equally.
 
         Returns
         -------
         self : RNNRegressor
         """
-        return _fit_sequences(self, X, y, self._encode_targets, loss=self.loss)
+        return _fit_sequences(
+            self,
+            X,
+            y,
+            self._encode_targets,
+            loss=self.loss,
+            sample_weight=sample_weight,
+        )
 
-    def _encode_targets(self, y, n_samples: int) -> tuple[np.ndarray, int]:
+    def _encode_targets(
+        self, y, n_samples: int, fit_rows=None
+    ) -> tuple[np.ndarray, int]:
         y = check_array(  # missing targets were refused by _plain_targets
             y,
             ensure_2d=False,
@@ -467,7 +536,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
                     "warm_start=False to refit from scratch."
                 )
         else:  # the forecasters' standard scaler, on the targets
-            center, scale = fit_scaler([y2], "standard")
+            fit_on = y2 if fit_rows is None else y2[fit_rows]  # weight 0: not there
+            center, scale = fit_scaler([fit_on], "standard")
             self.y_mean_, self.y_scale_ = center[0], scale[0]
         self._y_1d = y.ndim == 1
         self.n_outputs_ = y2.shape[1]
@@ -503,6 +573,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
     Parameters
     ----------%(parameters)s
+    class_weight : dict, "balanced" or None, default=None
+        Weight of each class in the loss, as in scikit-learn: a dict
+        ``{label: weight}`` (labels not in it weigh 1), ``"balanced"`` for
+        ``n_samples / (n_classes * np.bincount(y))`` (rare classes weigh more), or
+        None for equal weights. Multiplies ``sample_weight`` in :meth:`fit`.
 
     Attributes
     ----------%(attributes)s
@@ -530,7 +605,55 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         "bidirectional": ["boolean"],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "features_per_step": [Interval(Integral, 1, None, closed="left"), None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
     }
+
+    def __init__(
+        self,
+        cell: str = "lstm",
+        *,
+        hidden_size: int = 32,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        embedding_dim: int | None = None,
+        class_weight: dict | str | None = None,
+        learning_rate: float = 1e-3,
+        lr_schedule: str = "constant",
+        weight_decay: float = 0.0,
+        batch_size: int = 32,
+        max_epochs: int = 100,
+        gradient_clip: float | None = None,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        random_state=None,
+        device: str = "cpu",
+        verbose: int = 0,
+        warm_start: bool = False,
+    ) -> None:
+        super().__init__(
+            cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            dropout=dropout,
+            bidirectional=bidirectional,
+            embedding_dim=embedding_dim,
+            learning_rate=learning_rate,
+            lr_schedule=lr_schedule,
+            weight_decay=weight_decay,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            gradient_clip=gradient_clip,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            patience=patience,
+            random_state=random_state,
+            device=device,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.class_weight = class_weight
 
     _persisted_attributes = (
         *BaseRNN._persisted_attributes,
@@ -544,7 +667,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y) -> RNNClassifier:
+    def fit(self, X, y, sample_weight=None) -> RNNClassifier:
         """Fit the network to sequences ``X`` and labels ``y``.
 
         Parameters
@@ -553,14 +676,29 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             Sequences (see :class:`RNNRegressor`), or token ids with ``embedding_dim``.
         y : array-like of shape (n_samples,)
             Class labels, at least two distinct.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sequence, multiplied by the weight of its
+            class (``class_weight``): the cross-entropy (and the validation loss of
+            early stopping) is the weighted mean over samples. Weight 0 leaves a
+            sample out of the fit; None weights all samples equally.
 
         Returns
         -------
         self : RNNClassifier
         """
-        return _fit_sequences(self, X, y, self._encode_targets, loss="cross_entropy")
+        return _fit_sequences(
+            self,
+            X,
+            y,
+            self._encode_targets,
+            loss="cross_entropy",
+            sample_weight=sample_weight,
+            class_weight=self.class_weight,
+        )
 
-    def _encode_targets(self, y, n_samples: int) -> tuple[np.ndarray, int]:
+    def _encode_targets(
+        self, y, n_samples: int, fit_rows=None
+    ) -> tuple[np.ndarray, int]:
         check_classification_targets(y)  # after _plain_targets
         y = column_or_1d(y, warn=True)
         _check_n_targets(n_samples, len(y))

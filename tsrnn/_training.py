@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn._batches import Batch, BatchSource
+from tsrnn._batches import Batch, BatchSource, batch_plan
 from tsrnn._pointwise import masked_mean, pinball
 from tsrnn.exceptions import (
     TrainingDivergedError,
@@ -50,7 +50,9 @@ def huber_loss(pred, target, mask=None):
 
 
 def cross_entropy_loss(pred, target, mask=None):
-    return F.cross_entropy(pred, target)
+    if mask is None:
+        return F.cross_entropy(pred, target)
+    return masked_mean(F.cross_entropy(pred, target, reduction="none"), mask)
 
 
 class PinballLoss(nn.Module):
@@ -73,7 +75,8 @@ class PinballLoss(nn.Module):
 
 
 #: ``loss`` name -> ``f(pred, target, mask) -> scalar``; ``mask`` is 1 where a
-#: target is observed (NaN targets are excluded from the loss). ``"pinball"``
+#: target is observed (NaN targets are excluded from the loss), or a non-negative
+#: weight (sample weights): the loss is then the weighted mean. ``"pinball"``
 #: is a class: :func:`make_loss` builds it with its quantile levels.
 LOSSES: dict[str, Callable[..., torch.Tensor]] = {
     "mse": mse_loss,
@@ -112,15 +115,28 @@ def _state_copy(module: nn.Module) -> dict[str, torch.Tensor]:
 
 @torch.inference_mode()
 def evaluate(module: nn.Module, batches, loss_fn, batch_size: int) -> float:
-    """Mean loss over ``batches`` in fixed order (weighted by batch size)."""
+    """Mean loss over ``batches`` in fixed order.
+
+    Each batch's loss is weighted by its size, or by the sum of its mask when it
+    has one (observed targets times sample weights), so the result is the masked
+    (weighted) mean over the whole of ``batches``, however they are cut.
+    """
     module.eval()
-    total = 0.0
-    n = len(batches)
-    for start in range(0, n, batch_size):
-        idx = torch.arange(start, min(start + batch_size, n))
+    total = weight = 0.0
+    for idx in batch_plan(batches, batch_size):  # a mean: any order will do
         inputs, y, m, _ = batches.gather(idx)
-        total += float(loss_fn(module(*inputs), y, m)) * len(idx)
-    return total / n
+        w = len(y) if m is None else float(m.sum())
+        total += float(loss_fn(module(*inputs), y, m)) * w
+        weight += w
+    return total / weight if weight > 0 else 0.0
+
+
+def _epoch_batches(batches, batch_size: int, generator: torch.Generator):
+    """One epoch's batches of row indices: the source's own plan, or a random
+    permutation cut into ``batch_size`` batches."""
+    if hasattr(batches, "shuffled_batches"):
+        return batches.shuffled_batches(batch_size, generator)
+    return torch.randperm(len(batches), generator=generator).split(batch_size)
 
 
 def train(
@@ -178,9 +194,7 @@ def train(
             t0 = time.perf_counter()
             module.train()
             total = torch.zeros((), device=device)
-            order = torch.randperm(n, generator=generator)
-            for start in range(0, n, bs):
-                idx = order[start : start + bs]
+            for idx in _epoch_batches(batches, bs, generator):
                 inputs, y, m, _ = batches.gather(idx)
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(module(*inputs), y, m)
