@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from tsrnn import RNNClassifier, RNNRegressor
 from tsrnn._batches import SequenceBatches, gather_in_order
 from tsrnn._network import build_network
-from tsrnn._supervised import _sequence_inputs, _split_validation
+from tsrnn._sequence import sequence_inputs as _sequence_inputs
+from tsrnn._sequence import split_validation as _split_validation
 from tsrnn._training import (
     LOSSES,
     PinballLoss,

@@ -1,0 +1,371 @@
+"""The fit and predict template of the sequence estimators, and their shared docs.
+
+:func:`fit_sequences` and :func:`predict_raw` are the one path from any input
+form (:mod:`tsrnn._input`) through alignment (:mod:`tsrnn._padding`) and sample
+weights to the one training loop; :class:`~tsrnn._supervised.RNNRegressor` and
+:class:`~tsrnn._supervised.RNNClassifier` add only their targets, head size,
+loss and output decoding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import is_classifier
+from sklearn.model_selection import train_test_split
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import _check_sample_weight, column_or_1d
+
+from tsrnn._base import resolve_device
+from tsrnn._batches import SequenceBatches
+from tsrnn._input import sequence_values
+from tsrnn._padding import align, has_interior_missing, network_values, token_ids
+from tsrnn._param_validation import check_is_fitted
+from tsrnn._training import make_loss
+
+__all__ = [
+    "SEQUENCE_ATTRIBUTES",
+    "SequenceParams",
+    "check_n_targets",
+    "document",
+    "fit_sequences",
+    "predict_raw",
+    "sequence_inputs",
+    "split_validation",
+]
+
+
+# -- input: every form -> aligned float32 + lengths ----------------------------------
+def sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
+    """Validate ``X`` into a CPU input tensor and lengths; at fit, decide the mode.
+
+    The tensor holds the sequences' valid steps back to back (memory O(total
+    steps)): ``(total_steps,)`` int64 token ids with ``embedding_dim``, else
+    ``(total_steps, F)`` (or ``2F`` with the mask channel) float32.
+    ``reset=False`` reads ``X`` for the fitted network (predict, and a
+    ``warm_start`` fit): a batch without missing values still gets the fitted mask
+    channel, token ids up to the fitted vocabulary are accepted.
+    """
+    values = sequence_values(est, X, reset=reset)
+    tokens = est.embedding_dim is not None
+    aligned = align(values, padding=0.0 if tokens else None)  # token 0 = padding
+    lengths = aligned.lengths
+    if tokens:
+        ids = token_ids(aligned)
+        if reset:
+            est.vocab_size_ = int(ids.max()) + 1
+        elif ids.max() >= est.vocab_size_:
+            raise ValueError(
+                f"X holds token id {int(ids.max())}, but the model was fitted with "
+                f"ids below vocab_size_={est.vocab_size_}. Map unseen tokens to a "
+                "reserved id seen in fit (e.g. 1 for 'unknown')."
+            )
+        return torch.from_numpy(ids), lengths
+    missing = has_interior_missing(aligned)
+    if reset:
+        est.mask_channel_ = missing
+    elif missing and not est.mask_channel_:
+        raise ValueError(
+            "X has missing values (NaN between observed steps), but the model was "
+            "fitted on data without any, so it has no missing-value channel. "
+            "Impute them (e.g. sklearn.impute.SimpleImputer) or refit on data "
+            "that has missing values."
+        )
+    inputs = network_values(aligned, mask_channel=est.mask_channel_)
+    return torch.from_numpy(inputs), lengths
+
+
+def require_y(est, y) -> None:
+    if y is None:
+        raise ValueError(
+            f"{type(est).__name__} requires y to be passed, but the target y is None. "
+            "Pass one target per sequence: fit(X, y)."
+        )
+
+
+def split_validation(est, n: int, seed: int):
+    """Random train/validation row indices for early stopping (no validation: None).
+
+    scikit-learn's ``train_test_split`` (shuffled by ``seed``), each part sorted.
+    """
+    if not est.early_stopping:
+        return None, None
+    fraction = est.validation_fraction
+    if n < 2:
+        raise ValueError(
+            f"early_stopping=True needs at least 2 samples to hold out a validation "
+            f"set (got n_samples={n}). Pass more samples or set early_stopping=False."
+        )
+    n_valid = max(1, round(fraction * n))
+    if n - n_valid < 1:
+        works = np.floor((n - 1) / n * 100) / 100  # round(works * n) <= n - 1
+        raise ValueError(
+            f"early_stopping=True with validation_fraction={fraction} holds out "
+            f"{n_valid} of the {n} samples for validation, leaving {n - n_valid} to "
+            f"train on. Use validation_fraction <= {works:g}, pass more samples, or "
+            "set early_stopping=False."
+        )
+    train, valid = train_test_split(np.arange(n), test_size=n_valid, random_state=seed)
+    return np.sort(train), np.sort(valid)
+
+
+def plain_targets(est, y):
+    """Refuse missing targets (NaN, None, ``pd.NA``, in any dtype), naming the rows.
+
+    A Series of a nullable dtype (``Int64``, ``boolean``, ``Float64``) comes back as
+    its numpy dtype, so that labels and ``classes_`` are what the plain dtype gives.
+    """
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        missing = y.isna().to_numpy()
+    else:
+        missing = np.asarray(pd.isna(np.asarray(y, dtype=object)))
+    if missing.ndim > 1:
+        missing = missing.reshape(len(missing), -1).any(axis=1)
+    rows = np.flatnonzero(missing)
+    if rows.size == 0:
+        numpy_dtype = getattr(getattr(y, "dtype", None), "numpy_dtype", None)
+        if isinstance(y, pd.Series) and numpy_dtype is not None:
+            return y.to_numpy(dtype=numpy_dtype)
+        return y
+    what = "label" if is_classifier(est) else "target"
+    shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
+    raise ValueError(
+        f"y has {rows.size} sample(s) with no {what} (NaN, None or pd.NA), at "
+        f"positions [{shown}]. Drop those samples from X and y before fitting "
+        f"(for a Series y: keep = y.notna().to_numpy(); fit(X[keep], y[keep])), or "
+        f"fill in their {what}s."
+    )
+
+
+def check_n_targets(n_samples: int, n_targets: int) -> None:
+    if n_targets != n_samples:
+        raise ValueError(
+            f"X and y have different numbers of samples: X has {n_samples}, y "
+            f"has {n_targets}. Pass one target per sequence."
+        )
+
+
+def check_weights(sample_weight, n_samples: int) -> np.ndarray | None:
+    """``sample_weight`` as float64 ``(n_samples,)`` (None stays None), checked."""
+    if sample_weight is None:
+        return None
+    try:
+        return _check_sample_weight(
+            sample_weight, np.empty((n_samples, 0)), ensure_non_negative=True
+        )
+    except ValueError as exc:
+        raise ValueError(
+            f"{str(exc).rstrip('.!')} (sample_weight). Pass one finite, non-negative "
+            f"weight per sequence of X ({n_samples} here), not all zero, or "
+            "sample_weight=None to weight every sequence equally."
+        ) from exc
+
+
+def loss_weights(weights: np.ndarray | None, targets: np.ndarray):
+    """The loss mask for per-sample ``weights``: None when they are all equal.
+
+    Equal weights give the unweighted mean exactly, so they take the unweighted
+    path (``sample_weight=np.ones(n)`` fits what ``sample_weight=None`` fits).
+    """
+    if weights is None or (weights == weights[0]).all():
+        return None
+    shape = targets.shape  # one weight per target entry of the sample
+    w = weights.reshape(-1, *([1] * (len(shape) - 1)))
+    return torch.from_numpy(np.broadcast_to(w, shape).astype(np.float32))
+
+
+def fit_sequences(
+    est, X, y, encode_targets, *, loss: str, sample_weight=None, class_weight=None
+):
+    """The fit template shared by the sequence estimators.
+
+    ``X`` is validated first (as scikit-learn's ``validate_data(X, y)`` does), then
+    ``encode_targets(y, n_samples, fit_rows) -> (targets, output_size)`` checks and
+    encodes the targets (``fit_rows``: the samples of positive weight, or None for
+    all). Sample weights (``sample_weight`` times ``class_weight``'s) enter the
+    masked loss as a weighted mean, in training and in the validation loss;
+    samples of weight 0 are left out of the fit altogether, so that weight 0 is
+    the same as removing the sample.
+    """
+    require_y(est, y)
+    device = resolve_device(est.device)  # a bad device fails before any work is done
+    seed = est._seed()
+    warm = est._warm()
+    layers = dict(
+        cell=est.cell,
+        hidden_size=int(est.hidden_size),
+        num_layers=int(est.num_layers),
+        dropout=float(est.dropout),
+        bidirectional=bool(est.bidirectional),
+        embedding_dim=est.embedding_dim,
+    )
+    if warm:  # the parameters first: X is then read for the fitted network
+        est._check_warm_arch({**est._arch, **layers})
+    try:  # a warm fit reads X for the fitted network, as predict does
+        inputs, lengths = sequence_inputs(est, X, reset=not warm)
+    except ValueError as exc:
+        if not warm:
+            raise
+        raise ValueError(
+            f"{exc} (warm_start=True continues training the fitted network, so X "
+            "must fit it as at predict time; set warm_start=False to start over.)"
+        ) from exc
+    y = plain_targets(est, y)
+    weights = check_weights(sample_weight, len(lengths))
+    targets, output_size = encode_targets(
+        y, len(lengths), None if weights is None else weights > 0
+    )
+    if class_weight is not None:
+        by_class = compute_sample_weight(class_weight, column_or_1d(y))
+        weights = by_class if weights is None else weights * by_class
+        if not (weights > 0).any():
+            raise ValueError(
+                "class_weight and sample_weight leave every sample with weight 0; "
+                "give at least one class and sample a positive weight."
+            )
+    data = SequenceBatches(
+        inputs, lengths, torch.from_numpy(targets), loss_weights(weights, targets)
+    )
+    if weights is not None and not (weights > 0).all():
+        data = data.subset(np.flatnonzero(weights > 0))  # weight 0 = not there
+    train_idx, valid_idx = split_validation(est, len(data), seed)
+    arch = dict(
+        **layers,
+        input_size=1 if est.embedding_dim is not None else inputs.shape[1],
+        output_size=output_size,
+        vocab_size=est.vocab_size_ if est.embedding_dim is not None else None,
+    )
+
+    est._check_warm_arch(arch)  # before anything else is trained or moved
+    if train_idx is None:
+        batches = data.to(device), None
+    else:
+        batches = data.subset(train_idx).to(device), data.subset(valid_idx).to(device)
+    return est._fit_network(arch, batches, make_loss(loss), seed, device)
+
+
+def predict_raw(est, X) -> np.ndarray:
+    """Network outputs for ``X`` in row order, computed in batches sorted by length."""
+    check_is_fitted(est)
+    inputs, lengths = sequence_inputs(est, X, reset=False)
+    batches = SequenceBatches(inputs, lengths).to(est._module_device())
+    plan = batches.sorted_batches()
+    out = est._outputs([batches.gather(idx) for idx in plan])
+    in_order = np.empty_like(out)
+    in_order[torch.cat(plan).numpy()] = out
+    return in_order
+
+
+class SequenceParams:
+    """Docstring fragments shared by the two sequence estimators."""
+
+    PARAMETERS = """
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+        Recurrent cell.
+    hidden_size : int, default=32
+        Units per recurrent layer.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    dropout : float, default=0.0
+        Dropout between recurrent layers (ignored when ``num_layers=1``).
+    bidirectional : bool, default=False
+        Read each sequence in both directions.
+    embedding_dim : int or None, default=None
+        If set, ``X`` holds integer token ids (0 = padding) that go through
+        ``nn.Embedding(vocab_size_, embedding_dim, padding_idx=0)``.
+    features_per_step : int or None, default=None
+        How to read a 2-D ``X`` (a numpy array, or what a scikit-learn transformer
+        such as ``StandardScaler`` hands on in a Pipeline). None: each row is one
+        univariate sequence, one column per step. An int ``k``: each row is ``k``
+        features x ``n_steps`` steps flattened feature-major (all steps of the
+        first feature, then of the next), the column order of
+        :func:`tsrnn.make_windows` on a multivariate frame; set it to the number of
+        features so that the network reads ``k`` features over ``n_steps`` steps,
+        not one feature over ``k * n_steps``. 3-D, list and MultiIndex-DataFrame
+        input carry their structure and ignore it.
+    learning_rate : float, default=1e-3
+        Adam step size.
+    lr_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over
+        ``max_epochs`` (half a cosine, updated every batch); early stopping may
+        end the fit before the end of the decay.
+    weight_decay : float, default=0.0
+        Adam L2 penalty.
+    batch_size : int, default=32
+        Sequences per gradient step.
+    max_epochs : int, default=100
+        Passes over the training data.
+    gradient_clip : float or None, default=None
+        Clip the gradient norm to this value (guards against exploding gradients).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the samples (at random) and stop when
+        the validation loss has not improved for ``patience`` epochs; the best
+        weights are kept.
+    validation_fraction : float, default=0.1
+        Share of samples held out when ``early_stopping=True``.
+    patience : int, default=10
+        Epochs without improvement before stopping.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight init, batch order and dropout: the same seed gives
+        bit-identical weights on CPU. The global torch RNG is left untouched.
+    device : {"cpu", "cuda", "auto"} or "cuda:N", default="cpu"
+        Where to train and predict; the resolved device is in ``device_``.
+    verbose : int, default=0
+        ``1`` prints one line per epoch.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit`` call, appending
+        to ``history_``. ``X`` and ``y`` are then checked against the fitted
+        network as at predict time (a batch without missing values keeps the
+        mask channel, token ids must be below ``vocab_size_``); a fit that would
+        need another network (changed ``hidden_size``, number of features,
+        outputs or classes, ...) is refused, never restarted silently."""
+
+    ATTRIBUTES = """
+    module_ : torch.nn.Module
+        The trained network.
+    history_ : list of dict
+        Per-epoch ``epoch``, ``train_loss``, ``valid_loss`` (None without early
+        stopping) and ``seconds``.
+    n_epochs_ : int
+        Epochs trained (all ``fit`` calls, with ``warm_start``).
+    n_features_in_ : int
+        Columns of a 2-D ``X`` (each a time step of a univariate sequence), or
+        features per step of 3-D / list / MultiIndex-DataFrame input.
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame ``X`` (first level for MultiIndex columns);
+        only when they are all strings.
+    layout_ : {"table", "sequences"}
+        Whether ``fit`` saw a 2-D table or a sequences form.
+    n_step_features_ : int
+        Features per step the network reads (1 for a univariate 2-D table,
+        ``features_per_step`` for flattened windows).
+    step_names_in_ : ndarray of str
+        Step labels (second column level) of a ``(feature, step)`` DataFrame
+        ``X``, in column order; only when fitted on one. ``predict`` refuses
+        windows whose steps are reordered or relabelled.
+    mask_channel_ : bool
+        Whether the training data had interior missing values, so the network
+        gets one observed-indicator channel per feature.
+    vocab_size_ : int
+        Largest token id seen in fit plus one (only with ``embedding_dim``).
+    device_ : str
+        The device the network lives on."""
+
+
+#: fitted attributes of both sequence estimators (see ``_persisted_attributes``)
+SEQUENCE_ATTRIBUTES = (
+    "layout_",
+    "n_step_features_",
+    "step_names_in_",
+    "mask_channel_",
+    "n_features_in_",
+    "feature_names_in_",
+    "vocab_size_",
+)
+
+
+def document(cls):
+    cls.__doc__ = cls.__doc__.replace("%(parameters)s", SequenceParams.PARAMETERS)
+    cls.__doc__ = cls.__doc__.replace("%(attributes)s", SequenceParams.ATTRIBUTES)
+    return cls
