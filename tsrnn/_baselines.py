@@ -33,17 +33,7 @@ class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
     horizon : int, default=1
     target, past_covariates, future_covariates, static_covariates : str, list or None
         Column roles, as in :class:`~tsrnn.RNNForecaster` (covariates are ignored).
-    id_col, time_col : str or None
-        Columns of a long panel naming the series and the time.
-    freq : str, int or None, default=None
-        The regular grid of the time labels. None: inferred from the data, and
-        data with missing steps is refused with the frequency to pass here. A
-        pandas offset alias ('h', 'B', 'W-SUN', 'MS', ...; for a DatetimeIndex or
-        PeriodIndex) or an int step (integer index): ``fit``, ``predict``,
-        ``score`` and ``backtest`` put each series (covariates too) on that grid
-        from its first label, as ``asfreq`` does; a missing step becomes a NaN
-        target (masked in training) and forecasts follow the grid. A label off
-        the grid is an error naming it, never dropped or moved.
+    %(keys)s
 
     Attributes
     ----------

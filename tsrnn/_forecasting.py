@@ -130,17 +130,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         point forecast) and output one column per requested quantile.
     target, past_covariates, future_covariates, static_covariates : str, list of str or None
         Column roles. Static covariates are constant per series (panels).
-    id_col, time_col : str or None
-        Columns of a long panel naming the series and the time.
-    freq : str, int or None, default=None
-        The regular grid of the time labels. None: inferred from the data, and
-        data with missing steps is refused with the frequency to pass here. A
-        pandas offset alias ('h', 'B', 'W-SUN', 'MS', ...; for a DatetimeIndex or
-        PeriodIndex) or an int step (integer index): ``fit``, ``predict``,
-        ``score`` and ``backtest`` put each series (covariates too) on that grid
-        from its first label, as ``asfreq`` does; a missing step becomes a NaN
-        target (masked in training) and forecasts follow the grid. A label off
-        the grid is an error naming it, never dropped or moved.
+    %(keys)s
     learning_rate : float, default=3e-3
         Adam step size.
     lr_schedule : {"constant", "cosine"}, default="constant"
