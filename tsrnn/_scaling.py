@@ -105,7 +105,8 @@ def _checked_scale(values: np.ndarray, scale: np.ndarray) -> np.ndarray:
     deviation of identical values never counts as spread), and the column's
     standard deviation (or range) where the scaler found no positive spread in a
     column that has one."""
-    spread = np.nanmax(values, axis=0) - np.nanmin(values, axis=0)
+    # fmax / fmin skip NaN without the copies of nanmax / nanmin
+    spread = np.fmax.reduce(values, axis=0) - np.fmin.reduce(values, axis=0)
     scale = np.asarray(scale, dtype=np.float64)
     bad = ~(np.isfinite(scale) & (scale > 0)) & (spread > 0)
     if bad.any():
@@ -148,7 +149,7 @@ def fit_scaler(
                 # a forecast with scale 0 gives back
                 const = seen.copy()
                 const[seen] = scale[seen] == 0
-                center[const] = np.nanmax(values[:, const], axis=0)
+                center[const] = np.fmax.reduce(values[:, const], axis=0)
         scales.append(scale)
         centers.append(center)
     return np.asarray(centers), np.asarray(scales)

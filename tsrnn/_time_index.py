@@ -177,8 +177,8 @@ def _check_keys(data, id_col, time_col, name: str) -> None:
     without a key is refused here, naming the rows and how to drop them.
     """
     for values, what, where, drop, convert in _key_forms(data, id_col, time_col, name):
-        missing = np.flatnonzero(pd.isna(values))
-        if missing.size:
+        if values.hasnans:
+            missing = np.flatnonzero(pd.isna(values))
             rows = (
                 f"the rows labelled {data.index[missing[:5]].tolist()}"
                 if id_col is not None or time_col is not None
@@ -189,7 +189,7 @@ def _check_keys(data, id_col, time_col, name: str) -> None:
                 f"NA or NaT) in {where}, e.g. {rows}. Every row must belong to a "
                 f"series at a time: drop those rows ({drop}) or fill in their {what}."
             )
-        if what != "time":
+        if what != "time" or _readable_times(values.dtype):
             continue
         kind = pd.api.types.infer_dtype(values, skipna=True)
         first = np.asarray(values[:1]).tolist()[0] if len(values) else None
@@ -214,6 +214,15 @@ def _check_keys(data, id_col, time_col, name: str) -> None:
                 f"{name} has its time steps in {where} as {steps[kind]}, e.g. "
                 f"{first!r}. Convert them to int64 first: {fix}."
             )
+
+
+def _readable_times(dtype) -> bool:
+    """Whether keys of ``dtype`` are times the time axis reads as they are."""
+    return (
+        isinstance(dtype, pd.PeriodDtype)
+        or pd.api.types.is_datetime64_any_dtype(dtype)
+        or (isinstance(dtype, np.dtype) and dtype.kind == "i")
+    )
 
 
 def _string_time_fix(values: pd.Index, convert) -> str | None:
