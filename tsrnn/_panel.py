@@ -23,6 +23,7 @@ __all__ = [
     "Panel",
     "Roles",
     "extend_history",
+    "first_difference",
     "future_rows",
     "join_target",
     "read_panel",
@@ -172,24 +173,27 @@ def join_target(X, y, name: str):
     return pd.concat([y, X], axis=1)
 
 
-def _index_mismatch(x: pd.Index, y: pd.Index) -> str:
-    """Why ``X`` (covariates) and ``y`` (target) cannot be joined row for row.
-
-    They are never realigned: that would invent covariate values (NaN) or drop
-    rows without a word.
-    """
+def first_difference(x: pd.Index, y: pd.Index) -> str:
+    """Where the indexes of ``X`` and ``y`` first differ, for a message: ``row k: ...``."""
     n = min(len(x), len(y))
     # object arrays compare any two label types (a date with an integer: unequal)
     differ = np.flatnonzero(
         np.asarray(x[:n], dtype=object) != np.asarray(y[:n], dtype=object)
     )
     k = int(differ[0]) if differ.size else n
-    first = (
-        f"row {k}: X has {x[k]!r}, y has {y[k]!r}"
-        if k < n
-        else f"row {k}: {'X' if len(x) > n else 'y'} goes on with "
-        f"{(x if len(x) > n else y)[k]!r}"
-    )
+    if k < n:
+        return f"row {k}: X has {x[k]!r}, y has {y[k]!r}"
+    longer = "X" if len(x) > n else "y"
+    return f"row {k}: {longer} goes on with {(x if len(x) > n else y)[k]!r}"
+
+
+def _index_mismatch(x: pd.Index, y: pd.Index) -> str:
+    """Why ``X`` (covariates) and ``y`` (target) cannot be joined row for row.
+
+    They are never realigned: that would invent covariate values (NaN) or drop
+    rows without a word.
+    """
+    first = first_difference(x, y)
     xs, ys = set(x), set(y)
     if xs == ys and len(x) == len(y):
         fix = "They hold the same labels in another order: pass X.reindex(y.index)."

@@ -9,18 +9,21 @@ loss and output decoding.
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.validation import _check_sample_weight, column_or_1d
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import _check_sample_weight
 
 from tsrnn._base import resolve_device
 from tsrnn._batches import SequenceBatches
 from tsrnn._input import sequence_values
 from tsrnn._padding import align, has_interior_missing, network_values, token_ids
+from tsrnn._panel import first_difference
 from tsrnn._param_validation import check_is_fitted
 from tsrnn._training import make_loss
 
@@ -31,6 +34,7 @@ __all__ = [
     "document",
     "fit_sequences",
     "predict_raw",
+    "score_inputs",
     "sequence_inputs",
     "split_validation",
 ]
@@ -110,7 +114,7 @@ def split_validation(est, n: int, seed: int):
     return np.sort(train), np.sort(valid)
 
 
-def plain_targets(est, y):
+def plain_targets(est, y, method: str = "fit"):
     """Refuse missing targets (NaN, None, ``pd.NA``, in any dtype), naming the rows.
 
     A Series of a nullable dtype (``Int64``, ``boolean``, ``Float64``) comes back as
@@ -132,10 +136,118 @@ def plain_targets(est, y):
     shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
     raise ValueError(
         f"y has {rows.size} sample(s) with no {what} (NaN, None or pd.NA), at "
-        f"positions [{shown}]. Drop those samples from X and y before fitting "
-        f"(for a Series y: keep = y.notna().to_numpy(); fit(X[keep], y[keep])), or "
-        f"fill in their {what}s."
+        f"positions [{shown}]. Drop those samples from X and y before "
+        f"{'fitting' if method == 'fit' else 'scoring'} (for a Series y: keep = "
+        f"y.notna().to_numpy(); {method}(X[keep], y[keep])), or fill in their "
+        f"{what}s."
     )
+
+
+def check_pairing(X, y, method: str = "fit") -> None:
+    """Refuse pandas ``X`` and ``y`` whose indexes differ: samples pair by position.
+
+    scikit-learn pairs ``X`` and ``y`` row by row; when both carry an index, a
+    different one (other order, other labels) means the rows would be paired
+    with targets that are not theirs, so it is refused with the fix that pairs
+    them by label. A numpy ``X`` or ``y`` has no labels: position pairing.
+    """
+    indexed = (pd.Series, pd.DataFrame)
+    if not (isinstance(X, indexed) and isinstance(y, indexed)):
+        return
+    x, yi = X.index, y.index
+    if x.equals(yi):
+        return
+    xs, ys = set(x), set(yi)
+    missing = [label for label in x.unique() if label not in ys]
+    if not missing and yi.is_unique:
+        how = (
+            "y holds the same labels in another order"
+            if len(x) == len(yi) and xs == ys
+            else "y holds the labels of X among others"
+        )
+        fix = f"{how}: pass y.loc[X.index] to pair each sample with its own target."
+    elif yi.has_duplicates:
+        fix = (
+            "y's index has duplicate labels, so targets cannot be found by label: "
+            "pass one target per sample of X, indexed like X."
+        )
+    elif len(missing) < len(xs):
+        notna = "y.notna()" if isinstance(y, pd.Series) else "y.notna().all(axis=1)"
+        fix = (
+            f"X has {len(missing)} label(s) that y's index lacks (the first "
+            f"{missing[0]!r}). To pair by label and leave out the samples without "
+            f"a target: y = y.reindex(X.index); keep = {notna}.to_numpy(); "
+            f"{method}(X[keep], y[keep])."
+        )
+    else:
+        fix = "None of X's labels are in y's index: pass y indexed like X."
+    if len(missing) and len(x) == len(yi) and not yi.has_duplicates:
+        fix += (
+            " If y is already in X's row order, pair by position with y.to_numpy() "
+            "instead."
+        )
+    raise ValueError(
+        f"X and y have different indexes ({len(x)} and {len(yi)} rows): both are "
+        f"pandas, so sample i of X must have the label of target i of y, but the "
+        f"first difference is at {first_difference(x, yi)}. tsrnn never realigns "
+        f"them silently. {fix}"
+    )
+
+
+def checked_targets(est, X, y, method: str = "fit"):
+    """``y`` paired with ``X`` (:func:`check_pairing`) and without missing targets."""
+    check_pairing(X, y, method)
+    return plain_targets(est, y, method)
+
+
+def score_inputs(est, X, y, sample_weight):
+    """``y`` and ``sample_weight`` of ``score``, checked as ``fit`` checks them."""
+    y = checked_targets(est, X, y, "score")
+    return y, check_weights(sample_weight, len(y))
+
+
+def class_weights(class_weight, classes: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The weight of each class in ``classes`` (float64), ``class_weight`` checked.
+
+    ``codes`` are the samples' classes as positions in ``classes``.
+
+    A dict must map labels to finite, non-negative numbers; classes it does not
+    name weigh 1. As in scikit-learn, a key that is not a label of ``y`` is an
+    error when some class of ``y`` has no weight (a mistyped or misspelt label);
+    it is accepted when every class is weighted (a class absent from this
+    ``y``, e.g. in a cross-validation fold).
+    """
+    if class_weight is None:
+        return np.ones(len(classes))
+    if isinstance(class_weight, str):  # "balanced" (checked by the constraints)
+        return compute_class_weight(
+            class_weight, classes=np.arange(len(classes)), y=codes
+        )
+    for key, value in class_weight.items():
+        number = isinstance(value, Real) and not isinstance(value, (bool, np.bool_))
+        if not number or not np.isfinite(value) or value < 0:
+            raise (ValueError if number else TypeError)(
+                f"class_weight must map each label to a finite, non-negative number; "
+                f"got {key!r}: {value!r}. Give that class a weight >= 0 (0 leaves "
+                f"it out of the fit, 1 is the default), e.g. class_weight="
+                f"{ {**class_weight, key: 1.0} }."
+            )
+    labels = classes.tolist()
+    known = set(labels)
+    unknown = [k for k in class_weight if k not in known]
+    unweighted = [c for c in labels if c not in class_weight]
+    if unknown and unweighted:
+        by_text = {str(c): c for c in labels}
+        if all(str(k) in by_text for k in unknown):
+            fixed = {by_text.get(str(k), k): v for k, v in class_weight.items()}
+            fix = f"Key it by the labels themselves: class_weight={fixed}."
+        else:
+            fix = f"Use the labels of y as keys (the classes are {labels})."
+        raise ValueError(
+            f"class_weight has key(s) {unknown} that are not labels of y, and the "
+            f"class(es) {unweighted} of y get no weight from it. {fix}"
+        )
+    return np.array([float(class_weight.get(c, 1.0)) for c in labels])
 
 
 def check_n_targets(n_samples: int, n_targets: int) -> None:
@@ -211,13 +323,13 @@ def fit_sequences(
             f"{exc} (warm_start=True continues training the fitted network, so X "
             "must fit it as at predict time; set warm_start=False to start over.)"
         ) from exc
-    y = plain_targets(est, y)
+    y = checked_targets(est, X, y)
     weights = check_weights(sample_weight, len(lengths))
     targets, output_size = encode_targets(
         y, len(lengths), None if weights is None else weights > 0
     )
-    if class_weight is not None:
-        by_class = compute_sample_weight(class_weight, column_or_1d(y))
+    if class_weight is not None:  # targets are then the class codes
+        by_class = class_weights(class_weight, est.classes_, targets)[targets]
         weights = by_class if weights is None else weights * by_class
         if not (weights > 0).any():
             raise ValueError(

@@ -28,6 +28,7 @@ from tsrnn._sequence import (
     document,
     fit_sequences,
     predict_raw,
+    score_inputs,
 )
 
 __all__ = ["RNNClassifier", "RNNRegressor"]
@@ -155,7 +156,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         X : array-like of shape (n_samples, n_steps) or (n_samples, n_steps, n_features), list of arrays, or DataFrame
             Sequences; NaN padding at either end, NaN inside = missing value.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets (finite).
+            Targets (finite), paired with ``X`` by position; a pandas ``y`` with a
+            pandas ``X`` must have ``X``'s index (it is never realigned).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sequence: the loss (and the validation
             loss of early stopping) is the weighted mean over samples. Weight 0
@@ -223,6 +225,30 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             predict_raw(self, X).astype(np.float64), self.y_mean_, self.y_scale_
         )
         return out[:, 0] if self._y_1d else out
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Coefficient of determination R² of :meth:`predict` on ``X`` against ``y``.
+
+        ``y`` and ``sample_weight`` are checked as in :meth:`fit`: missing targets
+        and negative, NaN or infinite weights are refused, and a pandas ``y`` must
+        have the index of a pandas ``X``.
+
+        Parameters
+        ----------
+        X : array-like, list of arrays, or DataFrame
+            Sequences in any form accepted by :meth:`fit`.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sequence.
+
+        Returns
+        -------
+        score : float
+            R² (1 is perfect; uniform average over outputs).
+        """
+        y, sample_weight = score_inputs(self, X, y, sample_weight)
+        return super().score(X, y, sample_weight=sample_weight)
 
 
 @document
@@ -338,7 +364,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         X : array-like, list of arrays, or DataFrame
             Sequences (see :class:`RNNRegressor`), or token ids with ``embedding_dim``.
         y : array-like of shape (n_samples,)
-            Class labels, at least two distinct.
+            Class labels, at least two distinct, paired with ``X`` by position; a
+            pandas ``y`` with a pandas ``X`` must have ``X``'s index.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sequence, multiplied by the weight of its
             class (``class_weight``): the cross-entropy (and the validation loss of
@@ -411,3 +438,27 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         """
         codes = predict_raw(self, X).argmax(axis=1)
         return self.classes_[codes]
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy of :meth:`predict` on ``X`` against the labels ``y``.
+
+        ``y`` and ``sample_weight`` are checked as in :meth:`fit`: missing labels
+        and negative, NaN or infinite weights are refused, and a pandas ``y`` must
+        have the index of a pandas ``X``.
+
+        Parameters
+        ----------
+        X : array-like, list of arrays, or DataFrame
+            Sequences in any form accepted by :meth:`fit`.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sequence.
+
+        Returns
+        -------
+        score : float
+            Share of sequences (weighted) whose label is predicted.
+        """
+        y, sample_weight = score_inputs(self, X, y, sample_weight)
+        return super().score(X, y, sample_weight=sample_weight)
