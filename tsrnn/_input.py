@@ -333,18 +333,7 @@ def sequence_values(est, X, *, reset: bool) -> np.ndarray | Ragged:
                     f"is expecting {expected} features per step as input (the number "
                     "seen in fit). Pass the same features as in fit."
                 )
-            _check_step_names(est, steps)
-            fitted_names = getattr(est, "feature_names_in_", None)
-            if (
-                names is not None
-                and fitted_names is not None
-                and (list(fitted_names) != names)
-            ):
-                raise ValueError(
-                    f"The feature names of X {names} should match those that were "
-                    f"passed during fit {list(fitted_names)}. Reorder or rename the "
-                    "columns' first level."
-                )
+            _check_column_order(est, X, names, steps)
     if reset:
         est.layout_ = form
         est.n_step_features_ = values.shape[2]
@@ -375,20 +364,19 @@ def _is_run_of(short: list[str], long: list[str]) -> bool:
     return long[start : start + len(short)] == short
 
 
-def _check_step_names(est, steps: list[str] | None) -> None:
-    """Steps are read in column order: refuse labels reordered or relabelled since fit.
+def _step_problem(steps: list[str] | None, fitted) -> str | None:
+    """How the step labels of X differ from fit's (None: they may be read as they are).
 
     Windows shorter or longer than in fit are sequences of another length (as
     for every input form): accepted when their steps are a contiguous run of
     fit's, or fit's steps a contiguous run of theirs.
     """
-    fitted = getattr(est, "step_names_in_", None)
     if steps is None or fitted is None:
-        return
+        return None
     fitted = list(fitted)
     short, long = sorted([steps, fitted], key=len)
     if steps == fitted or (len(steps) != len(fitted) and _is_run_of(short, long)):
-        return
+        return None
     at = next(
         (i for i, (a, b) in enumerate(zip(steps, fitted)) if a != b),
         min(len(steps), len(fitted)),
@@ -400,12 +388,59 @@ def _check_step_names(est, steps: list[str] | None) -> None:
         f"{got} where fit had {wanted} (fit: {len(fitted)} steps {_head(fitted)})"
     )
     if sorted(steps) == sorted(fitted):
-        problem = f"are in another order than in fit: {seen}"
-        fix = "Reorder them as in fit: X = X.reindex(columns=est.step_names_in_, level=1)."
+        return f"are in another order than in fit: {seen}"
+    return f"differ from those seen in fit: {seen}"
+
+
+def _fit_order(X: pd.DataFrame, *, fitted_steps: bool) -> str:
+    """Code that puts the ``(feature, step)`` columns of ``X`` in fit's order, exactly.
+
+    Features follow ``est.feature_names_in_``; steps ``est.step_names_in_`` when
+    ``fitted_steps`` (X holds them reordered), else X's own (already in order).
+    Labels are compared as strings, so non-string labels are renamed first.
+    """
+    cols = X.columns
+    labels = [*cols.get_level_values(0).unique(), *cols.get_level_values(1).unique()]
+    rename = (
+        "" if all(isinstance(v, str) for v in labels) else "X = X.rename(columns=str); "
+    )
+    steps = "est.step_names_in_" if fitted_steps else "X.columns.unique(level=1)"
+    return (
+        f"{rename}X = X.reindex(columns=pd.MultiIndex.from_product("
+        f"[est.feature_names_in_, {steps}]))"
+    )
+
+
+def _check_column_order(est, X, names: list[str] | None, steps) -> None:
+    """``(feature, step)`` columns are read in column order: refuse them reordered
+    or relabelled since fit, with code that restores fit's order when only the
+    order changed (features, steps or both, as after ``X.sort_index(axis=1)``).
+    """
+    fitted_names = getattr(est, "feature_names_in_", None)
+    step_problem = _step_problem(steps, getattr(est, "step_names_in_", None))
+    names_differ = (
+        names is not None and fitted_names is not None and list(fitted_names) != names
+    )
+    if step_problem is None and not names_differ:
+        return
+    same_features = not names_differ or sorted(names) == sorted(fitted_names)
+    reordered = step_problem is None or step_problem.startswith("are in another")
+    if same_features and reordered and isinstance(X, pd.DataFrame):
+        fix = "Reorder them as in fit: " + _fit_order(
+            X, fitted_steps=step_problem is not None
+        )
     else:
-        problem = f"differ from those seen in fit: {seen}"
-        fix = "Pass windows with the steps of fit (est.step_names_in_), in that order."
+        fix = (
+            "Pass windows with the features of fit (est.feature_names_in_) and its "
+            "steps (est.step_names_in_), in that order."
+        )
+    if step_problem is not None:
+        raise ValueError(
+            f"The step labels of X (second level of its columns) {step_problem}. "
+            "Steps are read in column order, so the sequences would be scrambled. "
+            f"{fix}"
+        )
     raise ValueError(
-        f"The step labels of X (second level of its columns) {problem}. Steps are "
-        f"read in column order, so the sequences would be scrambled. {fix}"
+        f"The feature names of X {names} should match those that were passed "
+        f"during fit {list(fitted_names)}. Features are read in column order. {fix}"
     )
