@@ -176,6 +176,10 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         ``scale_`` is 0 for a target constant over its history.
     mask_channel_ : bool
         Whether the training targets had missing values (observed-indicator inputs).
+    covariates_ : dict of str to list of str
+        The columns of each covariate role in fit (keys ``"past_covariates"``,
+        ``"future_covariates"``, ``"static_covariates"``): a ``warm_start`` fit
+        must keep them.
     device_ : str
 
     Examples
@@ -212,6 +216,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         "quantiles_",
         "series_ids_",
         "target_names_",
+        "covariates_",
         "window_",
         "_cov_center",
         "_cov_scale",
@@ -330,17 +335,12 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             )
         values = self._model_targets(panel)
         warm = self.warm_start and hasattr(self, "center_")
-        if warm and (
-            list(panel.ids) != list(self.series_ids_)
-            or list(panel.target_names) != list(self.target_names_)
-        ):
-            raise ValueError(
-                "warm_start=True continues training on the series and targets of the "
-                f"first fit ({len(self.series_ids_)} series, targets "
-                f"{self.target_names_}); X has {len(panel.ids)} series, targets "
-                f"{panel.target_names}. Pass the same series (each series keeps its "
-                "scaling), or set warm_start=False to refit from scratch."
-            )
+        covariates = {
+            role: role_names(getattr(self, role))
+            for role in ("past_covariates", "future_covariates", "static_covariates")
+        }
+        if warm:
+            self._check_warm_data(panel, covariates)
         saved = dict(self.__dict__) if warm else None
         if not warm:
             self.center_, self.scale_ = fit_scaler(values, self.scaler)
@@ -354,6 +354,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         )
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
+        self.covariates_ = covariates
         self.mask_channel_ = bool(any(np.isnan(t).any() for t in panel.target)) or (
             warm and self.mask_channel_  # warm_start keeps the fitted input channels
         )
@@ -401,6 +402,40 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self._fit_network(arch, batches, loss, self._seed(), device)
         self._remember(panel)
         return self
+
+    def _check_warm_data(self, panel: Panel, covariates: dict[str, list]) -> None:
+        """With ``warm_start``, refuse data the fitted network and scalers cannot take.
+
+        Called before anything is changed: the series and targets keep their
+        scaling, the covariate columns (each role, in order) their input channels.
+        """
+        if list(panel.ids) != list(self.series_ids_) or list(
+            panel.target_names
+        ) != list(self.target_names_):
+            raise ValueError(
+                "warm_start=True continues training on the series and targets of the "
+                f"first fit ({len(self.series_ids_)} series, targets "
+                f"{self.target_names_}); X has {len(panel.ids)} series, targets "
+                f"{panel.target_names}. Pass the same series (each series keeps its "
+                "scaling), or set warm_start=False to refit from scratch."
+            )
+        fitted = getattr(self, "covariates_", None)  # None: saved before it existed
+        changed = [
+            f"{role}={fitted[role]} -> {names}"
+            for role, names in covariates.items()
+            if fitted is not None and list(fitted[role]) != names
+        ]
+        n_columns = sum(len(names) for names in covariates.values())
+        if not changed and n_columns != len(self._cov_center):
+            changed = [f"{len(self._cov_center)} -> {n_columns} covariate columns"]
+        if changed:
+            raise ValueError(
+                "warm_start=True continues training the fitted network, whose "
+                "inputs are the covariate columns of the first fit, each in its "
+                f"role; this fit changes them: {'; '.join(changed)}. Restore the "
+                "covariate parameters of the first fit to continue, or set "
+                "warm_start=False to refit from scratch."
+            )
 
     # -- forecasting hooks (see BaseForecaster) -----------------------------------------
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):
