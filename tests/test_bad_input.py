@@ -619,7 +619,8 @@ CATALOGUE = [
             )
         )(*tsrnn.make_windows(pd.DataFrame({"a": DAILY, "b": -DAILY}), 12, target="a")),
         ValueError,
-        r"step labels of X.*another order.*reindex\(columns=est.step_names_in_",
+        r"step labels of X.*another order.*X = X.reindex\(columns=pd.MultiIndex"
+        r".from_product\(\[est.feature_names_in_, est.step_names_in_\]\)\)",
     ),
     (
         "regressor.fit features_per_step does not divide the columns",
@@ -1012,6 +1013,133 @@ CATALOGUE = [
         "future has no complete future_covariates values for the forecast steps "
         "\\(2024-01-31 00:00:00 ... 2024-02-01 00:00:00\\): 2 of them have no row, "
         "the first 2024-01-31 00:00:00; its timestamps run from 2024-01-31 12:00:00",
+    ),
+    # -- issue 18 items 1, 2, 3, 5 (second round): class_weight, score, pairing ------
+    *[
+        (
+            f"classifier.fit class_weight {name}",
+            lambda value=value: tsrnn.RNNClassifier(
+                class_weight={"rare": value, "common": 1.0}, **TINY
+            ).fit(X2, np.where(Y1 > 8, "rare", "common")),
+            exc,
+            "class_weight must map each label to a finite, non-negative number; "
+            f"got 'rare': {shown}.*class_weight=\\{{'rare': 1.0, 'common': 1.0\\}}",
+        )
+        for name, value, exc, shown in [
+            ("NaN", np.nan, ValueError, "nan"),
+            ("inf", np.inf, ValueError, "inf"),
+            ("negative", -5.0, ValueError, "-5.0"),
+            ("string", "5", TypeError, "'5'"),
+        ]
+    ],
+    (
+        "classifier.fit class_weight keyed by strings for integer labels",
+        lambda: tsrnn.RNNClassifier(class_weight={"1": 5.0, "0": 1.0}, **TINY).fit(
+            X2, (Y1 > 8).astype(int)
+        ),
+        ValueError,
+        r"class_weight has key\(s\) \['1', '0'\] that are not labels of y.*"
+        r"class\(es\) \[0, 1\].*class_weight=\{1: 5.0, 0: 1.0\}",
+    ),
+    (
+        "regressor.score sample_weight negative",
+        lambda: fitted_regressor().score(X2, Y1, sample_weight=-np.ones(12)),
+        ValueError,
+        r"[Nn]egative.*sample_weight.*non-negative weight per sequence",
+    ),
+    (
+        "classifier.score sample_weight NaN",
+        lambda: (
+            tsrnn.RNNClassifier(**TINY)
+            .fit(X2, Y1 > 5)
+            .score(X2, Y1 > 5, sample_weight=np.r_[np.nan, np.ones(11)])
+        ),
+        ValueError,
+        r"NaN.*sample_weight.*finite",
+    ),
+    *[
+        (
+            f"classifier.score label missing ({name})",
+            lambda labels=labels: (
+                tsrnn.RNNClassifier(**TINY)
+                .fit(X2, np.where(Y1 > 5, "up", "down"))
+                .score(X2, labels)
+            ),
+            ValueError,
+            r"y has 1 sample\(s\) with no label.*positions \[3\].*before scoring.*"
+            r"score\(X\[keep\], y\[keep\]\)",
+        )
+        for name, labels in [
+            ("object None", np.array(["down"] * 3 + [None] + ["up"] * 8, dtype=object)),
+            (
+                "category NaN",
+                pd.Series(pd.Categorical(["down"] * 3 + [None] + ["up"] * 8)),
+            ),
+        ]
+    ],
+    (
+        "regressor.score target NaN",
+        lambda: fitted_regressor().score(X2, np.r_[Y1[:3], np.nan, Y1[4:]]),
+        ValueError,
+        r"y has 1 sample\(s\) with no target.*positions \[3\]",
+    ),
+    (
+        "regressor.fit y in another order than X",
+        lambda: (lambda X, Y: tsrnn.RNNRegressor(**TINY).fit(X, Y[::-1]))(
+            *tsrnn.make_windows(DAILY, 5)
+        ),
+        ValueError,
+        r"X and y have different indexes \(35 and 35 rows\).*first difference is at "
+        r"row 0: X has Timestamp\('2021-01-05.*y has Timestamp\('2021-02-08.*"
+        r"same labels in another order: pass y.loc\[X.index\]",
+    ),
+    (
+        "regressor.fit y shifted by one step",
+        lambda: (lambda X, Y: tsrnn.RNNRegressor(**TINY).fit(X, Y.shift(1, freq="D")))(
+            *tsrnn.make_windows(DAILY, 5)
+        ),
+        ValueError,
+        r"X has 1 label\(s\) that y's index lacks \(the first "
+        r"Timestamp\('2021-01-05.*y = y.reindex\(X.index\); keep = "
+        r"y.notna\(\).all\(axis=1\).to_numpy\(\); fit\(X\[keep\], y\[keep\]\)",
+    ),
+    (
+        "classifier.score y with a fresh RangeIndex",
+        lambda: (
+            lambda X, Y: (
+                tsrnn.RNNClassifier(**TINY)
+                .fit(X, Y["t+1"] > 20)
+                .score(X, (Y["t+1"] > 20).reset_index(drop=True))
+            )
+        )(*tsrnn.make_windows(DAILY, 5)),
+        ValueError,
+        r"different indexes.*X has Timestamp\('2021-01-05 00:00:00'\), y has 0\. .*"
+        r"None of X's labels are in y's index.*pair by position with y.to_numpy\(\)",
+    ),
+    (
+        "forecaster.fit warm_start adds a past covariate",
+        lambda: (
+            tsrnn.GRUForecaster(horizon=2, warm_start=True, **TINY)
+            .fit(DAILY)
+            .set_params(past_covariates="c")
+            .fit(pd.DataFrame({"c": np.arange(40.0)}, index=DAILY.index), DAILY)
+        ),
+        ValueError,
+        r"warm_start=True continues training the fitted network.*covariate columns "
+        r"of the first fit.*past_covariates=\[\] -> \['c'\].*warm_start=False",
+    ),
+    (
+        "forecaster.fit warm_start moves a covariate to future_covariates",
+        lambda: (
+            tsrnn.LSTMForecaster(
+                horizon=2, warm_start=True, past_covariates="c", **TINY
+            )
+            .fit(pd.DataFrame({"c": np.arange(40.0)}, index=DAILY.index), DAILY)
+            .set_params(past_covariates=None, future_covariates="c")
+            .fit(pd.DataFrame({"c": np.arange(40.0)}, index=DAILY.index), DAILY)
+        ),
+        ValueError,
+        r"past_covariates=\['c'\] -> \[\]; future_covariates=\[\] -> \['c'\]",
     ),
 ]
 

@@ -1239,6 +1239,44 @@ def test_warm_start_keeps_the_fitted_missing_value_channel():
     assert not plain.mask_channel_
 
 
+@pytest.mark.parametrize(
+    "first,then",
+    [
+        ({}, {"past_covariates": ["c"]}),
+        ({}, {"future_covariates": ["c"]}),
+        ({"past_covariates": ["c"]}, {"past_covariates": None}),
+        ({"past_covariates": ["c"]}, {"past_covariates": ["d"]}),
+        ({"past_covariates": ["c", "d"]}, {"past_covariates": ["d", "c"]}),
+        ({"past_covariates": "c"}, {"past_covariates": None, "future_covariates": "c"}),
+    ],
+    ids=["add past", "add future", "drop", "rename", "reorder", "past to future"],
+)
+def test_warm_start_refuses_changed_covariates_before_changing_anything(first, then):
+    # issue 18 item 5, second round: a covariate added under warm_start crashed in
+    # numpy ("could not broadcast input array from shape (144,0) into (144,1)")
+    y = series("D")
+    X = pd.DataFrame({"c": np.arange(40.0), "d": np.ones(40)}, index=y.index)
+
+    def data(params):
+        used = [
+            c for v in params.values() if v for c in ([v] if isinstance(v, str) else v)
+        ]
+        return (X[used], y) if used else (y,)
+
+    est = LSTMForecaster(horizon=2, warm_start=True, **TINY, **first).fit(*data(first))
+    forecast, module, fitted = est.predict(), est.module_, dict(est.__dict__)
+    with pytest.raises(
+        ValueError,
+        match=r"covariate columns of the first fit.*"
+        r"_covariates=.* -> .*warm_start=False",
+    ):
+        est.set_params(**then).fit(*data(then))
+    assert est.module_ is module and est.n_epochs_ == fitted["n_epochs_"]
+    assert est.covariates_ == fitted["covariates_"]
+    est.set_params(**{k: first.get(k) for k in then})
+    pd.testing.assert_frame_equal(est.predict(), forecast)
+
+
 def test_a_training_tail_without_observed_values_says_so():
     y = series("D")
     y.iloc[-12:] = np.nan

@@ -564,6 +564,48 @@ def frame_windows(n=60, seed=0):
     return tsrnn.make_windows(frame, window=12, horizon=1, target="load")
 
 
+def follow_reorder_advice(est, X):
+    """Run the code that predict's reorder error tells the user to run on ``X``."""
+    with pytest.raises(ValueError, match="Reorder them as in fit: ") as info:
+        est.predict(X)
+    code = str(info.value).split("Reorder them as in fit: ")[1]
+    scope = {"X": X, "est": est, "pd": pd}
+    exec(code, scope)  # the advice, as written
+    return scope["X"]
+
+
+@pytest.mark.parametrize(
+    "integer_steps,reorder",
+    [
+        (False, lambda X: X.sort_index(axis=1)),  # features p, m -> m, p; steps too
+        (False, lambda X: X[["m", "p"]]),  # features only
+        (False, lambda X: X.sort_index(axis=1, level=1, sort_remaining=False)),
+        (True, lambda X: X.sort_index(axis=1, ascending=False)),  # both, renamed
+    ],
+    ids=["sort_index", "features", "steps", "integer steps"],
+)
+def test_reorder_advice_restores_the_fitted_windows_when_followed(
+    integer_steps, reorder
+):
+    # issue 18 item 4, second round: the advice reindexed the steps only, so after
+    # X.sort_index(axis=1) (features p, m sorted too) following it failed again
+    n = 60
+    frame = pd.DataFrame(
+        {"p": np.sin(np.arange(n) / 3), "m": np.arange(n) % 12 / 12.0},
+        index=pd.date_range("2020-01-01", periods=n, freq="MS"),
+    )
+    X, Y = tsrnn.make_windows(frame, window=4, horizon=1, target="p")
+    if integer_steps:  # labels compared as strings: the advice renames them first
+        X = X.set_axis(pd.MultiIndex.from_product([["p", "m"], range(4)]), axis=1)
+    est = reg().fit(X, Y)
+    moved = reorder(X)
+    columns = moved.columns.copy()
+    np.testing.assert_array_equal(
+        est.predict(follow_reorder_advice(est, moved)), est.predict(X)
+    )
+    assert moved.columns.equals(columns)  # the caller's frame is not touched
+
+
 def test_reordered_step_columns_are_refused_and_realigned_by_label():
     # issue 18 item 10: steps sorted as strings (t, t-1, t-10, ...) predicted silently
     X, Y = frame_windows()
@@ -572,8 +614,9 @@ def test_reordered_step_columns_are_refused_and_realigned_by_label():
     shuffled = X.sort_index(axis=1)
     with pytest.raises(ValueError, match=r"step labels of X.*another order.*reindex"):
         est.predict(shuffled)
-    fixed = shuffled.reindex(columns=est.step_names_in_, level=1)  # the fix it names
-    np.testing.assert_array_equal(est.predict(fixed), est.predict(X))
+    np.testing.assert_array_equal(
+        est.predict(follow_reorder_advice(est, shuffled)), est.predict(X)
+    )
     renamed = X.rename(columns={"t": "t-0"}, level=1)
     with pytest.raises(ValueError, match=r"differ from those seen in fit.*'t-0'"):
         est.predict(renamed)
@@ -875,3 +918,59 @@ def test_ragged_training_is_reproducible_and_valid_steps_only(rng):
         table[i, 3 : 3 + len(x)] = x
     third = reg(max_epochs=3, batch_size=8).fit(table, y)
     np.testing.assert_allclose(third.predict(X), first.predict(X), rtol=1e-5)
+
+
+# -- issue 18 items 1-3, second round: weights, labels and pairing of score and fit --
+def test_class_weight_dict_is_the_sample_weight_of_each_class(rng):
+    X = rng.normal(size=(30, 4))
+    y = np.where(X.sum(axis=1) > 0, "up", "down")
+    by_param = clf(class_weight={"up": 3.0, "down": 0.0}).fit(X, y)
+    by_hand = clf().fit(X, y, sample_weight=np.where(y == "up", 3.0, 0.0))
+    np.testing.assert_array_equal(by_param.predict_proba(X), by_hand.predict_proba(X))
+    # a key that is no label of this y is fine while every class has a weight
+    # (a class missing from a cross-validation fold), as in scikit-learn
+    extra = clf(class_weight={"up": 3.0, "down": 0.0, "flat": 1.0}).fit(X, y)
+    np.testing.assert_array_equal(extra.predict_proba(X), by_hand.predict_proba(X))
+
+
+@pytest.mark.parametrize("make", [reg, clf], ids=["regressor", "classifier"])
+def test_score_checks_weights_labels_and_index_as_fit_does(make, rng):
+    X = pd.DataFrame(
+        rng.normal(size=(20, 4)), index=pd.date_range("2024-01-01", periods=20)
+    )
+    y = pd.Series(X.sum(axis=1) > 0 if make is clf else X.sum(axis=1), index=X.index)
+    model = make().fit(X, y)
+    w = rng.uniform(0.5, 2.0, size=20)
+    expected = model.score(X.to_numpy(), y.to_numpy(), sample_weight=w)
+    assert model.score(X, y, sample_weight=w) == expected  # same index: paired
+    with pytest.raises(ValueError, match=r"[Nn]egative.*sample_weight"):
+        model.score(X, y, sample_weight=-w)
+    shuffled = y.sample(frac=1, random_state=0)
+    with pytest.raises(ValueError, match=r"different indexes.*y.loc\[X.index\]"):
+        model.score(X, shuffled, sample_weight=w)
+    assert model.score(X, shuffled.loc[X.index], sample_weight=w) == expected
+    # position pairing when one side has no index, as in scikit-learn
+    assert model.score(X, shuffled.to_numpy()) == model.score(
+        X.to_numpy(), shuffled.to_numpy()
+    )
+    missing = y.astype(object)
+    missing.iloc[4] = None
+    with pytest.raises(ValueError, match=r"positions \[4\].*before scoring"):
+        model.score(X, missing)
+
+
+def test_fit_refuses_shifted_targets_and_its_advice_pairs_them_by_label():
+    y = tsrnn.datasets.load_air_passengers().astype(float)
+    X, Y = tsrnn.make_windows(y, window=6, horizon=1)
+    shifted = Y.shift(1, freq="MS")
+    with pytest.raises(ValueError) as info:
+        reg().fit(X, shifted)
+    message = str(info.value)
+    assert "first difference is at row 0: X has Timestamp('1949-06-01" in message
+    code = "y = y.reindex(X.index)" + message.split("y = y.reindex(X.index)")[1]
+    code = code.split(". If y is")[0].replace("; fit(", "; model = reg().fit(")
+    scope = {"X": X, "y": shifted, "reg": reg}
+    exec(code, scope)  # the advice, as written
+    pairs = shifted.reindex(X.index).dropna()
+    expected = reg().fit(X.loc[pairs.index], pairs)
+    np.testing.assert_array_equal(scope["model"].predict(X), expected.predict(X))
