@@ -1013,6 +1013,51 @@ CATALOGUE = [
         "\\(2024-01-31 00:00:00 ... 2024-02-01 00:00:00\\): 2 of them have no row, "
         "the first 2024-01-31 00:00:00; its timestamps run from 2024-01-31 12:00:00",
     ),
+    # -- issue 18 second round, items 1-4 (missing keys in splits, gap sizes, freq) ----
+    *[
+        (
+            f"PanelSplitter missing time in time_col ({kind})",
+            lambda times=times: list(
+                PanelSplitter(n_splits=2, test_size=3, time_col="t").split(
+                    long_frame(times=times)
+                )
+            ),
+            ValueError,
+            "X has 1 row\\(s\\) with a missing time \\(NaN, None, NA or NaT\\) in "
+            "time_col='t', e.g. the rows labelled \\[5\\].*X.dropna\\(subset=\\['t'\\]\\)",
+        )
+        for kind, times in MISSING_TIMES.items()
+    ],
+    (
+        "PanelSplitter missing time in the index level",
+        lambda: list(
+            PanelSplitter(n_splits=2, test_size=3).split(
+                long_frame(times=MISSING_TIMES["NaT"]).set_index(["id", "t"])
+            )
+        ),
+        ValueError,
+        "missing time .* in level 1 \\('t'\\) of the index of X.*positions \\[5\\]",
+    ),
+    (
+        "backtest missing time in time_col",
+        lambda: backtest(
+            SNAIVE(horizon=2, id_col="id", time_col="t"),
+            long_frame(times=MISSING_TIMES["NaT"]),
+            start=10,
+        ),
+        ValueError,
+        "X has 1 row\\(s\\) with a missing time .* in time_col='t'",
+    ),
+    (
+        "backtest missing id in id_col",
+        lambda: backtest(
+            SNAIVE(horizon=2, id_col="id", time_col="t"),
+            long_frame(ids=MISSING_IDS["object None"]),
+            start=10,
+        ),
+        ValueError,
+        "X has 1 row\\(s\\) with a missing series id .* in id_col='id'",
+    ),
 ]
 
 

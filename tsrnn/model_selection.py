@@ -26,22 +26,30 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from tsrnn._time_index import _check_keys
+
 __all__ = ["PanelSplitter", "backtest"]
 
 
-def _times(X, time_col: str | None) -> pd.Index:
-    """The time label of every row of ``X`` (a Series/DataFrame, maybe a long panel)."""
+def _times(X, time_col: str | None, id_col: str | None = None) -> pd.Index:
+    """The time label of every row of ``X`` (a Series/DataFrame, maybe a long panel).
+
+    Every row must have its keys (series id and time), checked as ``fit`` checks
+    them: a row without a time would be cut into no fold, or the wrong one.
+    """
     if not isinstance(X, (pd.Series, pd.DataFrame)):
         raise TypeError(
             f"X must be a pandas Series or DataFrame indexed by time (or a long panel); "
             f"got {type(X).__name__}."
         )
-    if time_col is not None:
-        if time_col not in X.columns:
+    for col, role in ((time_col, "time_col"), (id_col, "id_col")):
+        if col is not None and (isinstance(X, pd.Series) or col not in X.columns):
+            columns = list(X.columns) if isinstance(X, pd.DataFrame) else []
             raise ValueError(
-                f"time_col={time_col!r} is not a column of X; its columns are "
-                f"{list(X.columns)}."
+                f"{role}={col!r} is not a column of X; its columns are {columns}."
             )
+    if time_col is not None:
+        _check_keys(X, id_col, time_col, "X")
         return pd.Index(X[time_col])
     index = X.index
     times = index.get_level_values(-1) if isinstance(index, pd.MultiIndex) else index
@@ -66,6 +74,9 @@ def _times(X, time_col: str | None) -> pd.Index:
                 f"from X's index ({type(index).__name__}), which would cut the rows "
                 f"by position, not by time. Pass time_col={columns[0]!r}."
             )
+    _check_keys(X, None, None, "X")
+    if id_col is not None:
+        _check_keys(X, id_col, None, "X")
     return times
 
 
@@ -289,7 +300,11 @@ def backtest(
     # the time labels: from time_col, a column of X (with y as the target), else
     # from the index of the target
     with_column = time_col is not None and X is not None
-    times = _times(X if with_column or y is None else y, time_col)
+    times = _times(
+        X if with_column or y is None else y,
+        time_col,
+        getattr(forecaster, "id_col", None) if with_column or y is None else None,
+    )
     cut = _cut(times, start)
     before = np.asarray(times < cut)
     if not before.any() or before.all():
