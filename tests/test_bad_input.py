@@ -720,8 +720,8 @@ CATALOGUE = [
         "PanelSplitter no fold",
         lambda: list(PanelSplitter(n_splits=5, test_size=10).split(MONTHLY40)),
         ValueError,
-        r"n_splits=5 folds of test_size=10 \(gap=0\) from 40 timestamps.*"
-        r"n_splits=3 would work",
+        r"n_splits=5 folds of test_size=10 with gap=0 from 40 timestamps.*"
+        r"Use n_splits <= 3 or test_size <= 7",
     ),
     (
         "PanelSplitter long panel by row position",

@@ -1,5 +1,7 @@
 """GridSearchCV over forecasters, PanelSplitter and backtest."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -155,3 +157,50 @@ def test_backtest_reads_the_times_from_x_when_y_is_the_target():
     joined = backtest(est, data, start=48)
     split = backtest(est, data[["id", "t", "temp"]], data["y"], start=48)
     pd.testing.assert_frame_equal(split, joined)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"gap": 200},
+        {"n_splits": 20, "test_size": 12},
+        {"n_splits": 1, "test_size": 200},
+        {"n_splits": 200},
+        {"n_splits": 2, "test_size": 50, "gap": 60},
+        {"n_splits": 3, "test_size": 40, "gap": 30},
+        {"n_splits": 1, "test_size": 200, "gap": 200},
+    ],
+)
+def test_panel_splitter_size_error_names_every_parameter_and_its_fixes_work(params):
+    # issue 18 (item 3, second round): "Use fewer splits" was wrong when gap was
+    # the cause; every suggested value must make the split work
+    y = pd.Series(np.arange(144.0))
+    with pytest.raises(ValueError, match="n_splits=.*test_size=.*gap=") as info:
+        list(PanelSplitter(**params).split(y))
+    message = str(info.value)
+    if "n_splits=1, test_size=1 and gap <=" in message:  # no one parameter does it
+        gap = int(re.search(r"gap <= (\d+)", message).group(1))
+        assert list(PanelSplitter(1, test_size=1, gap=gap).split(y))
+        return
+    fixes = re.findall(r"(n_splits|test_size|gap) <= (\d+)", message)
+    assert fixes
+    for name, value in fixes:
+        folds = list(PanelSplitter(**{**params, name: int(value)}).split(y))
+        assert all(len(train) and len(test) for train, test in folds)
+        with pytest.raises(ValueError):  # the bound is tight
+            list(PanelSplitter(**{**params, name: int(value) + 1}).split(y))
+
+
+@pytest.mark.parametrize("start,horizon", [(140, 12), (143, 3), (130, 20)])
+def test_backtest_origin_error_fixes_work(start, horizon):
+    y = pd.Series(np.tile(np.arange(12.0), 12))
+    fc = SeasonalNaiveForecaster(season=12, horizon=horizon)
+    with pytest.raises(ValueError, match=f"start={start}.*horizon={horizon}") as info:
+        backtest(fc, y, start=start)
+    message = str(info.value)
+    latest = int(re.search(r"start <= (\d+)", message).group(1))
+    assert len(backtest(fc, y, start=latest))
+    shorter = re.search(r"horizon <= (\d+)", message)
+    if shorter:
+        fc2 = fc.set_params(horizon=int(shorter.group(1)))
+        assert len(backtest(fc2, y, start=start))

@@ -160,25 +160,54 @@ class PanelSplitter:
         test_size = self.test_size or n // (self.n_splits + 1)
         first_test = n - self.n_splits * test_size
         if test_size < 1 or first_test - self.gap < 1:
-            # the most folds of this size that leave one training timestamp
-            fits = (n - self.gap - 1) // max(test_size, 1)
-            hint = (
-                f"n_splits={fits} would work"
-                if fits >= 1
-                else f"X needs at least {self.gap + 1 + max(test_size, 1)} timestamps"
-            )
-            raise ValueError(
-                f"Cannot make n_splits={self.n_splits} folds of test_size={test_size} "
-                f"(gap={self.gap}) from {n} timestamps: every fold needs "
-                f"test_size timestamps and the first fit at least gap + 1. Use fewer "
-                f"splits or a smaller test_size ({hint})."
-            )
+            raise ValueError(self._size_error(n, test_size))
         codes = np.searchsorted(unique, np.asarray(times))
         for k in range(self.n_splits):
             start = first_test + k * test_size
             train = np.flatnonzero(codes < start - self.gap)
             test = np.flatnonzero((codes >= start) & (codes < start + test_size))
             yield train, test
+
+    def _size_error(self, n: int, test_size: int) -> str:
+        """Why ``n`` timestamps hold no ``n_splits`` folds, with settings that fit.
+
+        A split needs ``n_splits * test_size + gap + 1 <= n`` (one training
+        timestamp); each suggestion changes one parameter and satisfies it.
+        """
+        k, gap, size = self.n_splits, self.gap, self.test_size
+
+        def fits(k: int, size: int | None, gap: int) -> bool:
+            size = size or n // (k + 1)
+            return size >= 1 and k * size + gap + 1 <= n
+
+        fixes = []
+        splits = next((j for j in range(min(k, n), 0, -1) if fits(j, size, gap)), 0)
+        if splits:
+            fixes.append(f"n_splits <= {splits}")
+        if (n - gap - 1) // k >= 1:
+            fixes.append(f"test_size <= {(n - gap - 1) // k}")
+        if fits(k, size, 0):
+            fixes.append(f"gap <= {n - 1 - k * (size or n // (k + 1))}")
+        if not fixes and n >= 2:
+            fixes.append(f"n_splits=1, test_size=1 and gap <= {n - 2}")
+        fix = (
+            f"Use {' or '.join(fixes)} (or pass a longer X)"
+            if fixes
+            else "Pass at least 2 timestamps"
+        )
+        need = (
+            f"they need n_splits * test_size + gap + 1 = {k * test_size + gap + 1} "
+            "(one timestamp to fit the first fold)"
+            if test_size >= 1
+            else "a fold needs at least one test timestamp"
+        )
+        given = (
+            "" if self.test_size is not None else " (the default n // (n_splits + 1))"
+        )
+        return (
+            f"Cannot make n_splits={k} folds of test_size={test_size}{given} with "
+            f"gap={gap} from {n} timestamps: {need}. {fix}."
+        )
 
     def __repr__(self) -> str:
         return (
@@ -226,9 +255,9 @@ def _check_origins(times: pd.Index, before: np.ndarray, start, horizon: int) -> 
     if after >= horizon:
         return
     latest = len(unique) - horizon  # the largest start (a step count) that works
+    shorter = f", or a horizon <= {after}" if after >= 1 else ""
     fix = (
-        f"Use start <= {latest} (or the timestamp {unique[latest]}), or a horizon "
-        f"<= {after}."
+        f"Use start <= {latest} (or the timestamp {unique[latest]}){shorter}."
         if latest >= 1
         else f"X has {len(unique)} timestamps: it needs at least {horizon + 1}."
     )
