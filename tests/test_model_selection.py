@@ -204,3 +204,51 @@ def test_backtest_origin_error_fixes_work(start, horizon):
     if shorter:
         fc2 = fc.set_params(horizon=int(shorter.group(1)))
         assert len(backtest(fc2, y, start=start))
+
+
+def _late_panel():
+    y = pd.Series(
+        np.tile(np.arange(12.0), 12) + np.arange(144.0),
+        pd.date_range("1949-01-01", periods=144, freq="MS"),
+    )
+    return pd.concat(
+        {"long": y, "ends_early": y.iloc[:100], "starts_late": y.iloc[130:]},
+        names=["id", "t"],
+    )
+
+
+def test_backtest_refit_paths_forecast_the_same_series_and_name_those_left_out():
+    # issue 18 (item 2, second round): refit=False dropped a series that starts
+    # after the first origin (refit=True kept it), and nothing said so
+    panel = _late_panel()
+    fc = SeasonalNaiveForecaster(horizon=3)
+    frames = {}
+    for refit in (False, True):
+        with pytest.warns(UserWarning, match="Series 'ends_early' of X: no forecast"):
+            out = backtest(
+                fc, panel, start=pd.Timestamp("1959-06-01"), stride=3, refit=refit
+            )
+        frames[refit] = out.sort_values(["id", "cutoff", "time"], ignore_index=True)
+    assert frames[False].groupby("id").size().to_dict() == {
+        "long": 18,
+        "starts_late": 12,
+    }
+    rows = ["id", "cutoff", "time", "y"]
+    pd.testing.assert_frame_equal(frames[False][rows], frames[True][rows])
+    # where the model is the same (a full season of history), so are the forecasts;
+    # 'starts_late' has under a season, whose fallback season is its history length
+    # at fit (refit) or at its first origin (no refit)
+    long = [frame[frame["id"] == "long"]["y_pred"] for frame in frames.values()]
+    np.testing.assert_array_equal(*long)
+
+
+def test_rolling_forecasts_names_a_series_too_short_to_forecast():
+    panel = _late_panel()
+    fc = SeasonalNaiveForecaster(horizon=12).fit(panel)
+    new = pd.concat(
+        {"long": panel.loc["long"].iloc[-30:], "tiny": panel.loc["long"].iloc[-5:]},
+        names=["id", "t"],
+    )
+    with pytest.warns(UserWarning, match="Series 'tiny' of X: no forecast, left out"):
+        out = fc.rolling_forecasts(new)
+    assert set(out["id"]) == {"long"}

@@ -26,6 +26,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from tsrnn._panel import warn_left_out
 from tsrnn._time_index import _check_keys
 
 __all__ = ["PanelSplitter", "backtest"]
@@ -283,7 +284,11 @@ def backtest(
     then forecasts from every ``stride``-th origin through the end of ``X`` without
     refitting (fast: one forward pass). With ``refit=True`` a fresh clone is
     fitted on all data up to each origin (expensive, run in parallel with
-    ``n_jobs``).
+    ``n_jobs``). Both paths forecast from the same origins (every ``stride``-th
+    timestamp from the first) and the same series: a series that starts after the
+    first origin is forecast from its first step on. A series with no forecast
+    (no history before a kept origin, or fewer than ``horizon`` steps after it) is
+    named in a ``UserWarning``; none with a forecast is an error.
 
     Parameters
     ----------
@@ -347,21 +352,43 @@ def backtest(
         take = lambda d: None if d is None else d.iloc[np.flatnonzero(mask)]  # noqa: E731
         return take(X), take(y)
 
-    if not refit:
-        fitted = clone(forecaster).fit(*rows(before))
-        out = fitted.rolling_forecasts(*rows(~before))
-        origins = np.sort(out["cutoff"].unique())
-        keep = set(origins[::stride])
-        return out[out["cutoff"].isin(keep)].reset_index(drop=True)
-
+    # one grid of origins for both paths: every stride-th timestamp from the first
     unique = np.sort(pd.unique(np.asarray(times)))
     last_train = np.searchsorted(unique, np.asarray(times[before]).max())
-    origins = unique[last_train : len(unique) - int(forecaster.horizon) : stride]
+    horizon = int(forecaster.horizon)
+    origins = unique[last_train : len(unique) - horizon : stride]
+    if not refit:
+        # a series that starts after the first origin is forecast from its first
+        # step, as a refit at each origin forecasts it
+        fitted = clone(forecaster).fit(*rows(before))
+        out, _ = fitted._rolling(*rows(~before), context=1)
+        out = out[out["cutoff"].isin(origins)].reset_index(drop=True)
+    else:
 
-    def one(origin):
-        est = clone(forecaster).fit(*rows(np.asarray(times <= origin)))
-        pred = est.rolling_forecasts(*rows(np.asarray(times > origin)))
-        return pred[pred["cutoff"] == origin]
+        def one(origin):
+            est = clone(forecaster).fit(*rows(np.asarray(times <= origin)))
+            pred, _ = est._rolling(*rows(np.asarray(times > origin)), context=1)
+            return pred[pred["cutoff"] == origin]
 
-    parts = Parallel(n_jobs=n_jobs)(delayed(one)(o) for o in origins)
-    return pd.concat(parts, ignore_index=True)
+        parts = Parallel(n_jobs=n_jobs)(delayed(one)(o) for o in origins)
+        out = pd.concat(parts, ignore_index=True)
+    kept = pd.Index(origins)
+    warn_left_out(
+        _series_ids(X if with_column or y is None else y, forecaster),
+        out["id"],
+        f"none of the origins backtest keeps (stride={stride}: {len(kept)} from "
+        f"{kept[0]} through {kept[-1]}) has history of theirs and horizon={horizon} "
+        f"of their steps after it. Use an earlier start"
+        f"{' or a smaller stride' if stride > 1 else ''}, or drop those series.",
+    )
+    return out
+
+
+def _series_ids(data, forecaster) -> list:
+    """The series ids of ``data`` (``[None]`` for one series), as fit reads them."""
+    id_col = getattr(forecaster, "id_col", None)
+    if id_col is not None and isinstance(data, pd.DataFrame):
+        return list(pd.unique(data[id_col]))
+    if isinstance(data.index, pd.MultiIndex):
+        return list(data.index.unique(level=0))
+    return [None]
