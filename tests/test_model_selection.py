@@ -252,3 +252,18 @@ def test_rolling_forecasts_names_a_series_too_short_to_forecast():
     with pytest.warns(UserWarning, match="Series 'tiny' of X: no forecast, left out"):
         out = fc.rolling_forecasts(new)
     assert set(out["id"]) == {"long"}
+
+
+@pytest.mark.parametrize("refit", [False, True])
+def test_backtest_forecasts_a_series_too_short_to_fit_as_an_unseen_one(refit):
+    # a refit at an origin where 'starts_late' has <= horizon steps raised
+    # (fit refuses such a series); it is forecast as a series unseen in fit
+    fc = GRUForecaster(
+        horizon=3, window=12, hidden_size=4, max_epochs=1, random_state=0
+    )
+    with pytest.warns(UserWarning, match="'ends_early' of X: no forecast"):
+        out = backtest(
+            fc, _late_panel(), start=pd.Timestamp("1959-06-01"), stride=3, refit=refit
+        )
+    assert out.groupby("id").size().to_dict() == {"long": 18, "starts_late": 12}
+    assert np.isfinite(out["y_pred"]).all()

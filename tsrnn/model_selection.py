@@ -334,11 +334,9 @@ def backtest(
     # the time labels: from time_col, a column of X (with y as the target), else
     # from the index of the target
     with_column = time_col is not None and X is not None
-    times = _times(
-        X if with_column or y is None else y,
-        time_col,
-        getattr(forecaster, "id_col", None) if with_column or y is None else None,
-    )
+    data = X if with_column or y is None else y  # the frame holding the keys
+    id_col = getattr(forecaster, "id_col", None) if data is X else None
+    times = _times(data, time_col, id_col)
     cut = _cut(times, start)
     before = np.asarray(times < cut)
     if not before.any() or before.all():
@@ -357,24 +355,34 @@ def backtest(
     last_train = np.searchsorted(unique, np.asarray(times[before]).max())
     horizon = int(forecaster.horizon)
     origins = unique[last_train : len(unique) - horizon : stride]
+    series = pd.factorize(_row_ids(data, id_col), use_na_sentinel=False)[0]
+
+    def fitted_at(upto: np.ndarray):
+        """A clone fitted on the rows ``upto`` an origin, and the rows to forecast.
+
+        A series with no more than ``horizon`` steps up to the origin cannot be
+        fitted: it is forecast as a series unseen in fit, from its first step on.
+        """
+        short = pd.Series(upto).groupby(series).transform("sum").to_numpy() <= horizon
+        fit = upto & ~short if (upto & ~short).any() else upto
+        return clone(forecaster).fit(*rows(fit)), ~fit
+
     if not refit:
-        # a series that starts after the first origin is forecast from its first
-        # step, as a refit at each origin forecasts it
-        fitted = clone(forecaster).fit(*rows(before))
-        out, _ = fitted._rolling(*rows(~before), context=1)
+        est, rest = fitted_at(before)
+        out, _ = est._rolling(*rows(rest), context=1)
         out = out[out["cutoff"].isin(origins)].reset_index(drop=True)
     else:
 
         def one(origin):
-            est = clone(forecaster).fit(*rows(np.asarray(times <= origin)))
-            pred, _ = est._rolling(*rows(np.asarray(times > origin)), context=1)
+            est, rest = fitted_at(np.asarray(times <= origin))
+            pred, _ = est._rolling(*rows(rest), context=1)
             return pred[pred["cutoff"] == origin]
 
         parts = Parallel(n_jobs=n_jobs)(delayed(one)(o) for o in origins)
         out = pd.concat(parts, ignore_index=True)
     kept = pd.Index(origins)
     warn_left_out(
-        _series_ids(X if with_column or y is None else y, forecaster),
+        list(pd.unique(_row_ids(data, id_col))),
         out["id"],
         f"none of the origins backtest keeps (stride={stride}: {len(kept)} from "
         f"{kept[0]} through {kept[-1]}) has history of theirs and horizon={horizon} "
@@ -384,11 +392,10 @@ def backtest(
     return out
 
 
-def _series_ids(data, forecaster) -> list:
-    """The series ids of ``data`` (``[None]`` for one series), as fit reads them."""
-    id_col = getattr(forecaster, "id_col", None)
-    if id_col is not None and isinstance(data, pd.DataFrame):
-        return list(pd.unique(data[id_col]))
+def _row_ids(data, id_col: str | None) -> np.ndarray:
+    """The series id of every row of ``data`` (None for one series), as fit reads it."""
+    if id_col is not None:
+        return data[id_col].to_numpy()
     if isinstance(data.index, pd.MultiIndex):
-        return list(data.index.unique(level=0))
-    return [None]
+        return data.index.get_level_values(0).to_numpy()
+    return np.full(len(data), None, dtype=object)
