@@ -267,3 +267,35 @@ def test_backtest_forecasts_a_series_too_short_to_fit_as_an_unseen_one(refit):
         )
     assert out.groupby("id").size().to_dict() == {"long": 18, "starts_late": 12}
     assert np.isfinite(out["y_pred"]).all()
+
+
+@pytest.mark.parametrize("history,new", [(140, slice(140, 144)), (100, slice(0, 10))])
+def test_rolling_forecasts_too_short_error_fixes_work(history, new):
+    # issue 18 (item 3, second round): each suggested size really works
+    y = pd.Series(np.tile(np.arange(12.0), 20) + np.arange(240.0))
+    X = y.iloc[new] if new.start else pd.concat({"a": y.iloc[new]}, names=["id", "t"])
+    fc = SeasonalNaiveForecaster(horizon=12).fit(y.iloc[:history])
+    with pytest.raises(ValueError, match="horizon=12") as info:
+        fc.rolling_forecasts(X)
+    more, most = map(
+        int, re.search(r"at least (\d+) more .* <= (\d+)", str(info.value)).groups()
+    )
+    assert len(
+        SeasonalNaiveForecaster(horizon=most).fit(y.iloc[:history]).rolling_forecasts(X)
+    )
+    longer = (
+        y.iloc[new.start : new.start + len(X) + more]
+        if new.start
+        else pd.concat({"a": y.iloc[: len(X) + more]}, names=["id", "t"])
+    )
+    assert len(fc.rolling_forecasts(longer))
+
+
+def test_make_windows_too_short_error_fix_works():
+    from tsrnn import make_windows
+
+    y = pd.Series(np.arange(144.0))
+    with pytest.raises(ValueError, match="window <= (\\d+) works") as info:
+        make_windows(y, window=140, horizon=12)
+    window = int(re.search(r"window <= (\d+)", str(info.value)).group(1))
+    assert len(make_windows(y, window=window, horizon=12)[0]) == 1
