@@ -721,8 +721,8 @@ CATALOGUE = [
         "PanelSplitter no fold",
         lambda: list(PanelSplitter(n_splits=5, test_size=10).split(MONTHLY40)),
         ValueError,
-        r"n_splits=5 folds of test_size=10 \(gap=0\) from 40 timestamps.*"
-        r"n_splits=3 would work",
+        r"n_splits=5 folds of test_size=10 with gap=0 from 40 timestamps.*"
+        r"Use n_splits <= 3 or test_size <= 7",
     ),
     (
         "PanelSplitter long panel by row position",
@@ -1140,6 +1140,51 @@ CATALOGUE = [
         ),
         ValueError,
         r"past_covariates=\['c'\] -> \[\]; future_covariates=\[\] -> \['c'\]",
+    ),
+    # -- issue 18 second round, items 1-4 (missing keys in splits, gap sizes, freq) ----
+    *[
+        (
+            f"PanelSplitter missing time in time_col ({kind})",
+            lambda times=times: list(
+                PanelSplitter(n_splits=2, test_size=3, time_col="t").split(
+                    long_frame(times=times)
+                )
+            ),
+            ValueError,
+            "X has 1 row\\(s\\) with a missing time \\(NaN, None, NA or NaT\\) in "
+            "time_col='t', e.g. the rows labelled \\[5\\].*X.dropna\\(subset=\\['t'\\]\\)",
+        )
+        for kind, times in MISSING_TIMES.items()
+    ],
+    (
+        "PanelSplitter missing time in the index level",
+        lambda: list(
+            PanelSplitter(n_splits=2, test_size=3).split(
+                long_frame(times=MISSING_TIMES["NaT"]).set_index(["id", "t"])
+            )
+        ),
+        ValueError,
+        "missing time .* in level 1 \\('t'\\) of the index of X.*positions \\[5\\]",
+    ),
+    (
+        "backtest missing time in time_col",
+        lambda: backtest(
+            SNAIVE(horizon=2, id_col="id", time_col="t"),
+            long_frame(times=MISSING_TIMES["NaT"]),
+            start=10,
+        ),
+        ValueError,
+        "X has 1 row\\(s\\) with a missing time .* in time_col='t'",
+    ),
+    (
+        "backtest missing id in id_col",
+        lambda: backtest(
+            SNAIVE(horizon=2, id_col="id", time_col="t"),
+            long_frame(ids=MISSING_IDS["object None"]),
+            start=10,
+        ),
+        ValueError,
+        "X has 1 row\\(s\\) with a missing series id .* in id_col='id'",
     ),
 ]
 

@@ -1,5 +1,7 @@
 """GridSearchCV over forecasters, PanelSplitter and backtest."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -155,3 +157,145 @@ def test_backtest_reads_the_times_from_x_when_y_is_the_target():
     joined = backtest(est, data, start=48)
     split = backtest(est, data[["id", "t", "temp"]], data["y"], start=48)
     pd.testing.assert_frame_equal(split, joined)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"gap": 200},
+        {"n_splits": 20, "test_size": 12},
+        {"n_splits": 1, "test_size": 200},
+        {"n_splits": 200},
+        {"n_splits": 2, "test_size": 50, "gap": 60},
+        {"n_splits": 3, "test_size": 40, "gap": 30},
+        {"n_splits": 1, "test_size": 200, "gap": 200},
+    ],
+)
+def test_panel_splitter_size_error_names_every_parameter_and_its_fixes_work(params):
+    # issue 18 (item 3, second round): "Use fewer splits" was wrong when gap was
+    # the cause; every suggested value must make the split work
+    y = pd.Series(np.arange(144.0))
+    with pytest.raises(ValueError, match="n_splits=.*test_size=.*gap=") as info:
+        list(PanelSplitter(**params).split(y))
+    message = str(info.value)
+    if "n_splits=1, test_size=1 and gap <=" in message:  # no one parameter does it
+        gap = int(re.search(r"gap <= (\d+)", message).group(1))
+        assert list(PanelSplitter(1, test_size=1, gap=gap).split(y))
+        return
+    fixes = re.findall(r"(n_splits|test_size|gap) <= (\d+)", message)
+    assert fixes
+    for name, value in fixes:
+        folds = list(PanelSplitter(**{**params, name: int(value)}).split(y))
+        assert all(len(train) and len(test) for train, test in folds)
+        with pytest.raises(ValueError):  # the bound is tight
+            list(PanelSplitter(**{**params, name: int(value) + 1}).split(y))
+
+
+@pytest.mark.parametrize("start,horizon", [(140, 12), (143, 3), (130, 20)])
+def test_backtest_origin_error_fixes_work(start, horizon):
+    y = pd.Series(np.tile(np.arange(12.0), 12))
+    fc = SeasonalNaiveForecaster(season=12, horizon=horizon)
+    with pytest.raises(ValueError, match=f"start={start}.*horizon={horizon}") as info:
+        backtest(fc, y, start=start)
+    message = str(info.value)
+    latest = int(re.search(r"start <= (\d+)", message).group(1))
+    assert len(backtest(fc, y, start=latest))
+    shorter = re.search(r"horizon <= (\d+)", message)
+    if shorter:
+        fc2 = fc.set_params(horizon=int(shorter.group(1)))
+        assert len(backtest(fc2, y, start=start))
+
+
+def _late_panel():
+    y = pd.Series(
+        np.tile(np.arange(12.0), 12) + np.arange(144.0),
+        pd.date_range("1949-01-01", periods=144, freq="MS"),
+    )
+    return pd.concat(
+        {"long": y, "ends_early": y.iloc[:100], "starts_late": y.iloc[130:]},
+        names=["id", "t"],
+    )
+
+
+def test_backtest_refit_paths_forecast_the_same_series_and_name_those_left_out():
+    # issue 18 (item 2, second round): refit=False dropped a series that starts
+    # after the first origin (refit=True kept it), and nothing said so
+    panel = _late_panel()
+    fc = SeasonalNaiveForecaster(horizon=3)
+    frames = {}
+    for refit in (False, True):
+        with pytest.warns(UserWarning, match="Series 'ends_early' of X: no forecast"):
+            out = backtest(
+                fc, panel, start=pd.Timestamp("1959-06-01"), stride=3, refit=refit
+            )
+        frames[refit] = out.sort_values(["id", "cutoff", "time"], ignore_index=True)
+    assert frames[False].groupby("id").size().to_dict() == {
+        "long": 18,
+        "starts_late": 12,
+    }
+    rows = ["id", "cutoff", "time", "y"]
+    pd.testing.assert_frame_equal(frames[False][rows], frames[True][rows])
+    # where the model is the same (a full season of history), so are the forecasts;
+    # 'starts_late' has under a season, whose fallback season is its history length
+    # at fit (refit) or at its first origin (no refit)
+    long = [frame[frame["id"] == "long"]["y_pred"] for frame in frames.values()]
+    np.testing.assert_array_equal(*long)
+
+
+def test_rolling_forecasts_names_a_series_too_short_to_forecast():
+    panel = _late_panel()
+    fc = SeasonalNaiveForecaster(horizon=12).fit(panel)
+    new = pd.concat(
+        {"long": panel.loc["long"].iloc[-30:], "tiny": panel.loc["long"].iloc[-5:]},
+        names=["id", "t"],
+    )
+    with pytest.warns(UserWarning, match="Series 'tiny' of X: no forecast, left out"):
+        out = fc.rolling_forecasts(new)
+    assert set(out["id"]) == {"long"}
+
+
+@pytest.mark.parametrize("refit", [False, True])
+def test_backtest_forecasts_a_series_too_short_to_fit_as_an_unseen_one(refit):
+    # a refit at an origin where 'starts_late' has <= horizon steps raised
+    # (fit refuses such a series); it is forecast as a series unseen in fit
+    fc = GRUForecaster(
+        horizon=3, window=12, hidden_size=4, max_epochs=1, random_state=0
+    )
+    with pytest.warns(UserWarning, match="'ends_early' of X: no forecast"):
+        out = backtest(
+            fc, _late_panel(), start=pd.Timestamp("1959-06-01"), stride=3, refit=refit
+        )
+    assert out.groupby("id").size().to_dict() == {"long": 18, "starts_late": 12}
+    assert np.isfinite(out["y_pred"]).all()
+
+
+@pytest.mark.parametrize("history,new", [(140, slice(140, 144)), (100, slice(0, 10))])
+def test_rolling_forecasts_too_short_error_fixes_work(history, new):
+    # issue 18 (item 3, second round): each suggested size really works
+    y = pd.Series(np.tile(np.arange(12.0), 20) + np.arange(240.0))
+    X = y.iloc[new] if new.start else pd.concat({"a": y.iloc[new]}, names=["id", "t"])
+    fc = SeasonalNaiveForecaster(horizon=12).fit(y.iloc[:history])
+    with pytest.raises(ValueError, match="horizon=12") as info:
+        fc.rolling_forecasts(X)
+    more, most = map(
+        int, re.search(r"at least (\d+) more .* <= (\d+)", str(info.value)).groups()
+    )
+    assert len(
+        SeasonalNaiveForecaster(horizon=most).fit(y.iloc[:history]).rolling_forecasts(X)
+    )
+    longer = (
+        y.iloc[new.start : new.start + len(X) + more]
+        if new.start
+        else pd.concat({"a": y.iloc[: len(X) + more]}, names=["id", "t"])
+    )
+    assert len(fc.rolling_forecasts(longer))
+
+
+def test_make_windows_too_short_error_fix_works():
+    from tsrnn import make_windows
+
+    y = pd.Series(np.arange(144.0))
+    with pytest.raises(ValueError, match="window <= (\\d+) works") as info:
+        make_windows(y, window=140, horizon=12)
+    window = int(re.search(r"window <= (\d+)", str(info.value)).group(1))
+    assert len(make_windows(y, window=window, horizon=12)[0]) == 1

@@ -545,3 +545,42 @@ def test_integer_steps_in_another_dtype_get_the_int64_conversion(steps, form):
     X = X.copy()
     exec(fix.group(1), {"X": X})  # the message's own conversion
     assert est.fit(X).predict().index[-1] in (13, ("b", 13))
+
+
+def test_days_that_skip_every_monday_get_the_business_day_hint_and_it_works():
+    # issue 18 (item 4, second round): 'D' masked 3 steps in 7 where 'B' masks 1 in 5
+    days = pd.bdate_range("2023-01-03", periods=120)
+    kept = days[days.day_of_week != 0]
+    y = pd.Series(np.arange(len(kept), dtype=float), kept)
+    with pytest.raises(ValueError, match="steps by 'B'.*Pass freq='B'"):
+        SeasonalNaiveForecaster(horizon=2).fit(y)
+    fc = SeasonalNaiveForecaster(horizon=2, freq="B").fit(y)
+    assert fc.freq_ == "B"
+    # the next business day after Friday 2023-06-16
+    assert fc.predict().index[0] == pd.Timestamp("2023-06-19")
+
+
+@pytest.mark.parametrize(
+    "index,freq,hint",
+    [
+        (pd.date_range("2024-01-01", periods=30, freq="D"), "12h", "'D'"),
+        (pd.date_range("2020-01-05", periods=30, freq="W"), "D", "'W-SUN'"),
+        (pd.bdate_range("2024-01-01", periods=30), "h", "'B'"),
+        (pd.RangeIndex(0, 60, 2), 1, "2"),
+        (pd.Index(np.arange(0, 62, 2)).delete(7), 1, "2"),
+    ],
+)
+def test_freq_finer_than_the_labels_is_refused_naming_their_grid(index, freq, hint):
+    # issue 18 (item 4, second round): daily data at freq='12h' was half NaN
+    y = pd.Series(np.arange(len(index), dtype=float), index)
+    with pytest.raises(ValueError, match=f"freq={freq!r} is finer.*freq={hint}"):
+        SeasonalNaiveForecaster(horizon=2, freq=freq).fit(y)
+    fitted = SeasonalNaiveForecaster(horizon=2, season=1, freq=eval(hint)).fit(y)
+    assert not np.isnan(fitted.predict().to_numpy()).any()
+
+
+def test_freq_with_gaps_coarser_than_its_own_steps_is_still_accepted():
+    # a sparse series at its own step (half of the days missing) is not refused
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    y = pd.Series(np.arange(30.0), days[np.r_[0:60:3, 1:60:6]].sort_values())
+    assert SeasonalNaiveForecaster(horizon=2, freq="D").fit(y).freq_ == "D"

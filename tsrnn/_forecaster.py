@@ -22,6 +22,7 @@ from tsrnn._panel import (
     listed,
     read_panel,
     series_name,
+    warn_left_out,
 )
 from tsrnn._param_validation import Integral, Interval, check_is_fitted
 from tsrnn._state import (
@@ -428,7 +429,8 @@ class BaseForecaster:
         starts right after it (the training tail gives the context of the first
         origins, the first origin being the last training step); other series are
         evaluated on their own, the first ``min(window_, n - horizon)`` steps
-        serving as context. The model is not refit.
+        serving as context. The model is not refit. A series too short for one
+        forecast is named in a ``UserWarning`` (an error when every series is).
 
         Parameters
         ----------
@@ -444,11 +446,29 @@ class BaseForecaster:
             on the training history, or on the context of a series not seen in
             fit) and ``target`` when there are several targets.
         """
+        frame, ids = self._rolling(X, y)
+        warn_left_out(
+            ids,
+            frame["id"],
+            f"fewer than horizon={int(self.horizon)} steps after their context (the "
+            "training tail, or the first min(window_, n_steps - horizon) steps of a "
+            "series not seen in fit). Pass a longer history for them.",
+        )
+        return frame
+
+    def _rolling(self, X, y=None, *, context: int | None = None):
+        """:meth:`rolling_forecasts` and the ids of every series of ``X``.
+
+        ``context``: the steps of a series not seen in fit before its first origin
+        (at most; default ``window_``). ``backtest`` passes 1, so a series that
+        starts after the first origin is forecast from its first step on, as a
+        refit at each origin forecasts it.
+        """
         check_is_fitted(self)
         h = self._check_horizon()
         new = self._read(X, y)
         merged, fitted, upto = extend_history(
-            self._history, new, self._positions(new), self.window_, h
+            self._history, new, self._positions(new), context or self.window_, h
         )
         cutoffs = [np.arange(n - 1, len(t) - h) for n, t in zip(upto, merged.target)]
         if sum(len(c) for c in cutoffs) == 0:
@@ -465,7 +485,7 @@ class BaseForecaster:
             )
         stats = self._series_stats(merged, fitted, upto)
         values = self._forecast(merged, cutoffs, None, stats, None)
-        return self._tidy(merged, cutoffs, values, fitted, upto)
+        return self._tidy(merged, cutoffs, values, fitted, upto), merged.ids
 
     def _tidy(self, panel, cutoffs, values, fitted, upto) -> pd.DataFrame:
         h, names = int(self.horizon), self.target_names_

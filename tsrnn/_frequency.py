@@ -224,7 +224,8 @@ def _candidates(index: pd.Index) -> list:
     A PeriodIndex has its own. A DatetimeIndex: what pandas infers on runs of 8
     consecutive timestamps (enough to span a weekend, so business days read as
     'B') and of 3 (short series with gaps), then its most common step as a
-    fixed length; an integer index: its most common step.
+    fixed length (and 'B' when that step is one day); an integer index: its most
+    common step.
     """
     if isinstance(index, pd.PeriodIndex):
         return [index.freq]
@@ -242,6 +243,10 @@ def _candidates(index: pd.Index) -> list:
         if len(steps) and steps[np.argmax(times)] > 0:
             step = pd.Timedelta(int(steps[np.argmax(times)]), unit=index.unit)
             found.append(pd.tseries.frequencies.to_offset(step))
+            if step == pd.Timedelta(days=1):
+                # days with gaps may be business days with more missing (every
+                # Monday): a grid of their own that no run of 8 shows
+                found.append(pd.offsets.BDay())
         return found
     steps, times = np.unique(np.diff(index.to_numpy()), return_counts=True)
     return [int(steps[np.argmax(times)])] if len(steps) else []
@@ -388,10 +393,36 @@ def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
                 f"the grid of freq={freq!r} starting at {index[0]}, e.g. "
                 f"{_examples(index[pos < 0])}.{hint}"
             )
+        _check_not_finer(index, grid, freq, f"{name}{where}")
         values = np.full((len(grid), block.values.shape[1]), np.nan)
         values[pos] = block.values
         out.append(SeriesBlock(block.id, grid, values))
     return out
+
+
+def _check_not_finer(index: pd.Index, grid: pd.Index, freq, name: str) -> None:
+    """Refuse a ``freq`` finer than the labels: its ``grid`` leaves at least as many
+    steps missing as there are steps between the labels, while a coarser grid of
+    their own holds every label (daily data at freq='12h' would be half NaN).
+    """
+    missing = len(grid) - len(index)
+    if len(index) < 3 or missing < len(index) - 1:
+        return
+    own = regular_grid(index)[0]
+    if own is None or len(_off_grid(index, own)) or len(_grid(index, own)) >= len(grid):
+        return
+    alias = _alias(index, own)
+    complete = (
+        " (or None: no step of it is missing)"
+        if len(_grid(index, own)) == len(index)
+        else ""
+    )
+    raise ValueError(
+        f"freq={freq!r} is finer than the time labels of {name}: its grid from "
+        f"{index[0]} to {index[-1]} has {len(grid)} steps, {missing} of them missing "
+        f"(NaN) for {len(index)} observed, while every label is on the coarser grid "
+        f"of freq={alias!r}. Pass freq={alias!r}{complete}."
+    )
 
 
 def _check_freq(index: pd.Index, freq, name: str):

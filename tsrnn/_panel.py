@@ -29,6 +29,7 @@ __all__ = [
     "read_panel",
     "role_names",
     "series_name",
+    "warn_left_out",
     "warn_short_series",
 ]
 
@@ -98,6 +99,21 @@ def warn_short_series(panel: Panel, lengths, shortest: int, effect: str) -> None
     ]
     if short:
         _warn_user(f"{listed(short)}: {effect}", UserWarning)
+
+
+def warn_left_out(ids, kept, reason: str, name: str = "X") -> None:
+    """One warning naming the series of ``ids`` that have no row in ``kept``.
+
+    An evaluation over a panel (``rolling_forecasts``, ``backtest``) leaves no
+    series out silently: ``reason`` says why those have no forecast; an error
+    when no series has one.
+    """
+    kept = set(kept)
+    left = [series_name(sid, name) for sid in ids if sid not in kept]
+    if left and len(left) == len(ids):
+        raise ValueError(f"No series of {name} has a forecast: {reason}")
+    if left:
+        _warn_user(f"{listed(left)}: no forecast, left out: {reason}", UserWarning)
 
 
 def role_names(value) -> list[str]:

@@ -26,22 +26,31 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
+from tsrnn._panel import warn_left_out
+from tsrnn._time_index import _check_keys
+
 __all__ = ["PanelSplitter", "backtest"]
 
 
-def _times(X, time_col: str | None) -> pd.Index:
-    """The time label of every row of ``X`` (a Series/DataFrame, maybe a long panel)."""
+def _times(X, time_col: str | None, id_col: str | None = None) -> pd.Index:
+    """The time label of every row of ``X`` (a Series/DataFrame, maybe a long panel).
+
+    Every row must have its keys (series id and time), checked as ``fit`` checks
+    them: a row without a time would be cut into no fold, or the wrong one.
+    """
     if not isinstance(X, (pd.Series, pd.DataFrame)):
         raise TypeError(
             f"X must be a pandas Series or DataFrame indexed by time (or a long panel); "
             f"got {type(X).__name__}."
         )
-    if time_col is not None:
-        if time_col not in X.columns:
+    for col, role in ((time_col, "time_col"), (id_col, "id_col")):
+        if col is not None and (isinstance(X, pd.Series) or col not in X.columns):
+            columns = list(X.columns) if isinstance(X, pd.DataFrame) else []
             raise ValueError(
-                f"time_col={time_col!r} is not a column of X; its columns are "
-                f"{list(X.columns)}."
+                f"{role}={col!r} is not a column of X; its columns are {columns}."
             )
+    if time_col is not None:
+        _check_keys(X, id_col, time_col, "X")
         return pd.Index(X[time_col])
     index = X.index
     times = index.get_level_values(-1) if isinstance(index, pd.MultiIndex) else index
@@ -66,6 +75,9 @@ def _times(X, time_col: str | None) -> pd.Index:
                 f"from X's index ({type(index).__name__}), which would cut the rows "
                 f"by position, not by time. Pass time_col={columns[0]!r}."
             )
+    _check_keys(X, None, None, "X")
+    if id_col is not None:
+        _check_keys(X, id_col, None, "X")
     return times
 
 
@@ -149,25 +161,54 @@ class PanelSplitter:
         test_size = self.test_size or n // (self.n_splits + 1)
         first_test = n - self.n_splits * test_size
         if test_size < 1 or first_test - self.gap < 1:
-            # the most folds of this size that leave one training timestamp
-            fits = (n - self.gap - 1) // max(test_size, 1)
-            hint = (
-                f"n_splits={fits} would work"
-                if fits >= 1
-                else f"X needs at least {self.gap + 1 + max(test_size, 1)} timestamps"
-            )
-            raise ValueError(
-                f"Cannot make n_splits={self.n_splits} folds of test_size={test_size} "
-                f"(gap={self.gap}) from {n} timestamps: every fold needs "
-                f"test_size timestamps and the first fit at least gap + 1. Use fewer "
-                f"splits or a smaller test_size ({hint})."
-            )
+            raise ValueError(self._size_error(n, test_size))
         codes = np.searchsorted(unique, np.asarray(times))
         for k in range(self.n_splits):
             start = first_test + k * test_size
             train = np.flatnonzero(codes < start - self.gap)
             test = np.flatnonzero((codes >= start) & (codes < start + test_size))
             yield train, test
+
+    def _size_error(self, n: int, test_size: int) -> str:
+        """Why ``n`` timestamps hold no ``n_splits`` folds, with settings that fit.
+
+        A split needs ``n_splits * test_size + gap + 1 <= n`` (one training
+        timestamp); each suggestion changes one parameter and satisfies it.
+        """
+        k, gap, size = self.n_splits, self.gap, self.test_size
+
+        def fits(k: int, size: int | None, gap: int) -> bool:
+            size = size or n // (k + 1)
+            return size >= 1 and k * size + gap + 1 <= n
+
+        fixes = []
+        splits = next((j for j in range(min(k, n), 0, -1) if fits(j, size, gap)), 0)
+        if splits:
+            fixes.append(f"n_splits <= {splits}")
+        if (n - gap - 1) // k >= 1:
+            fixes.append(f"test_size <= {(n - gap - 1) // k}")
+        if fits(k, size, 0):
+            fixes.append(f"gap <= {n - 1 - k * (size or n // (k + 1))}")
+        if not fixes and n >= 2:
+            fixes.append(f"n_splits=1, test_size=1 and gap <= {n - 2}")
+        fix = (
+            f"Use {' or '.join(fixes)} (or pass a longer X)"
+            if fixes
+            else "Pass at least 2 timestamps"
+        )
+        need = (
+            f"they need n_splits * test_size + gap + 1 = {k * test_size + gap + 1} "
+            "(one timestamp to fit the first fold)"
+            if test_size >= 1
+            else "a fold needs at least one test timestamp"
+        )
+        given = (
+            "" if self.test_size is not None else " (the default n // (n_splits + 1))"
+        )
+        return (
+            f"Cannot make n_splits={k} folds of test_size={test_size}{given} with "
+            f"gap={gap} from {n} timestamps: {need}. {fix}."
+        )
 
     def __repr__(self) -> str:
         return (
@@ -215,9 +256,9 @@ def _check_origins(times: pd.Index, before: np.ndarray, start, horizon: int) -> 
     if after >= horizon:
         return
     latest = len(unique) - horizon  # the largest start (a step count) that works
+    shorter = f", or a horizon <= {after}" if after >= 1 else ""
     fix = (
-        f"Use start <= {latest} (or the timestamp {unique[latest]}), or a horizon "
-        f"<= {after}."
+        f"Use start <= {latest} (or the timestamp {unique[latest]}){shorter}."
         if latest >= 1
         else f"X has {len(unique)} timestamps: it needs at least {horizon + 1}."
     )
@@ -243,7 +284,11 @@ def backtest(
     then forecasts from every ``stride``-th origin through the end of ``X`` without
     refitting (fast: one forward pass). With ``refit=True`` a fresh clone is
     fitted on all data up to each origin (expensive, run in parallel with
-    ``n_jobs``).
+    ``n_jobs``). Both paths forecast from the same origins (every ``stride``-th
+    timestamp from the first) and the same series: a series that starts after the
+    first origin is forecast from its first step on. A series with no forecast
+    (no history before a kept origin, or fewer than ``horizon`` steps after it) is
+    named in a ``UserWarning``; none with a forecast is an error.
 
     Parameters
     ----------
@@ -289,7 +334,9 @@ def backtest(
     # the time labels: from time_col, a column of X (with y as the target), else
     # from the index of the target
     with_column = time_col is not None and X is not None
-    times = _times(X if with_column or y is None else y, time_col)
+    data = X if with_column or y is None else y  # the frame holding the keys
+    id_col = getattr(forecaster, "id_col", None) if data is X else None
+    times = _times(data, time_col, id_col)
     cut = _cut(times, start)
     before = np.asarray(times < cut)
     if not before.any() or before.all():
@@ -303,21 +350,52 @@ def backtest(
         take = lambda d: None if d is None else d.iloc[np.flatnonzero(mask)]  # noqa: E731
         return take(X), take(y)
 
-    if not refit:
-        fitted = clone(forecaster).fit(*rows(before))
-        out = fitted.rolling_forecasts(*rows(~before))
-        origins = np.sort(out["cutoff"].unique())
-        keep = set(origins[::stride])
-        return out[out["cutoff"].isin(keep)].reset_index(drop=True)
-
+    # one grid of origins for both paths: every stride-th timestamp from the first
     unique = np.sort(pd.unique(np.asarray(times)))
     last_train = np.searchsorted(unique, np.asarray(times[before]).max())
-    origins = unique[last_train : len(unique) - int(forecaster.horizon) : stride]
+    horizon = int(forecaster.horizon)
+    origins = unique[last_train : len(unique) - horizon : stride]
+    series = pd.factorize(_row_ids(data, id_col), use_na_sentinel=False)[0]
 
-    def one(origin):
-        est = clone(forecaster).fit(*rows(np.asarray(times <= origin)))
-        pred = est.rolling_forecasts(*rows(np.asarray(times > origin)))
-        return pred[pred["cutoff"] == origin]
+    def fitted_at(upto: np.ndarray):
+        """A clone fitted on the rows ``upto`` an origin, and the rows to forecast.
 
-    parts = Parallel(n_jobs=n_jobs)(delayed(one)(o) for o in origins)
-    return pd.concat(parts, ignore_index=True)
+        A series with no more than ``horizon`` steps up to the origin cannot be
+        fitted: it is forecast as a series unseen in fit, from its first step on.
+        """
+        short = pd.Series(upto).groupby(series).transform("sum").to_numpy() <= horizon
+        fit = upto & ~short if (upto & ~short).any() else upto
+        return clone(forecaster).fit(*rows(fit)), ~fit
+
+    if not refit:
+        est, rest = fitted_at(before)
+        out, _ = est._rolling(*rows(rest), context=1)
+        out = out[out["cutoff"].isin(origins)].reset_index(drop=True)
+    else:
+
+        def one(origin):
+            est, rest = fitted_at(np.asarray(times <= origin))
+            pred, _ = est._rolling(*rows(rest), context=1)
+            return pred[pred["cutoff"] == origin]
+
+        parts = Parallel(n_jobs=n_jobs)(delayed(one)(o) for o in origins)
+        out = pd.concat(parts, ignore_index=True)
+    kept = pd.Index(origins)
+    warn_left_out(
+        list(pd.unique(_row_ids(data, id_col))),
+        out["id"],
+        f"none of the origins backtest keeps (stride={stride}: {len(kept)} from "
+        f"{kept[0]} through {kept[-1]}) has history of theirs and horizon={horizon} "
+        f"of their steps after it. Use an earlier start"
+        f"{' or a smaller stride' if stride > 1 else ''}, or drop those series.",
+    )
+    return out
+
+
+def _row_ids(data, id_col: str | None) -> np.ndarray:
+    """The series id of every row of ``data`` (None for one series), as fit reads it."""
+    if id_col is not None:
+        return data[id_col].to_numpy()
+    if isinstance(data.index, pd.MultiIndex):
+        return data.index.get_level_values(0).to_numpy()
+    return np.full(len(data), None, dtype=object)
