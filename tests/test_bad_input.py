@@ -543,7 +543,7 @@ CATALOGUE = [
         "forecaster.fit freq coarser than the data",
         lambda: tsrnn.SeasonalNaiveForecaster(freq="W-SUN").fit(HOLIDAY),
         ValueError,
-        r"not on the grid of freq='W-SUN'.*Its labels follow 'B': pass freq='B'",
+        r"not on the grid of freq='W-SUN'.*Its labels follow 'B'\. Pass freq='B'",
     ),
     (
         "forecaster.predict new history with a gap",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tsrnn._time_index import SeriesBlock
+from tsrnn.exceptions import ParameterFixableError
 
 __all__ = [
     "SEASONS",
@@ -296,8 +297,6 @@ def grid_error(index: pd.Index, problem: str, *, panel: bool, freq=None) -> Valu
     derived from the data: ``freq=`` (and a pandas alternative for one series)
     when every label is on the grid of the data's frequency (``freq``: the
     frequency of the other series), else the labels off it."""
-    from tsrnn.exceptions import ParameterFixableError
-
     grid, off = regular_grid(index, freq)
     if grid is None:
         return ValueError(
@@ -377,17 +376,18 @@ def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
         pos = grid.get_indexer(index)
         if (pos < 0).any():
             own = regular_grid(index)[0]
-            hint = (
-                f" Its labels follow {_alias(index, own)!r}: pass freq="
-                f"{_alias(index, own)!r}, or move or drop those labels."
-                if own is not None and not len(_off_grid(index, own))
-                else " Move them onto the grid or drop them."
-            )
-            raise ValueError(
+            problem = (
                 f"{name}{where} has {int((pos < 0).sum())} label(s) that are not on "
                 f"the grid of freq={freq!r} starting at {index[0]}, e.g. "
-                f"{_examples(index[pos < 0])}.{hint}"
+                f"{_examples(index[pos < 0])}."
             )
+            if own is not None and not len(_off_grid(index, own)):
+                raise ParameterFixableError(
+                    f"{problem} Its labels follow {_alias(index, own)!r}.",
+                    {"freq": _alias(index, own)},
+                    remedy="move or drop those labels",
+                )
+            raise ValueError(f"{problem} Move them onto the grid or drop them.")
         values = np.full((len(grid), block.values.shape[1]), np.nan)
         values[pos] = block.values
         out.append(SeriesBlock(block.id, grid, values))
