@@ -1013,6 +1013,47 @@ CATALOGUE = [
         "\\(2024-01-31 00:00:00 ... 2024-02-01 00:00:00\\): 2 of them have no row, "
         "the first 2024-01-31 00:00:00; its timestamps run from 2024-01-31 12:00:00",
     ),
+    # -- issue 18 (items 1, 2 and 8, second round): CLI advice in flags and CSV lines
+    (
+        "cli forecast empty id cell",
+        lambda: _cli_error(
+            "t,id,v\n2024-01-01,a,1\n2024-01-02,,2\n2024-01-03,a,3\n", "--id-col", "id"
+        ),
+        CLIFailed,
+        r"^tsrnn forecast: error: X has 1 row\(s\) with a missing series id .* in "
+        r"--id-col id, e\.g\. CSV line 3\. Every row must belong to a series at a "
+        r"time: drop those rows or fill in their series id\.$",
+    ),
+    (
+        "cli forecast repeated timestamp",
+        lambda: _cli_error(
+            DAILY.to_csv().replace("2021-01-03,2.0", "2021-01-03,2.0\n2021-01-03,2.5")
+        ),
+        CLIFailed,
+        r"^tsrnn forecast: error: X has duplicate timestamps, e\.g\. CSV lines 4, 5\. "
+        r"Aggregate or drop duplicates first: one row per timestamp\.$",
+    ),
+    (
+        "cli forecast --horizon 0",
+        lambda: _cli_error(DAILY.to_csv(), "--horizon", "0"),
+        CLIFailed,
+        r"^tsrnn forecast: error: --horizon 0 is not valid: it must be an int in the "
+        r"range \[1, inf\)\. Pass --horizon 1\.$",
+    ),
+    (
+        "cli forecast --quantiles outside (0, 1)",
+        lambda: _cli_error(DAILY.to_csv(), "--quantiles", "0.1,1.5"),
+        CLIFailed,
+        r"quantiles must be values strictly between 0 and 1; got \[0\.1, 1\.5\]\. "
+        r"Pass --quantiles 0\.1,0\.9 for an 80% interval\.$",
+    ),
+    (
+        "cli forecast --freq coarser than the data",
+        lambda: _cli_error(HOURLY.to_csv(), "--freq", "D"),
+        CLIFailed,
+        r"not on the grid of --freq D .*Its labels follow 'h'\. Pass --freq h, or "
+        r"move or drop those labels\.$",
+    ),
 ]
 
 
