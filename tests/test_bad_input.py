@@ -863,7 +863,8 @@ CATALOGUE = [
             long_frame().iloc[::-1]
         ),
         ValueError,
-        "not sorted by time. Sort it first \\(X.sort_values\\(\\['id', 't'\\]\\)\\)",
+        "not sorted by time, e\\.g\\. .* Sort it by time first "
+        "\\(X.sort_values\\(\\['id', 't'\\]\\)\\)",
     ),
     (
         "forecaster.fit duplicate times in columns",
@@ -1053,6 +1054,26 @@ CATALOGUE = [
         CLIFailed,
         r"not on the grid of --freq D .*Its labels follow 'h'\. Pass --freq h, or "
         r"move or drop those labels\.$",
+    ),
+    (
+        "cli forecast panel rows out of time order",
+        lambda: _cli_error(
+            "id,t,v\na,2024-01-02,1\na,2024-01-01,2\na,2024-01-03,3\n",
+            "--id-col",
+            "id",
+            "--time-col",
+            "t",
+        ),
+        CLIFailed,
+        r"^tsrnn forecast: error: X \(series 'a'\) is not sorted by time, e\.g\. CSV "
+        r"line 3\. Sort it by time first\.$",
+    ),
+    (
+        "cli forecast two timestamps",
+        lambda: _cli_error("t,v\n2024-01-01,1\n2024-01-02,2\n", "--horizon", "1"),
+        CLIFailed,
+        r"fewer than 3 timestamps\. Its timestamps step by '24h'\. Pass --freq 24h if "
+        r"that is the frequency, or pass longer series\.$",
     ),
 ]
 

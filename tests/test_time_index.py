@@ -437,13 +437,13 @@ KEY_FAULTS = {
     "unsorted columns": (
         keyed().iloc[::-1],
         PANEL,
-        r"Sort it first \((.*)\)\.$",
+        r"Sort it by time first \((.*)\)\.$",
         ["a", "b"],
     ),
     "unsorted level": (
         keyed().set_index(["id", "t"]).iloc[::-1],
         {},
-        r"Sort it first \((.*)\)\.$",
+        r"Sort it by time first \((.*)\)\.$",
         ["a", "b"],
     ),
     "duplicates in columns": (

@@ -101,7 +101,7 @@ def _message(exc: Exception, source=None, panel_hint: str = "") -> str:
     from tsrnn.exceptions import _Fixable
 
     if not isinstance(exc, _Fixable):
-        return str(exc)
+        return _flagged(str(exc))
     problem = _flagged(exc.problem)
     if exc.params and set(exc.params) <= set(FLAGS):
         settings = " ".join(_as_flag(k, v) for k, v in exc.params.items())

@@ -183,10 +183,18 @@ def common_axis(blocks: list[SeriesBlock], *, name: str) -> TimeAxis:
     axes = (infer_axis(b.index, name=name, key=b.id) for b in longest_first)
     axis = next((a for a in axes if a is not None), None)
     if axis is None:
-        raise ValueError(
-            f"The frequency of {name} cannot be inferred from fewer than 3 "
-            "timestamps. Pass longer series or an index with a set freq "
-            "(e.g. pd.date_range(..., freq='D'))."
+        problem = (
+            f"The frequency of {name} cannot be inferred from fewer than 3 timestamps."
+        )
+        step = regular_grid(longest_first[0].index)[0]
+        if step is None:
+            raise ValueError(f"{problem} Pass longer series.")
+        alias = _alias(longest_first[0].index, step)
+        raise ParameterFixableError(
+            f"{problem} Its timestamps step by {alias!r}.",
+            {"freq": alias},
+            "if that is the frequency",
+            remedy="pass longer series",
         )
     for block in blocks:
         if not _follows(block.index, axis):

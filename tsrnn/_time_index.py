@@ -316,6 +316,12 @@ def _check_time_index(
             examples=repr(dup),
         )
     if not index.is_monotonic_increasing:
-        raise ValueError(
-            f"{name}{where} is not sorted by time. Sort it first ({hints['sort']})."
+        back = np.flatnonzero(index[1:] < index[:-1])[:1] + 1  # first step back
+        raise ParameterFixableError(
+            f"{name}{where} is not sorted by time",
+            {},
+            alternative=hints["sort"],
+            remedy="Sort it by time first",
+            rows=back if positions is None else positions[back],
+            examples=f"{index[back[0]]!r} comes after {index[back[0] - 1]!r}",
         )
