@@ -543,7 +543,7 @@ CATALOGUE = [
         "forecaster.fit freq coarser than the data",
         lambda: tsrnn.SeasonalNaiveForecaster(freq="W-SUN").fit(HOLIDAY),
         ValueError,
-        r"not on the grid of freq='W-SUN'.*Its labels follow 'B': pass freq='B'",
+        r"not on the grid of freq='W-SUN'.*Its labels follow 'B'\. Pass freq='B'",
     ),
     (
         "forecaster.predict new history with a gap",
@@ -864,7 +864,8 @@ CATALOGUE = [
             long_frame().iloc[::-1]
         ),
         ValueError,
-        "not sorted by time. Sort it first \\(X.sort_values\\(\\['id', 't'\\]\\)\\)",
+        "not sorted by time, e\\.g\\. .* Sort it by time first "
+        "\\(X.sort_values\\(\\['id', 't'\\]\\)\\)",
     ),
     (
         "forecaster.fit duplicate times in columns",
@@ -1185,6 +1186,67 @@ CATALOGUE = [
         ),
         ValueError,
         "X has 1 row\\(s\\) with a missing series id .* in id_col='id'",
+    ),
+    # -- issue 18 (items 1, 2 and 8, second round): CLI advice in flags and CSV lines
+    (
+        "cli forecast empty id cell",
+        lambda: _cli_error(
+            "t,id,v\n2024-01-01,a,1\n2024-01-02,,2\n2024-01-03,a,3\n", "--id-col", "id"
+        ),
+        CLIFailed,
+        r"^tsrnn forecast: error: X has 1 row\(s\) with a missing series id .* in "
+        r"--id-col id, e\.g\. CSV line 3\. Every row must belong to a series at a "
+        r"time: drop those rows or fill in their series id\.$",
+    ),
+    (
+        "cli forecast repeated timestamp",
+        lambda: _cli_error(
+            DAILY.to_csv().replace("2021-01-03,2.0", "2021-01-03,2.0\n2021-01-03,2.5")
+        ),
+        CLIFailed,
+        r"^tsrnn forecast: error: X has duplicate timestamps, e\.g\. CSV lines 4, 5\. "
+        r"Aggregate or drop duplicates first: one row per timestamp\.$",
+    ),
+    (
+        "cli forecast --horizon 0",
+        lambda: _cli_error(DAILY.to_csv(), "--horizon", "0"),
+        CLIFailed,
+        r"^tsrnn forecast: error: --horizon 0 is not valid: it must be an int in the "
+        r"range \[1, inf\)\. Pass --horizon 1\.$",
+    ),
+    (
+        "cli forecast --quantiles outside (0, 1)",
+        lambda: _cli_error(DAILY.to_csv(), "--quantiles", "0.1,1.5"),
+        CLIFailed,
+        r"quantiles must be values strictly between 0 and 1; got \[0\.1, 1\.5\]\. "
+        r"Pass --quantiles 0\.1,0\.9 for an 80% interval\.$",
+    ),
+    (
+        "cli forecast --freq coarser than the data",
+        lambda: _cli_error(HOURLY.to_csv(), "--freq", "D"),
+        CLIFailed,
+        r"not on the grid of --freq D .*Its labels follow 'h'\. Pass --freq h, or "
+        r"move or drop those labels\.$",
+    ),
+    (
+        "cli forecast panel rows out of time order",
+        lambda: _cli_error(
+            "id,t,v\na,2024-01-02,1\na,2024-01-01,2\na,2024-01-03,3\n",
+            "--id-col",
+            "id",
+            "--time-col",
+            "t",
+        ),
+        CLIFailed,
+        r"^tsrnn forecast: error: X \(series 'a'\) is not sorted by time, e\.g\. CSV "
+        r"line 3\. Sort it by time first\.$",
+    ),
+    (
+        "cli forecast two timestamps",
+        lambda: _cli_error("t,v\n2024-01-01,1\n2024-01-02,2\n", "--horizon", "1"),
+        CLIFailed,
+        r"fewer than 3 timestamps\. Its timestamps step by '24h'\. Pass --freq 24h if "
+        r"that is the frequency, or pass longer series\.$",
     ),
 ]
 

@@ -384,3 +384,132 @@ def test_freq_flag_regularises_business_days_in_forecast_and_backtest(tmp_path, 
     assert list(written.index) == list(pd.bdate_range("2024-03-25", periods=3))
     assert main(["backtest", *argv, "--freq", "B", "--model", "rnn"]) == 0
     assert "seasonal naive" in capsys.readouterr().out
+
+
+# -- issue 18 (second round): advice that can be followed from the command line -----
+
+PYTHON = ("X.", "pd.", "=[", "dropna", "groupby", "freq=", "horizon=", "quantiles=")
+
+
+def _csv(tmp_path, text: str) -> str:
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    return str(path)
+
+
+def _one_error(argv, capsys) -> str:
+    """Run ``tsrnn`` expecting one error line; return it, checked free of Python."""
+    assert main([argv[0], *FAST, *argv[1:]]) == 1  # argv's flags win over FAST's
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert not any(p in lines[0] for p in PYTHON), lines[0]
+    return lines[0]
+
+
+def _daily(n=30, start="2024-01-01") -> list[str]:
+    return [str(d.date()) for d in pd.date_range(start, periods=n, freq="D")]
+
+
+def _panel_text(blank_at=None, column="shop") -> str:
+    """Two shops of 30 days; the row ``blank_at`` (0-based) has ``column`` empty."""
+    rows = [["001", d, str(float(i))] for i, d in enumerate(_daily())]
+    rows += [["002", d, str(float(i + 1))] for i, d in enumerate(_daily())]
+    if blank_at is not None:
+        rows[blank_at][{"shop": 0, "date": 1}[column]] = ""
+    return "shop,date,sales\n" + "".join(",".join(r) + "\n" for r in rows)
+
+
+@pytest.mark.parametrize("column,flag", [("shop", "--id-col"), ("date", "--time-col")])
+def test_rows_without_an_id_or_time_are_named_by_csv_line(
+    column, flag, tmp_path, capsys
+):
+    path = _csv(tmp_path, _panel_text(blank_at=3, column=column))
+    line = _one_error(
+        ["forecast", path, "--horizon", "2", "--id-col", "shop", "--time-col", "date"],
+        capsys,
+    )
+    # row 3 after the header is line 5 of the file
+    assert f"in {flag} {column}, e.g. CSV line 5." in line
+    assert "drop those rows or fill in their" in line
+
+
+def test_duplicate_timestamps_name_the_lines_that_repeat(tmp_path, capsys):
+    days = _daily(20)
+    text = "date,v\n" + "".join(f"{d},{i}.0\n" for i, d in enumerate(days))
+    text = text.replace(f"{days[5]},5.0\n", f"{days[5]},5.0\n{days[5]},5.5\n")
+    line = _one_error(["forecast", _csv(tmp_path, text), "--horizon", "2"], capsys)
+    assert "duplicate timestamps, e.g. CSV lines 7, 8." in line
+    assert "one row per timestamp" in line and "--id-col" not in line
+
+
+def test_a_panel_read_as_one_series_is_told_its_id_column(tmp_path, capsys):
+    path = _csv(tmp_path, _panel_text())
+    argv = ["forecast", path, "--horizon", "2", "--time-col", "date"]
+    line = _one_error(argv, capsys)
+    assert "CSV lines 2, 32." in line  # both rows of 2024-01-01
+    assert line.endswith("pass --id-col shop (its column of series ids).")
+    assert main([*argv, "--id-col", "shop", *FAST]) == 0  # the advice works
+
+
+def _follow(line: str, argv: list[str]) -> list[str]:
+    """``argv`` with the flag the error line advises (``Pass --flag value``)."""
+    flag, value = re.search(r"Pass (--[\w-]+) (\S+?)[.,]?(?: |$)", line).groups()
+    out = list(argv)
+    out[out.index(flag) + 1] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    "flag,bad,advice",
+    [
+        ("--horizon", "0", "--horizon 1"),
+        ("--window", "0", "--window 1"),
+        ("--max-epochs", "0", "--max-epochs 200"),
+        ("--validation-fraction", "1.5", "--validation-fraction 0.1"),
+        ("--quantiles", "0.1,1.5", "--quantiles 0.1,0.9"),
+    ],
+)
+def test_a_bad_flag_value_is_named_with_a_valid_one_that_works(
+    flag, bad, advice, tmp_path, capsys
+):
+    text = "date,v\n" + "".join(f"{d},{i}.0\n" for i, d in enumerate(_daily()))
+    argv = ["forecast", _csv(tmp_path, text), "--horizon", "2", flag, bad]
+    if flag == "--horizon":
+        argv = argv[:4]
+        argv[3] = bad
+    line = _one_error(argv, capsys)
+    assert f"Pass {advice}" in line
+    if flag != "--quantiles":  # the value is named as the flag it came from
+        assert line.startswith(f"tsrnn forecast: error: {flag} {bad} is not valid")
+    fixed = _follow(line, argv)
+    assert main(["forecast", "--quiet", "--max-epochs", "2", *fixed[1:]]) == 0
+
+
+def test_freq_that_does_not_fit_the_data_is_advised_as_a_flag(tmp_path, capsys):
+    hours = pd.date_range("2024-01-01", periods=60, freq="h")
+    text = "t,v\n" + "".join(f"{t},{i}.0\n" for i, t in enumerate(hours))
+    argv = ["forecast", _csv(tmp_path, text), "--horizon", "2", "--freq", "D"]
+    line = _one_error(argv, capsys)
+    assert "grid of --freq D" in line and "Pass --freq h" in line
+    assert main(["forecast", *FAST, *_follow(line, argv)[1:]]) == 0
+
+
+def test_the_early_stopping_warning_speaks_in_flags(tmp_path, capsys):
+    text = "date,v\n" + "".join(f"{d},{i}.0\n" for i, d in enumerate(_daily(14)))
+    assert main(["forecast", _csv(tmp_path, text), "--horizon", "5", *FAST]) == 0
+    err = capsys.readouterr().err
+    assert "tsrnn forecast: warning: early_stopping=True" in err
+    assert "--validation-fraction 0.1 and --horizon 5" in err
+    assert "validation_fraction=" not in err and "horizon=" not in err
+
+
+def test_library_messages_keep_their_python_advice():
+    """The same faults, raised to a Python caller, advise in Python."""
+    y = pd.Series(np.arange(30.0), pd.date_range("2024", periods=30))
+    with pytest.raises(ValueError, match=r"Pass quantiles=\[0\.1, 0\.9\]"):
+        tsrnn.GRUForecaster(horizon=2, quantiles=[0.1, 1.5], max_epochs=1).fit(y)
+    frame = pd.read_csv(__import__("io").StringIO(_panel_text(3)), dtype={"shop": str})
+    with pytest.raises(ValueError, match=r"\(X\.dropna\(subset=\['shop'\]\)\)\.$"):
+        tsrnn.SeasonalNaiveForecaster(horizon=2, id_col="shop", time_col="date").fit(
+            frame.assign(date=pd.to_datetime(frame["date"]))
+        )

@@ -681,7 +681,10 @@ def test_a_validation_fraction_too_large_for_a_tail_is_named_in_the_warning():
     est = LSTMForecaster(
         horizon=2, window=4, early_stopping=True, validation_fraction=0.95, **TINY
     )
-    with pytest.warns(UserWarning, match=r"validation_fraction=0.95.*<= 0.91"):
+    with pytest.warns(
+        UserWarning,
+        match=r"validation_fraction=0.95.*Pass validation_fraction=0.91 \(or less\)",
+    ):
         est.fit(y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the value it names works

@@ -420,7 +420,7 @@ def keyed(missing=None, dtype="object") -> pd.DataFrame:
 
 # (data, fit kwargs, pattern of the suggested fix in the message, fixed series ids)
 PANEL = dict(id_col="id", time_col="t")
-DROP = r"drop those rows \((.*)\) or fill"
+DROP = r"fill in their (?:series id|time) \((.*)\)\.$"
 KEY_FAULTS = {
     **{
         f"id {dtype}": (
@@ -437,13 +437,13 @@ KEY_FAULTS = {
     "unsorted columns": (
         keyed().iloc[::-1],
         PANEL,
-        r"Sort it first \((.*)\)\.$",
+        r"Sort it by time first \((.*)\)\.$",
         ["a", "b"],
     ),
     "unsorted level": (
         keyed().set_index(["id", "t"]).iloc[::-1],
         {},
-        r"Sort it first \((.*)\)\.$",
+        r"Sort it by time first \((.*)\)\.$",
         ["a", "b"],
     ),
     "duplicates in columns": (

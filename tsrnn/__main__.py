@@ -16,7 +16,9 @@ tsrnn ...
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import warnings
 from pathlib import Path
 
 from tsrnn._version import __version__
@@ -38,29 +40,100 @@ FLAGS = {
     "horizon": "--horizon",
     "window": "--window",
     "quantiles": "--quantiles",
+    "max_epochs": "--max-epochs",
+    "random_state": "--seed",
+    "validation_fraction": "--validation-fraction",
 }
+#: ``name=value`` in a message, for a parameter that has a flag
+_SETTING = re.compile(r"\b(" + "|".join(FLAGS) + r")=('[^']*'|\[[^\]]*\]|-?[\w.]*\w)")
 
 
 class CLIError(Exception):
     """A user error: printed as one line."""
 
 
-def _message(exc: Exception) -> str:
-    """An error as one line whose advice can be followed from the command line.
+def _as_flag(name: str, value) -> str:
+    """``--flag value`` as typed on the command line (a list comma-separated)."""
+    if isinstance(value, list | tuple):
+        value = ",".join(str(v) for v in value)
+    return f"{FLAGS[name]} {value}"
 
-    A :class:`~tsrnn.exceptions.ParameterFixableError` keeps its advice apart
-    from the problem: its parameters are given as the flags that set them (its
-    Python alternative is left out).
+
+def _flagged(text: str) -> str:
+    """``text`` with each ``name=value`` of a parameter that has a flag written
+    as the flag (``freq='D'`` -> ``--freq D``)."""
+    import ast
+
+    def flag(match: re.Match) -> str:
+        try:
+            value = ast.literal_eval(match.group(2))
+        except (ValueError, SyntaxError):
+            value = match.group(2)
+        return _as_flag(match.group(1), value)
+
+    return _SETTING.sub(flag, text)
+
+
+def _csv_rows(rows: list[int], source) -> str:
+    """Rows of the data passed to tsrnn, as the CSV lines they were read from."""
+    if source is None:
+        return ""
+    positions, exact = source
+    lines = sorted({int(positions[r]) + (2 if exact else 1) for r in rows})
+    shown = ", ".join(str(v) for v in lines[:5]) + (", ..." if len(lines) > 5 else "")
+    return (
+        f"CSV line{'s' if len(lines) > 1 else ''} {shown}"
+        if exact
+        else f"data row{'s' if len(lines) > 1 else ''} {shown} (after the header)"
+    )
+
+
+def _message(exc: Exception, source=None, panel_hint: str = "") -> str:
+    """An error (or warning) as one line whose advice can be followed from the
+    command line.
+
+    A :class:`~tsrnn.exceptions.ParameterFixableError` (or warning) keeps its
+    advice apart from the problem: its parameters are given as the flags that
+    set them, the rows at fault as CSV lines (``source``: each row's position in
+    the CSV, and whether the line numbers are exact), and its Python alternative
+    is left out. ``panel_hint`` follows advice about the data's rows.
     """
-    from tsrnn.exceptions import ParameterFixableError
+    from tsrnn.exceptions import _Fixable
 
-    if isinstance(exc, ParameterFixableError) and set(exc.params) <= set(FLAGS):
-        settings = " ".join(f"{FLAGS[k]} {v}" for k, v in exc.params.items())
-        return (
-            " ".join(p for p in (exc.problem, f"Pass {settings}", exc.effect) if p)
-            + "."
-        )
-    return str(exc)
+    if not isinstance(exc, _Fixable):
+        return _flagged(str(exc))
+    problem = _flagged(exc.problem)
+    if exc.params and set(exc.params) <= set(FLAGS):
+        settings = " ".join(_as_flag(k, v) for k, v in exc.params.items())
+        advice = " ".join(p for p in (f"Pass {settings}", exc.effect) if p)
+        advice += f", or {exc.remedy}" if exc.remedy else ""
+        return f"{problem} {advice}."
+    problem = problem.rstrip(".")
+    where = _csv_rows(exc.rows, source) if exc.rows else ""
+    problem += f", e.g. {where}." if where else "."
+    remedy = f"{exc.remedy}." if exc.remedy else ""
+    return " ".join(p for p in (problem, remedy, panel_hint) if p)
+
+
+def _panel_hint(path: Path, time_col: str, target) -> str:
+    """Advice to pass ``--id-col`` when the CSV, read as one series, repeats
+    timestamps that a column tells apart (its values as written, ``--id-col``
+    reads them so, meet each timestamp once)."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str)
+    if time_col not in frame or not frame[time_col].duplicated().any():
+        return ""
+    for col in frame.columns:
+        numbers = pd.to_numeric(frame[col], errors="coerce")
+        if col in (time_col, target) or (numbers.notna().all() and (numbers % 1).any()):
+            continue  # the time, the target, or measurements
+        if not frame.duplicated([col, time_col]).any():
+            return (
+                f"If the file holds several series, pass --id-col {col} (its "
+                "column of series ids)."
+            )
+    return ""
 
 
 def _freq(text: str | None) -> str | int | None:
@@ -198,17 +271,32 @@ def _load(args):
                 f"{flag} {col!r} is not a column of {path.name}; columns: {list(frame.columns)}"
             )
     frame[time_col] = _times(frame[time_col], time_col, args.time_col is not None)
+    # each row's CSV line, for errors: exact when every line holds one row
+    with open(path, "rb") as f:
+        text = f.read()
+    n_lines = text.count(b"\n") + (not text.endswith(b"\n"))
+    if not args.id_col:
+        args.hint = lambda: _panel_hint(path, time_col, args.target)
     if args.id_col is None:
-        frame = frame.set_index(time_col).sort_index()
+        frame = frame.sort_values(time_col, kind="stable")
+        args.source = (frame.index.to_numpy(), n_lines == len(frame) + 1)
+        frame = frame.set_index(time_col)
         return frame, None, None, args.target
+    args.source = (frame.index.to_numpy(), n_lines == len(frame) + 1)
     return frame, args.id_col, time_col, args.target
 
 
 def _model(args, id_col, time_col, target):
     import tsrnn
+    from tsrnn._param_validation import invalid_parameter
 
     cls = getattr(tsrnn, MODELS[args.model])
-    return cls(
+    fraction = (
+        {}
+        if args.validation_fraction is None
+        else {"validation_fraction": args.validation_fraction}
+    )
+    model = cls(
         horizon=args.horizon,
         window=args.window,
         quantiles=_quantiles(args.quantiles),
@@ -219,7 +307,12 @@ def _model(args, id_col, time_col, target):
         max_epochs=args.max_epochs,
         random_state=args.seed,
         verbose=0 if args.quiet else 1,
+        **fraction,
     )
+    error = invalid_parameter(model, list(FLAGS))
+    if error is not None:
+        raise error
+    return model
 
 
 def _forecast(args) -> int:
@@ -324,6 +417,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--window", type=int)
         p.add_argument("--quantiles", help="e.g. 0.1,0.9")
         p.add_argument("--max-epochs", type=int, default=200)
+        p.add_argument(
+            "--validation-fraction",
+            type=float,
+            help="share of each series' last windows held out for early stopping "
+            "(default: 0.1)",
+        )
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--quiet", action="store_true", help="no per-epoch progress")
         p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -367,8 +466,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_usage()
         return 2
+    args.source, args.hint = None, lambda: ""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if isinstance(message, _Fixable):  # advice in flags, not in Python
+            print(
+                f"tsrnn {args.command}: warning: {_message(message, args.source)}",
+                file=sys.stderr,
+            )
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    from tsrnn.exceptions import _Fixable
+
     try:
-        return commands[args.command](args)
+        with warnings.catch_warnings():
+            default, warnings.showwarning = warnings.showwarning, show
+            return commands[args.command](args)
     except (
         CLIError,
         ValueError,
@@ -379,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     ) as exc:
         if getattr(args, "debug", False):
             raise
-        print(f"tsrnn {args.command}: error: {_message(exc)}", file=sys.stderr)
+        message = _message(exc, args.source, args.hint())
+        print(f"tsrnn {args.command}: error: {message}", file=sys.stderr)
         return 1
 
 

@@ -22,7 +22,7 @@ from tsrnn._naive import seasonal_lags
 from tsrnn._padding import step_rows
 from tsrnn._panel import Panel
 from tsrnn._scaling import transform
-from tsrnn.exceptions import _warn_user
+from tsrnn.exceptions import ParameterFixableWarning, _warn_user
 
 __all__ = [
     "Batch",
@@ -352,20 +352,28 @@ def training_windows(
         if early_stopping:
             # a tail of max(1, round(validation_fraction * n)) windows + horizon + 1
             works = np.floor((most - h - 1) / most * 100) / 100 if most else 0.0
-            fix = (
-                f"Use validation_fraction <= {works:g} or longer series"
-                if works > 0 and round(works * most) >= 1
-                else "Use longer series or a smaller window or horizon"
-            )
-            _warn_user(
+            problem = (
                 "early_stopping=True but no series is long enough to hold out a "
                 f"validation tail with validation_fraction={validation_fraction} and "
                 f"horizon={h}: a series needs max(1, round(validation_fraction * "
                 "its windows)) + horizon + 1 windows (at least horizon + 2 = "
-                f"{h + 2}), and the longest has {most}. {fix}; training for "
-                "max_epochs without early stopping.",
-                UserWarning,
+                f"{h + 2}), and the longest has {most}; training for max_epochs "
+                "without early stopping."
             )
+            if works > 0 and round(works * most) >= 1:
+                warning = ParameterFixableWarning(
+                    problem,
+                    {"validation_fraction": float(works)},
+                    "(or less)",
+                    remedy="use longer series",
+                )
+            else:
+                warning = ParameterFixableWarning(
+                    problem,
+                    {},
+                    remedy="Use longer series or a smaller window or horizon",
+                )
+            _warn_user(warning, UserWarning)
         return train_part, None
     valid_c = np.concatenate(valid)
     return train_part, (valid_c, n_pad(valid_c, np.concatenate(v_starts), pad, w))

@@ -33,7 +33,7 @@ from tsrnn._state import (
     set_attributes_state,
     setstate,
 )
-from tsrnn.exceptions import _warn_user
+from tsrnn.exceptions import ParameterFixableError, _warn_user
 
 __all__ = ["BaseForecaster", "PredictPlan", "naive_scales"]
 
@@ -195,9 +195,11 @@ class BaseForecaster:
             return np.array([0.5])
         q = np.asarray(self.quantiles, dtype=np.float64).ravel()
         if q.size == 0 or ((q <= 0) | (q >= 1)).any():
-            raise ValueError(
-                f"quantiles must be values strictly between 0 and 1; got {self.quantiles!r}. "
-                "For an 80% interval pass quantiles=[0.1, 0.9]."
+            raise ParameterFixableError(
+                "quantiles must be values strictly between 0 and 1; got "
+                f"{self.quantiles!r}.",
+                {"quantiles": [0.1, 0.9]},
+                "for an 80% interval",
             )
         return np.unique(np.r_[q, 0.5])
 

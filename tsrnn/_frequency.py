@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tsrnn._time_index import SeriesBlock
+from tsrnn.exceptions import ParameterFixableError
 
 __all__ = [
     "SEASONS",
@@ -182,10 +183,18 @@ def common_axis(blocks: list[SeriesBlock], *, name: str) -> TimeAxis:
     axes = (infer_axis(b.index, name=name, key=b.id) for b in longest_first)
     axis = next((a for a in axes if a is not None), None)
     if axis is None:
-        raise ValueError(
-            f"The frequency of {name} cannot be inferred from fewer than 3 "
-            "timestamps. Pass longer series or an index with a set freq "
-            "(e.g. pd.date_range(..., freq='D'))."
+        problem = (
+            f"The frequency of {name} cannot be inferred from fewer than 3 timestamps."
+        )
+        step = regular_grid(longest_first[0].index)[0]
+        if step is None:
+            raise ValueError(f"{problem} Pass longer series.")
+        alias = _alias(longest_first[0].index, step)
+        raise ParameterFixableError(
+            f"{problem} Its timestamps step by {alias!r}.",
+            {"freq": alias},
+            "if that is the frequency",
+            remedy="pass longer series",
         )
     for block in blocks:
         if not _follows(block.index, axis):
@@ -301,8 +310,6 @@ def grid_error(index: pd.Index, problem: str, *, panel: bool, freq=None) -> Valu
     derived from the data: ``freq=`` (and a pandas alternative for one series)
     when every label is on the grid of the data's frequency (``freq``: the
     frequency of the other series), else the labels off it."""
-    from tsrnn.exceptions import ParameterFixableError
-
     grid, off = regular_grid(index, freq)
     if grid is None:
         return ValueError(
@@ -382,17 +389,18 @@ def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
         pos = grid.get_indexer(index)
         if (pos < 0).any():
             own = regular_grid(index)[0]
-            hint = (
-                f" Its labels follow {_alias(index, own)!r}: pass freq="
-                f"{_alias(index, own)!r}, or move or drop those labels."
-                if own is not None and not len(_off_grid(index, own))
-                else " Move them onto the grid or drop them."
-            )
-            raise ValueError(
+            problem = (
                 f"{name}{where} has {int((pos < 0).sum())} label(s) that are not on "
                 f"the grid of freq={freq!r} starting at {index[0]}, e.g. "
-                f"{_examples(index[pos < 0])}.{hint}"
+                f"{_examples(index[pos < 0])}."
             )
+            if own is not None and not len(_off_grid(index, own)):
+                raise ParameterFixableError(
+                    f"{problem} Its labels follow {_alias(index, own)!r}.",
+                    {"freq": _alias(index, own)},
+                    remedy="move or drop those labels",
+                )
+            raise ValueError(f"{problem} Move them onto the grid or drop them.")
         _check_not_finer(index, grid, freq, f"{name}{where}")
         values = np.full((len(grid), block.values.shape[1]), np.nan)
         values[pos] = block.values
@@ -417,11 +425,13 @@ def _check_not_finer(index: pd.Index, grid: pd.Index, freq, name: str) -> None:
         if len(_grid(index, own)) == len(index)
         else ""
     )
-    raise ValueError(
+    raise ParameterFixableError(
         f"freq={freq!r} is finer than the time labels of {name}: its grid from "
         f"{index[0]} to {index[-1]} has {len(grid)} steps, {missing} of them missing "
         f"(NaN) for {len(index)} observed, while every label is on the coarser grid "
-        f"of freq={alias!r}. Pass freq={alias!r}{complete}."
+        f"of freq={alias!r}.",
+        {"freq": alias},
+        complete.strip(),
     )
 
 

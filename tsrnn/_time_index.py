@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tsrnn.exceptions import ParameterFixableError
+
 __all__ = ["SeriesBlock", "split_series"]
+
+
+class NonNumericError(ParameterFixableError, TypeError):
+    """Columns that are not numbers: a TypeError, its fix kept apart."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def split_series(
         ):
             rows = positions.to_numpy()
             index = data.index[rows].get_level_values(1)
-            _check_time_index(index, name, key, hints)
+            _check_time_index(index, name, key, hints, rows)
             blocks.append(SeriesBlock(key, index, values[rows]))
         return blocks, columns, list(data.index.names)
     _check_time_index(data.index, name, None, hints)
@@ -107,9 +113,11 @@ def _numeric_values(dtypes: list[tuple], to_numpy, name: str) -> np.ndarray:
     """``to_numpy(dtype=float64)`` once every ``(column, dtype)`` is numeric; no inf."""
     bad = [c for c, dt in dtypes if not pd.api.types.is_numeric_dtype(dt)]
     if bad:
-        raise TypeError(
-            f"{name} has non-numeric column(s) {bad}. Convert them to numbers "
-            "(pd.to_numeric, one-hot encoding) or drop them."
+        raise NonNumericError(
+            f"{name} has non-numeric column(s) {bad}",
+            {},
+            alternative="pd.to_numeric, one-hot encoding",
+            remedy="Convert them to numbers or drop them",
         )
     values = to_numpy(dtype=np.float64)
     if np.isinf(values).any():
@@ -184,10 +192,15 @@ def _check_keys(data, id_col, time_col, name: str) -> None:
                 if id_col is not None or time_col is not None
                 else f"the rows at positions {missing[:5].tolist()}"
             )
-            raise ValueError(
+            raise ParameterFixableError(
                 f"{name} has {missing.size} row(s) with a missing {what} (NaN, None, "
-                f"NA or NaT) in {where}, e.g. {rows}. Every row must belong to a "
-                f"series at a time: drop those rows ({drop}) or fill in their {what}."
+                f"NA or NaT) in {where}",
+                {},
+                alternative=drop,
+                remedy=f"Every row must belong to a series at a time: drop those "
+                f"rows or fill in their {what}",
+                rows=missing,
+                examples=rows,
             )
         if what != "time" or _readable_times(values.dtype):
             continue
@@ -283,15 +296,32 @@ def _hints(name: str, id_col, time_col, nlevels: int) -> dict[str, str]:
     }
 
 
-def _check_time_index(index: pd.Index, name: str, key, hints: dict[str, str]) -> None:
+def _check_time_index(
+    index: pd.Index, name: str, key, hints: dict[str, str], positions=None
+) -> None:
+    """Refuse duplicate or unsorted timestamps; ``positions``: the rows of the data
+    that ``index`` labels (default: ``index`` is the data's own index)."""
     where = "" if key is None else f" (series {key!r})"
     if index.has_duplicates:
         dup = index[index.duplicated()][0]
-        raise ValueError(
-            f"{name}{where} has duplicate timestamps, e.g. {dup!r}. Aggregate or drop "
-            f"duplicates first (e.g. {hints['dedup']})."
+        twice = index == dup  # the rows of the first timestamp that repeats
+        rows = np.flatnonzero(twice) if positions is None else positions[twice]
+        raise ParameterFixableError(
+            f"{name}{where} has duplicate timestamps",
+            {},
+            alternative=f"e.g. {hints['dedup']}",
+            remedy="Aggregate or drop duplicates first: one row per "
+            + ("timestamp" if key is None else "series and timestamp"),
+            rows=rows,
+            examples=repr(dup),
         )
     if not index.is_monotonic_increasing:
-        raise ValueError(
-            f"{name}{where} is not sorted by time. Sort it first ({hints['sort']})."
+        back = np.flatnonzero(index[1:] < index[:-1])[:1] + 1  # first step back
+        raise ParameterFixableError(
+            f"{name}{where} is not sorted by time",
+            {},
+            alternative=hints["sort"],
+            remedy="Sort it by time first",
+            rows=back if positions is None else positions[back],
+            examples=f"{index[back[0]]!r} comes after {index[back[0] - 1]!r}",
         )

@@ -18,30 +18,81 @@ import warnings
 
 __all__ = [
     "ParameterFixableError",
+    "ParameterFixableWarning",
     "TrainingDivergedError",
     "TrainingInterruptedWarning",
     "VersionMismatchWarning",
 ]
 
 
-class ParameterFixableError(ValueError):
-    """Bad input that setting a parameter fixes; its advice is kept apart.
+class _Fixable:
+    """The parts of a fixable problem and the message they make (see
+    :class:`ParameterFixableError`, which documents them)."""
+
+    def __init__(
+        self,
+        problem: str,
+        params: dict,
+        effect: str = "",
+        alternative: str = "",
+        *,
+        remedy: str = "",
+        rows=None,
+        examples: str = "",
+    ) -> None:
+        self.problem, self.params = problem, dict(params)
+        self.effect, self.alternative = effect, alternative
+        self.remedy, self.examples = remedy, examples
+        self.rows = None if rows is None else [int(r) for r in rows]
+        if self.params:
+            settings = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+            advice = " ".join(p for p in (f"Pass {settings}", effect) if p)
+            if remedy:
+                advice += f", or {remedy}"
+            if alternative:
+                advice += f", or fix the data first: {alternative}"
+            message = f"{problem} {advice}."
+        else:
+            where = f", e.g. {examples}." if examples else "."
+            how = f" ({alternative})" if alternative else ""
+            message = f"{problem.rstrip('.')}{where} {remedy}{how}."
+        super().__init__(message)
+
+    def __reduce__(self):
+        return _rebuild, (type(self), self.__dict__.copy())
+
+
+class ParameterFixableError(_Fixable, ValueError):
+    """Bad input whose fix (a parameter, or a change to the data) is kept apart.
 
     The message says the problem, then ``Pass name=value ...`` and, when there
-    is one, a pandas way to fix the data instead. The parts stay readable, so a
-    front end (the ``tsrnn`` command line) can give the same advice in its own
-    terms (a flag instead of a keyword).
+    is one, a pandas way to fix the data instead. When no parameter fixes it,
+    the message says the problem, names the rows at fault (``examples``) and
+    what to change in the data (``remedy``, in plain words, then the pandas
+    ``alternative``). The parts stay readable, so a front end (the ``tsrnn``
+    command line) can give the same advice in its own terms: a flag instead of
+    a keyword, a CSV line instead of a row label.
 
     Parameters
     ----------
     problem : str
-        What is wrong, as one sentence ending in a full stop.
+        What is wrong, as a sentence (without ``params``, ``examples`` follow
+        it before the full stop).
     params : dict
-        The parameter settings that fix it, ``{name: value}``.
+        The parameter settings that fix it, ``{name: value}``; empty when only
+        a change to the data does.
     effect : str, default=""
         What those settings do, e.g. ``"to put it on that grid"``.
     alternative : str, default=""
         A fix of the data itself, in Python (e.g. ``"data.asfreq('B')"``).
+    remedy : str, default=""
+        The fix of the data in plain words, no Python (e.g. ``"Fill in their
+        series id or drop those rows"``).
+    rows : array-like of int or None, default=None
+        Positions (0-based) of the rows at fault in the data as passed.
+    examples : str, default=""
+        The rows at fault as a Python user names them (``"the rows labelled
+        [3]"``).
 
     Examples
     --------
@@ -51,21 +102,31 @@ class ParameterFixableError(ValueError):
     "X has gaps. Pass freq='B' to fill them."
     >>> err.params
     {'freq': 'B'}
+    >>> str(ParameterFixableError("X has a row with no id", {}, remedy="Drop it",
+    ...     alternative="X.dropna()", rows=[3], examples="the row labelled 3"))
+    'X has a row with no id, e.g. the row labelled 3. Drop it (X.dropna()).'
     """
 
-    def __init__(
-        self, problem: str, params: dict, effect: str = "", alternative: str = ""
-    ) -> None:
-        self.problem, self.params = problem, dict(params)
-        self.effect, self.alternative = effect, alternative
-        settings = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        advice = " ".join(p for p in (f"Pass {settings}", effect) if p)
-        if alternative:
-            advice += f", or fix the data first: {alternative}"
-        super().__init__(f"{problem} {advice}.")
 
-    def __reduce__(self):
-        return type(self), (self.problem, self.params, self.effect, self.alternative)
+class ParameterFixableWarning(_Fixable, UserWarning):
+    """A warning whose fix (a parameter setting) is kept apart from the problem.
+
+    Built from the same parts as :class:`ParameterFixableError`, so a front end
+    gives its advice in its own terms.
+
+    Examples
+    --------
+    >>> from tsrnn.exceptions import ParameterFixableWarning
+    >>> str(ParameterFixableWarning("Too short.", {"window": 3}, "to fit"))
+    'Too short. Pass window=3 to fit.'
+    """
+
+
+def _rebuild(cls, state: dict) -> _Fixable:
+    """Unpickle a ParameterFixableError or ParameterFixableWarning (its keyword-only parts included)."""
+    keys = ("problem", "params", "effect", "alternative")
+    rest = {k: state[k] for k in ("remedy", "rows", "examples")}
+    return cls(*(state[k] for k in keys), **rest)
 
 
 class TrainingDivergedError(RuntimeError):
@@ -111,7 +172,7 @@ class VersionMismatchWarning(UserWarning):
     """
 
 
-def _warn_user(message: str, category: type[Warning]) -> None:
+def _warn_user(message: str | Warning, category: type[Warning]) -> None:
     """``warnings.warn`` pointing at the user's line, not at tsrnn's internals.
 
     The warning is attributed to the first caller outside tsrnn and scikit-learn
