@@ -86,6 +86,18 @@ def test_regressor_learns_the_mean_of_variable_length_sequences(form):
     assert est.history_[-1]["train_loss"] < est.history_[0]["train_loss"]
 
 
+def test_parameters_set_after_fit_act_at_the_next_fit_not_in_predict():
+    # scikit-learn's contract: predict reads the fitted model, not changed params
+    rng = np.random.default_rng(0)
+    X, y = token_task(60, rng)
+    est = RNNClassifier(embedding_dim=3, hidden_size=4, max_epochs=1, random_state=0)
+    before = est.fit(X, y).predict_proba(X)
+    est.set_params(embedding_dim=None)
+    np.testing.assert_array_equal(est.predict_proba(X), before)
+    est.set_params(embedding_dim=3)
+    np.testing.assert_array_equal(est.predict_proba(X), before)
+
+
 def test_classifier_learns_token_counts_with_an_embedding():
     rng = np.random.default_rng(0)
     X, y = token_task(800, rng)

@@ -52,7 +52,9 @@ def sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
     channel, token ids up to the fitted vocabulary are accepted.
     """
     values = sequence_values(est, X, reset=reset)
-    tokens = est.embedding_dim is not None
+    # after fit, X is read for the fitted network (set_params acts at the next fit)
+    embedding = est.embedding_dim if reset else est._arch.get("embedding_dim")
+    tokens = embedding is not None
     aligned = align(values, padding=0.0 if tokens else None)  # token 0 = padding
     lengths = aligned.lengths
     if tokens:
