@@ -22,6 +22,7 @@ import warnings
 from pathlib import Path
 
 from tsrnn._version import __version__
+from tsrnn.exceptions import _first
 
 MODELS = {"lstm": "LSTMForecaster", "gru": "GRUForecaster", "rnn": "RNNForecaster"}
 DATASET_ROLES = {  # bundled dataset -> (loader, default target, id column)
@@ -80,7 +81,7 @@ def _csv_rows(rows: list[int], source) -> str:
         return ""
     positions, exact = source
     lines = sorted({int(positions[r]) + (2 if exact else 1) for r in rows})
-    shown = ", ".join(str(v) for v in lines[:5]) + (", ..." if len(lines) > 5 else "")
+    shown = _first(lines, 5)
     return (
         f"CSV line{'s' if len(lines) > 1 else ''} {shown}"
         if exact

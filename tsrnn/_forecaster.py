@@ -19,7 +19,6 @@ from tsrnn._panel import (
     Roles,
     extend_history,
     future_rows,
-    listed,
     read_panel,
     series_name,
     warn_left_out,
@@ -33,7 +32,7 @@ from tsrnn._state import (
     set_attributes_state,
     setstate,
 )
-from tsrnn.exceptions import ParameterFixableError, _warn_user
+from tsrnn.exceptions import ParameterFixableError, _listed, _warn_user
 
 __all__ = ["BaseForecaster", "PredictPlan", "naive_scales"]
 
@@ -51,7 +50,7 @@ def naive_scales(ids, targets, season: int) -> np.ndarray:
         fell += [f"{series_name(sid)} {note}" for note in notes]
     if fell:
         _warn_user(
-            f"{listed(fell, '; ')}. The 'scale' column of rolling_forecasts / backtest (the MASE "
+            f"{_listed(fell, '; ')}. The 'scale' column of rolling_forecasts / backtest (the MASE "
             f"scale) falls back for these series only; the others keep lag {season}. "
             "Pass a longer history to score them on their season.",
             UserWarning,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tsrnn._time_index import SeriesBlock
-from tsrnn.exceptions import ParameterFixableError
+from tsrnn.exceptions import ParameterFixableError, _first
 
 __all__ = [
     "SEASONS",
@@ -301,8 +301,7 @@ def _alias(index: pd.Index, freq):
 
 
 def _examples(labels: pd.Index) -> str:
-    shown = ", ".join(str(v) for v in labels[:3])
-    return shown + (", ..." if len(labels) > 3 else "")
+    return _first(labels, 3)
 
 
 def grid_error(index: pd.Index, problem: str, *, panel: bool, freq=None) -> ValueError:

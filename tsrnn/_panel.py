@@ -17,7 +17,7 @@ import pandas as pd
 
 from tsrnn._frequency import TimeAxis, common_axis, on_grid
 from tsrnn._time_index import split_series
-from tsrnn.exceptions import _warn_user
+from tsrnn.exceptions import _listed, _warn_user
 
 __all__ = [
     "Panel",
@@ -80,12 +80,6 @@ def series_name(sid, name: str = "X") -> str:
     return name if sid is None else f"Series {sid!r} of {name}"
 
 
-def listed(items: list[str], sep: str = ", ", limit: int = 5) -> str:
-    """``items`` for a message: the first ``limit`` of them, and how many more."""
-    more = len(items) - limit
-    return sep.join(items[:limit]) + (f"{sep}and {more} more" if more > 0 else "")
-
-
 def warn_short_series(panel: Panel, lengths, shortest: int, effect: str) -> None:
     """One warning naming the series of ``panel`` with fewer than ``shortest`` steps.
 
@@ -98,7 +92,7 @@ def warn_short_series(panel: Panel, lengths, shortest: int, effect: str) -> None
         if n < shortest
     ]
     if short:
-        _warn_user(f"{listed(short)}: {effect}", UserWarning)
+        _warn_user(f"{_listed(short)}: {effect}", UserWarning)
 
 
 def warn_left_out(ids, kept, reason: str, name: str = "X") -> None:
@@ -113,7 +107,7 @@ def warn_left_out(ids, kept, reason: str, name: str = "X") -> None:
     if left and len(left) == len(ids):
         raise ValueError(f"No series of {name} has a forecast: {reason}")
     if left:
-        _warn_user(f"{listed(left)}: no forecast, left out: {reason}", UserWarning)
+        _warn_user(f"{_listed(left)}: no forecast, left out: {reason}", UserWarning)
 
 
 def role_names(value) -> list[str]:

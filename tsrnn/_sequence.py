@@ -26,6 +26,7 @@ from tsrnn._padding import align, has_interior_missing, network_values, token_id
 from tsrnn._panel import first_difference
 from tsrnn._param_validation import check_is_fitted
 from tsrnn._training import make_loss
+from tsrnn.exceptions import _first
 
 __all__ = [
     "SEQUENCE_ATTRIBUTES",
@@ -135,7 +136,7 @@ def plain_targets(est, y, method: str = "fit"):
             return y.to_numpy(dtype=numpy_dtype)
         return y
     what = "label" if is_classifier(est) else "target"
-    shown = ", ".join(str(r) for r in rows[:10]) + (", ..." if rows.size > 10 else "")
+    shown = _first(rows, 10)
     raise ValueError(
         f"y has {rows.size} sample(s) with no {what} (NaN, None or pd.NA), at "
         f"positions [{shown}]. Drop those samples from X and y before "

@@ -172,6 +172,19 @@ class VersionMismatchWarning(UserWarning):
     """
 
 
+def _listed(items, sep: str = ", ", limit: int = 5) -> str:
+    """``items`` for a message: the first ``limit``, and how many more."""
+    items = [str(v) for v in items]
+    more = len(items) - limit
+    return sep.join(items[:limit]) + (f"{sep}and {more} more" if more > 0 else "")
+
+
+def _first(items, limit: int) -> str:
+    """``items`` for a message: the first ``limit``, then ``...`` if there are more."""
+    items = [str(v) for v in items]
+    return ", ".join(items[:limit]) + (", ..." if len(items) > limit else "")
+
+
 def _warn_user(message: str | Warning, category: type[Warning]) -> None:
     """``warnings.warn`` pointing at the user's line, not at tsrnn's internals.
 
