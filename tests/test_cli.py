@@ -464,7 +464,8 @@ def _follow(line: str, argv: list[str]) -> list[str]:
     [
         ("--horizon", "0", "--horizon 1"),
         ("--window", "0", "--window 1"),
-        ("--max-epochs", "0", "--max-epochs 200"),
+        ("--max-epochs", "0", "--max-epochs 1"),
+        ("--max-steps", "0", "--max-steps 1000"),
         ("--validation-fraction", "1.5", "--validation-fraction 0.1"),
         ("--quantiles", "0.1,1.5", "--quantiles 0.1,0.9"),
     ],

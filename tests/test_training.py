@@ -5,6 +5,7 @@ import re
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from hypothesis import given, settings
@@ -317,7 +318,7 @@ def test_train_directly_numbers_epochs_on_and_predicts_in_order():
         generator=torch.Generator().manual_seed(0),
     )
     assert [h["epoch"] for h in history] == [1, 2]
-    assert set(history[0]) == {"epoch", "train_loss", "valid_loss", "seconds"}
+    assert set(history[0]) == {"epoch", "train_loss", "valid_loss", "steps", "seconds"}
     history = train(
         net,
         batches,
@@ -763,3 +764,73 @@ def test_validation_loss_is_the_weighted_mean_over_batches():
         errors = (module(x, None) - y) ** 2
     expected = float((errors * w).sum() / w.sum())
     assert evaluate(module, source, LOSSES["mse"], 2) == pytest.approx(expected)
+
+
+# -- thread policy (issue 19) -------------------------------------------------------
+def test_auto_threads_is_one_thread_below_the_work_threshold_and_on_two_cores():
+    from tsrnn._base import AUTO_THREADS_WORK, auto_threads
+
+    assert auto_threads(AUTO_THREADS_WORK / 2, cpu_count=64) == 1
+    # a large step: half the cores, at most 4; a 2-core machine keeps one thread
+    assert auto_threads(AUTO_THREADS_WORK, cpu_count=2) == 1
+    assert auto_threads(AUTO_THREADS_WORK, cpu_count=6) == 3
+    assert auto_threads(AUTO_THREADS_WORK, cpu_count=64) == 4
+
+
+def test_step_work_grows_with_batch_hidden_and_recurrence_not_with_patching():
+    from tsrnn._base import step_work
+
+    arch = dict(cell="lstm", input_size=2, hidden_size=64, num_layers=1)
+    base = step_work(arch, 32, 48)
+    assert step_work(arch, 64, 48) == 2 * base
+    assert step_work({**arch, "num_layers": 2}, 32, 48) == 2 * base
+    assert step_work({**arch, "cell": "gru"}, 32, 48) == 0.75 * base
+    # patches of 24: a 2-step recurrence over inputs 24 times wider
+    patched = step_work({**arch, "patch_size": 24}, 32, 48)
+    assert patched == 3.0 * 32 * 2 * 4 * 64 * (64 + 48)
+
+
+@pytest.mark.parametrize("n_threads", [2, "auto"])
+def test_fit_and_predict_run_with_n_threads_and_restore_the_callers_setting(
+    n_threads, monkeypatch
+):
+    import tsrnn
+
+    seen = []
+    real = torch.set_num_threads
+
+    def record(n):
+        seen.append(n)
+        real(n)
+
+    monkeypatch.setattr(torch, "set_num_threads", record)
+    y = pd.Series(np.sin(np.arange(60) / 3.0))
+    before = torch.get_num_threads()
+    fc = tsrnn.LSTMForecaster(
+        horizon=2, hidden_size=4, max_steps=3, n_threads=n_threads, random_state=0
+    ).fit(y)
+    assert torch.get_num_threads() == before
+    fc.predict()
+    assert torch.get_num_threads() == before
+    expected = 2 if n_threads == 2 else 1  # a tiny step: one thread
+    assert fc.n_threads_ == expected
+    if expected != before:
+        assert seen == [expected, before] * 2  # fit, then predict
+    else:
+        assert seen == []
+
+
+def test_threads_are_restored_when_training_fails(monkeypatch):
+    import tsrnn
+
+    def boom(*args, **kwargs):
+        assert torch.get_num_threads() == 3
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr("tsrnn._base.train", boom)
+    before = torch.get_num_threads()
+    with pytest.raises(RuntimeError, match="stop"):
+        tsrnn.RNNRegressor(hidden_size=2, n_threads=3).fit(
+            np.zeros((8, 3)), np.zeros(8)
+        )
+    assert torch.get_num_threads() == before

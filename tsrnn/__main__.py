@@ -42,6 +42,7 @@ FLAGS = {
     "window": "--window",
     "quantiles": "--quantiles",
     "max_epochs": "--max-epochs",
+    "max_steps": "--max-steps",
     "random_state": "--seed",
     "validation_fraction": "--validation-fraction",
 }
@@ -292,11 +293,12 @@ def _model(args, id_col, time_col, target):
     from tsrnn._param_validation import invalid_parameter
 
     cls = getattr(tsrnn, MODELS[args.model])
-    fraction = (
-        {}
-        if args.validation_fraction is None
-        else {"validation_fraction": args.validation_fraction}
-    )
+    # a flag not given leaves the forecaster's default
+    given = {
+        name: getattr(args, name)
+        for name in ("validation_fraction", "max_epochs", "max_steps")
+        if getattr(args, name) is not None
+    }
     model = cls(
         horizon=args.horizon,
         window=args.window,
@@ -305,10 +307,9 @@ def _model(args, id_col, time_col, target):
         id_col=id_col,
         time_col=time_col,
         freq=_freq(args.freq),
-        max_epochs=args.max_epochs,
         random_state=args.seed,
         verbose=0 if args.quiet else 1,
-        **fraction,
+        **given,
     )
     error = invalid_parameter(model, list(FLAGS))
     if error is not None:
@@ -417,7 +418,16 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--window", type=int)
         p.add_argument("--quantiles", help="e.g. 0.1,0.9")
-        p.add_argument("--max-epochs", type=int, default=200)
+        p.add_argument(
+            "--max-steps",
+            type=int,
+            help="training budget in gradient steps (default: 1000)",
+        )
+        p.add_argument(
+            "--max-epochs",
+            type=int,
+            help="stop after this many epochs, if before --max-steps (default: none)",
+        )
         p.add_argument(
             "--validation-fraction",
             type=float,

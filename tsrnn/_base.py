@@ -6,7 +6,11 @@ adds only its input adapter, head size, loss and output adapter.
 
 from __future__ import annotations
 
+import math
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -18,10 +22,17 @@ from tsrnn._batches import Batch, BatchSource
 from tsrnn._network import CELLS, build_network, members
 from tsrnn._param_validation import Integral, Interval, Real, StrOptions
 from tsrnn._state import attributes_state, getstate, set_attributes_state, setstate
-from tsrnn._training import TrainConfig, forward_in_order, train
+from tsrnn._training import TrainConfig, auto_batch_size, forward_in_order, train
 from tsrnn.exceptions import TrainingDivergedError
 
-__all__ = ["BaseRNN", "resolve_device"]
+__all__ = ["BaseRNN", "auto_threads", "resolve_device", "torch_threads"]
+
+#: multiply-adds per gradient step from which ``n_threads="auto"`` uses more than
+#: one thread (where there are cores to spare, see :func:`auto_threads`); set
+#: from ``benchmarks/threads.py``
+AUTO_THREADS_WORK = 2e9
+#: recurrent gates per cell: the multiply-adds of a step scale with them
+_GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
 
 def resolve_device(device: str) -> torch.device:
@@ -40,6 +51,49 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
+def auto_threads(work: float, cpu_count: int | None = None) -> int:
+    """``n_threads="auto"``: torch threads for a fit whose steps cost ``work``.
+
+    One thread, unless a step costs at least :data:`AUTO_THREADS_WORK`
+    multiply-adds (forward and backward); then half the cores, at most 4. A
+    recurrent step is a chain of small matrix products: a second thread pays
+    only for large batches, and on a machine where another job runs, threads
+    that wait for each other cost many times what they save (see
+    ``benchmarks/threads.py``). Half the cores leaves room for that other job,
+    so on a 2-core machine "auto" is always one thread. The choice depends only
+    on the model, the data size and the core count, never on the load, so the
+    same seed gives the same result on a busy and a quiet machine.
+    """
+    cores = cpu_count if cpu_count is not None else (os.cpu_count() or 1)
+    if work < AUTO_THREADS_WORK:
+        return 1
+    return max(1, min(4, cores // 2))
+
+
+def step_work(arch: dict[str, Any], batch_size: int, row_steps: float) -> float:
+    """Multiply-adds of one training step (forward and backward, about 3x the
+    forward pass) of the network ``arch`` on ``batch_size`` rows of ``row_steps``."""
+    patch = int(arch.get("patch_size", 1))
+    hidden = int(arch["hidden_size"])
+    inputs = int(arch.get("input_size", 1)) * patch
+    per_step = _GATES[arch["cell"]] * hidden * (hidden + inputs)
+    recurrence = math.ceil(row_steps / patch)
+    return 3.0 * batch_size * recurrence * per_step * int(arch.get("num_layers", 1))
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run the block with ``n`` torch threads; the caller's setting is restored."""
+    before = torch.get_num_threads()
+    if n != before:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
+
+
 class BaseRNN(BaseEstimator):
     """Parameters and plumbing common to every tsrnn estimator (private).
 
@@ -55,14 +109,19 @@ class BaseRNN(BaseEstimator):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "lr_schedule": [StrOptions({"constant", "cosine"})],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "max_steps": [Interval(Integral, 1, None, closed="left"), None],
         "gradient_clip": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "device": [str],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
     }
@@ -81,13 +140,15 @@ class BaseRNN(BaseEstimator):
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
         batch_size: int = 32,
-        max_epochs: int = 100,
+        max_epochs: int | None = 100,
+        max_steps: int | None = None,
         gradient_clip: float | None = None,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         patience: int = 10,
         random_state=None,
         device: str = "cpu",
+        n_threads: int | str = "auto",
         verbose: int = 0,
         warm_start: bool = False,
     ) -> None:
@@ -103,12 +164,14 @@ class BaseRNN(BaseEstimator):
         self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.gradient_clip = gradient_clip
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.random_state = random_state
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
         self.warm_start = warm_start
 
@@ -147,13 +210,24 @@ class BaseRNN(BaseEstimator):
             "warm_start=False to start over."
         )
 
-    def _train_config(self) -> TrainConfig:
+    def _train_config(self, n_rows: int) -> TrainConfig:
+        """The loop's settings for a fit on ``n_rows`` training rows (windows or
+        sequences); ``batch_size="auto"`` is resolved from them."""
+        if self.max_epochs is None and self.max_steps is None:
+            raise ValueError(
+                "max_epochs and max_steps are both None, so training would never "
+                "end. Set max_steps (a budget of gradient steps) or max_epochs."
+            )
+        batch_size = (
+            auto_batch_size(n_rows) if self.batch_size == "auto" else self.batch_size
+        )
         return TrainConfig(
             learning_rate=float(self.learning_rate),
             lr_schedule=str(self.lr_schedule),
             weight_decay=float(self.weight_decay),
-            batch_size=int(self.batch_size),
-            max_epochs=int(self.max_epochs),
+            batch_size=int(batch_size),
+            max_epochs=None if self.max_epochs is None else int(self.max_epochs),
+            max_steps=None if self.max_steps is None else int(self.max_steps),
             gradient_clip=None
             if self.gradient_clip is None
             else float(self.gradient_clip),
@@ -183,6 +257,7 @@ class BaseRNN(BaseEstimator):
         :data:`~tsrnn._training.LOSSES` (see :func:`~tsrnn._training.make_loss`).
         """
         self._check_warm_arch(arch)
+        config = self._train_config(len(batches[0]))
         reuse = self._warm()
         fork_devices = [device] if device.type == "cuda" else []
         with torch.random.fork_rng(devices=fork_devices):
@@ -209,17 +284,24 @@ class BaseRNN(BaseEstimator):
                 for i in range(len(nets))
             ]
             train_batches, valid_batches = batches
+            self.batch_size_ = min(config.batch_size, len(train_batches))
+            self.n_threads_ = (
+                auto_threads(step_work(arch, self.batch_size_, train_batches.row_steps))
+                if self.n_threads == "auto"
+                else int(self.n_threads)
+            )
             try:
-                for net, member_seed, part in zip(nets, seeds, parts):
-                    train(  # the one loop, once per member, on the same batches
-                        net,
-                        train_batches,
-                        loss_fn=loss,
-                        config=self._train_config(),
-                        generator=torch.Generator().manual_seed(member_seed),
-                        valid=valid_batches,
-                        history=part,
-                    )
+                with torch_threads(self.n_threads_):
+                    for net, member_seed, part in zip(nets, seeds, parts):
+                        train(  # the one loop, once per member, on the same batches
+                            net,
+                            train_batches,
+                            loss_fn=loss,
+                            config=config,
+                            generator=torch.Generator().manual_seed(member_seed),
+                            valid=valid_batches,
+                            history=part,
+                        )
             finally:  # also after TrainingDivergedError: the module keeps good weights
                 self.history_ = [
                     {**h, "member": i} if len(nets) > 1 else h
@@ -238,8 +320,17 @@ class BaseRNN(BaseEstimator):
         return next(self.module_.parameters()).device
 
     def _outputs(self, batches: list[Batch]) -> np.ndarray:
-        """Network outputs for gathered ``batches``; never hands NaN/inf on silently."""
-        out = forward_in_order(self.module_, batches)
+        """Network outputs for gathered ``batches``; never hands NaN/inf on silently.
+
+        Runs with ``n_threads`` torch threads (``"auto"``: the fit's choice).
+        """
+        threads = (
+            getattr(self, "n_threads_", 1)
+            if self.n_threads == "auto"
+            else int(self.n_threads)
+        )
+        with torch_threads(threads):
+            out = forward_in_order(self.module_, batches)
         if not np.isfinite(out).all():
             raise TrainingDivergedError(
                 f"The network of this {type(self).__name__} produced non-finite outputs "
@@ -252,7 +343,13 @@ class BaseRNN(BaseEstimator):
     # -- persistence: a CPU state_dict, rebuilt through the one network builder ---
     #: fitted attributes written by pickling and tsrnn.save besides the network;
     #: each estimator lists its own
-    _persisted_attributes: tuple[str, ...] = ("device_", "history_", "n_epochs_")
+    _persisted_attributes: tuple[str, ...] = (
+        "batch_size_",
+        "device_",
+        "history_",
+        "n_epochs_",
+        "n_threads_",
+    )
 
     def _persisted_state(self) -> dict[str, Any]:
         """The fitted state as plain values (see :mod:`tsrnn._state`)."""

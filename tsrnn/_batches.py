@@ -64,6 +64,10 @@ class BatchSource(Protocol):
 
     def gather(self, idx: torch.Tensor) -> Batch: ...
 
+    @property
+    def row_steps(self) -> float:
+        """Mean input steps of a row (sets the thread policy's cost estimate)."""
+
 
 def gather_in_order(batches: BatchSource, batch_size: int = 4096) -> list[Batch]:
     """Every row of ``batches``, in order, in batches of ``batch_size``."""
@@ -123,6 +127,11 @@ class SequenceBatches:
         self._lengths = self.lengths.to(device)
         if self.uniform and n:  # all one length: rows are a free view
             self._rows = inputs.reshape(n, int(self.lengths[0]), *inputs.shape[1:])
+
+    @property
+    def row_steps(self) -> float:
+        """Mean input steps of a row (a sequence's length), for cost estimates."""
+        return float(self.lengths.double().mean()) if len(self.lengths) else 0.0
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -447,6 +456,11 @@ class WindowBatches:
         self.uniform = not bool(self.n_pad_cpu.any())
         self._steps = torch.arange(window, device=device)
         self._ahead = torch.arange(1, horizon + 1, device=device)
+
+    @property
+    def row_steps(self) -> float:
+        """Input steps of a row (the window), for cost estimates."""
+        return float(self.window)
 
     def __len__(self) -> int:
         return self.cutoffs.shape[0]

@@ -56,14 +56,16 @@ class LSTMForecaster(RNNForecaster):
         learning_rate: float = 3e-3,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
-        batch_size: int = 16,
-        max_epochs: int = 200,
+        batch_size: int | str = "auto",
+        max_epochs: int | None = None,
+        max_steps: int | None = 1000,
         gradient_clip: float | None = 1.0,
         early_stopping: bool = True,
         validation_fraction: float = 0.1,
         patience: int = 20,
         random_state=None,
         device: str = "cpu",
+        n_threads: int | str = "auto",
         verbose: int = 0,
         warm_start: bool = False,
     ) -> None:
@@ -91,12 +93,14 @@ class LSTMForecaster(RNNForecaster):
         self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.gradient_clip = gradient_clip
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.random_state = random_state
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
         self.warm_start = warm_start
 
@@ -143,14 +147,16 @@ class GRUForecaster(RNNForecaster):
         learning_rate: float = 3e-3,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
-        batch_size: int = 16,
-        max_epochs: int = 200,
+        batch_size: int | str = "auto",
+        max_epochs: int | None = None,
+        max_steps: int | None = 1000,
         gradient_clip: float | None = 1.0,
         early_stopping: bool = True,
         validation_fraction: float = 0.1,
         patience: int = 20,
         random_state=None,
         device: str = "cpu",
+        n_threads: int | str = "auto",
         verbose: int = 0,
         warm_start: bool = False,
     ) -> None:
@@ -178,11 +184,13 @@ class GRUForecaster(RNNForecaster):
         self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.gradient_clip = gradient_clip
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.random_state = random_state
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
         self.warm_start = warm_start

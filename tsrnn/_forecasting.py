@@ -134,14 +134,25 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     learning_rate : float, default=3e-3
         Adam step size.
     lr_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over
-        ``max_epochs`` (half a cosine, updated every batch), which settles the
-        weights of a short fit; early stopping may end it before the decay does.
+        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over the
+        fit's gradient steps (``max_steps``, or ``max_epochs`` epochs if fewer; half
+        a cosine, updated every batch), which settles the weights of a short fit;
+        early stopping may end it before the decay does.
     weight_decay : float, default=0.0
-    batch_size : int, default=16
-        Windows per gradient step (small data needs many steps; raise it for
-        large panels).
-    max_epochs : int, default=200
+    batch_size : int or "auto", default="auto"
+        Windows per gradient step. ``"auto"``: the power of two nearest
+        ``n_windows / 150`` within [16, 512], where ``n_windows`` counts the
+        training windows of all series (about 150 steps per epoch: small data gets
+        the many small steps it needs, large data batches of 512). Resolved in
+        ``batch_size_``.
+    max_epochs : int or None, default=None
+        Passes over the training windows; None: no limit, ``max_steps`` ends the fit.
+    max_steps : int or None, default=1000
+        Training budget in gradient steps (batches): the fit ends after
+        ``max_steps`` steps or ``max_epochs`` epochs, whichever comes first, or
+        earlier by early stopping. With ``batch_size="auto"`` a step costs at most
+        a batch of 512 windows, so the cost of a fit is bounded whatever the size of
+        the data. None: only ``max_epochs`` limits it.
     gradient_clip : float or None, default=1.0
     early_stopping : bool, default=True
         Hold out the temporal tail of every series (the last ``validation_fraction``
@@ -151,6 +162,17 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     patience : int, default=20
     random_state : int, RandomState instance or None, default=None
     device : {"cpu", "cuda", "auto"} or "cuda:N", default="cpu"
+    n_threads : int or "auto", default="auto"
+        Torch threads for training and prediction, set for the call and restored
+        after it (scikit-learn's ``n_jobs`` for one model). ``"auto"``: one thread,
+        unless a training step is large (at least 2e9 multiply-adds: batch x
+        recurrent steps x gates x hidden x (hidden + inputs), x3 for the backward
+        pass) and the machine has at least 4 cores; then half the cores, at most 4.
+        A recurrent step is a chain of small matrix products that a second thread
+        barely speeds up, while threads that wait for each other on a busy machine
+        cost many times what they save (``benchmarks/threads.py``). The choice
+        depends on the model and data, never on the load: the same seed gives the
+        same result on a busy machine. Resolved in ``n_threads_``.
     verbose : int, default=0
     warm_start : bool, default=False
 
@@ -163,7 +185,13 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         Per-epoch losses (on the scaled, level-relative targets); with
         ``n_ensembles > 1`` each entry names its ``"member"``.
     n_epochs_ : int
-        Epochs trained (summed over the members of an ensemble).
+        Epochs trained (summed over the members of an ensemble); the last epoch of
+        a fit that ``max_steps`` ends may be partial (see ``history_``' steps).
+    n_threads_ : int
+        Torch threads used in fit (``n_threads`` resolved); predict uses them too.
+    batch_size_ : int
+        The batch size used (``batch_size``, resolved and at most the number of
+        training windows).
     window_ : int
         The resolved input length.
     freq_ : str
@@ -248,14 +276,16 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         learning_rate: float = 3e-3,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
-        batch_size: int = 16,
-        max_epochs: int = 200,
+        batch_size: int | str = "auto",
+        max_epochs: int | None = None,
+        max_steps: int | None = 1000,
         gradient_clip: float | None = 1.0,
         early_stopping: bool = True,
         validation_fraction: float = 0.1,
         patience: int = 20,
         random_state=None,
         device: str = "cpu",
+        n_threads: int | str = "auto",
         verbose: int = 0,
         warm_start: bool = False,
     ) -> None:
@@ -284,12 +314,14 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.gradient_clip = gradient_clip
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.random_state = random_state
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
         self.warm_start = warm_start
 

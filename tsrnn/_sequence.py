@@ -402,15 +402,22 @@ class SequenceParams:
     learning_rate : float, default=1e-3
         Adam step size.
     lr_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over
-        ``max_epochs`` (half a cosine, updated every batch); early stopping may
-        end the fit before the end of the decay.
+        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over the
+        fit's gradient steps (``max_epochs`` epochs or ``max_steps``, the fewer;
+        half a cosine, updated every batch); early stopping may end the fit before
+        the end of the decay.
     weight_decay : float, default=0.0
         Adam L2 penalty.
-    batch_size : int, default=32
-        Sequences per gradient step.
-    max_epochs : int, default=100
-        Passes over the training data.
+    batch_size : int or "auto", default=32
+        Sequences per gradient step. ``"auto"``: the power of two nearest
+        ``n_train / 150`` within [16, 512] (about 150 steps per epoch), resolved in
+        ``batch_size_``.
+    max_epochs : int or None, default=100
+        Passes over the training data (None: no limit, ``max_steps`` ends the fit).
+    max_steps : int or None, default=None
+        Training budget in gradient steps: the fit ends after ``max_steps`` batches
+        (or ``max_epochs`` epochs, whichever comes first), so its cost does not grow
+        with the data. None: only ``max_epochs`` limits it.
     gradient_clip : float or None, default=None
         Clip the gradient norm to this value (guards against exploding gradients).
     early_stopping : bool, default=False
@@ -426,6 +433,17 @@ class SequenceParams:
         bit-identical weights on CPU. The global torch RNG is left untouched.
     device : {"cpu", "cuda", "auto"} or "cuda:N", default="cpu"
         Where to train and predict; the resolved device is in ``device_``.
+    n_threads : int or "auto", default="auto"
+        Torch threads for training and prediction, set for the call and restored
+        after it (scikit-learn's ``n_jobs`` for one model). ``"auto"``: one thread,
+        unless a training step is large (at least 2e9 multiply-adds: batch x
+        recurrent steps x gates x hidden x (hidden + inputs), x3 for the backward
+        pass) and the machine has at least 4 cores; then half the cores, at most 4.
+        A recurrent step is a chain of small matrix products that a second thread
+        barely speeds up, while threads that wait for each other on a busy machine
+        cost many times what they save (``benchmarks/threads.py``). The choice
+        depends on the model and data, never on the load: the same seed gives the
+        same result on a busy machine. Resolved in ``n_threads_``.
     verbose : int, default=0
         ``1`` prints one line per epoch.
     warm_start : bool, default=False
@@ -444,6 +462,11 @@ class SequenceParams:
         stopping) and ``seconds``.
     n_epochs_ : int
         Epochs trained (all ``fit`` calls, with ``warm_start``).
+    n_threads_ : int
+        Torch threads used in fit (``n_threads`` resolved); predict uses them too.
+    batch_size_ : int
+        The batch size used (``batch_size``, resolved and at most the number of
+        training sequences).
     n_features_in_ : int
         Columns of a 2-D ``X`` (each a time step of a univariate sequence), or
         features per step of 3-D / list / MultiIndex-DataFrame input.

@@ -31,6 +31,7 @@ __all__ = [
     "LOSSES",
     "PinballLoss",
     "TrainConfig",
+    "auto_batch_size",
     "forward_in_order",
     "make_loss",
     "train",
@@ -102,11 +103,40 @@ class TrainConfig:
     lr_schedule: str = "constant"
     weight_decay: float = 0.0
     batch_size: int = 32
-    max_epochs: int = 100
+    max_epochs: int | None = 100
+    max_steps: int | None = None
     gradient_clip: float | None = None
     early_stopping: bool = False
     patience: int = 10
     verbose: int = 0
+
+
+#: ``batch_size="auto"``: about this many gradient steps per epoch, within
+#: :data:`AUTO_BATCH_RANGE` (a power of two)
+AUTO_STEPS_PER_EPOCH = 150
+AUTO_BATCH_RANGE = (16, 512)
+
+
+def auto_batch_size(n_rows: int) -> int:
+    """``batch_size="auto"``: the power of two nearest ``n_rows / 150``, in [16, 512].
+
+    Small data gets small batches (many steps per epoch, as it needs); large data
+    gets batches of up to 512, so that a step budget (``max_steps``) covers more of
+    it: an epoch of 10,000 windows is about 150 steps of 64, one of 400,000 windows
+    about 800 steps of 512.
+    """
+    low, high = AUTO_BATCH_RANGE
+    target = max(n_rows, 1) / AUTO_STEPS_PER_EPOCH
+    return int(min(max(2 ** round(math.log2(max(target, 1))), low), high))
+
+
+def total_steps(config: TrainConfig, steps_per_epoch: int) -> int:
+    """Gradient steps of one fit: ``max_epochs`` epochs or ``max_steps``, the fewer."""
+    limits = [
+        config.max_epochs * steps_per_epoch if config.max_epochs is not None else None,
+        config.max_steps,
+    ]
+    return int(min(x for x in limits if x is not None))
 
 
 def _state_copy(module: nn.Module) -> dict[str, torch.Tensor]:
@@ -171,7 +201,9 @@ def train(
     Returns
     -------
     history : list of dict
-        One ``{"epoch", "train_loss", "valid_loss", "seconds"}`` per epoch.
+        One ``{"epoch", "train_loss", "valid_loss", "steps", "seconds"}`` per
+        epoch; ``steps`` counts this fit's gradient steps so far (the last epoch
+        of a fit that ``max_steps`` ends may be partial).
     """
     history = [] if history is None else history
     first_epoch = history[-1]["epoch"] + 1 if history else 1
@@ -181,20 +213,28 @@ def train(
     )
     n = len(batches)
     bs = min(config.batch_size, n)
+    per_epoch = math.ceil(n / bs)  # every batch source cuts an epoch this way
+    budget = total_steps(config, per_epoch)
     schedule = None
-    if config.lr_schedule == "cosine":  # half a cosine to 0 over this fit's batches
+    if config.lr_schedule == "cosine":  # half a cosine to 0 over this fit's steps
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(
-            optimizer, T_max=config.max_epochs * math.ceil(n / bs), eta_min=0.0
+            optimizer, T_max=budget, eta_min=0.0
         )
     last_good = _state_copy(module)
     best_state, best_loss, bad_epochs = None, math.inf, 0
     device = next(module.parameters()).device
+    steps = 0
     try:
-        for epoch in range(first_epoch, first_epoch + config.max_epochs):
+        for epoch in range(first_epoch, first_epoch + math.ceil(budget / per_epoch)):
             t0 = time.perf_counter()
             module.train()
             total = torch.zeros((), device=device)
+            seen = 0
             for idx in _epoch_batches(batches, bs, generator):
+                if steps == budget:  # max_steps ends the fit inside an epoch
+                    break
+                steps += 1
+                seen += len(idx)
                 inputs, y, m, _ = batches.gather(idx)
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(module(*inputs), y, m)
@@ -205,7 +245,7 @@ def train(
                 if schedule is not None:
                     schedule.step()
                 total += loss.detach() * len(idx)
-            train_loss = float(total) / n  # the one sync per epoch
+            train_loss = float(total) / seen  # the one sync per epoch
             valid_loss = (
                 evaluate(module, valid, loss_fn, max(bs, 1024))
                 if valid is not None
@@ -233,6 +273,7 @@ def train(
                     "epoch": epoch,
                     "train_loss": train_loss,
                     "valid_loss": valid_loss,
+                    "steps": steps,
                     "seconds": seconds,
                 }
             )
