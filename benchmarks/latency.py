@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> dict:
         horizon=horizon,
         hidden_size=64,
         max_epochs=1,
+        # the case the hand-written predict serves (the defaults before issue 19)
+        patch_size=1,
+        local_level=True,
+        target_transform=None,
         early_stopping=False,
         random_state=0,
     ).fit(y)
@@ -149,6 +153,10 @@ def main(argv: list[str] | None = None) -> dict:
         horizon=horizon,
         hidden_size=64,
         max_epochs=1,
+        # the case the hand-written predict serves (the defaults before issue 19)
+        patch_size=1,
+        local_level=True,
+        target_transform=None,
         batch_size=256,
         early_stopping=False,
         id_col="id",

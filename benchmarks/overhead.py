@@ -101,6 +101,7 @@ def tsrnn_regressor(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) ->
         hidden_size=64,
         batch_size=batch,
         max_epochs=epochs,
+        n_threads=torch.get_num_threads(),  # the bare loop's threads
         learning_rate=1e-3,
         random_state=0,
     )
@@ -126,6 +127,10 @@ def tsrnn_forecaster(
         hidden_size=64,
         batch_size=batch,
         max_epochs=epochs,
+        max_steps=None,  # the epochs of the bare loop, whatever the data size
+        patch_size=1,
+        target_transform=None,
+        n_threads=torch.get_num_threads(),  # the bare loop's threads
         learning_rate=1e-3,
         scaler=None,
         local_level=False,

@@ -72,6 +72,13 @@ def test_latency_quick(tmp_path):
     assert result["panel"]["series"] == 20
 
 
+def test_threads_quick(tmp_path):
+    result = run("threads.py", ["--quick", "--output", str(tmp_path / "t.json")])
+    rows = result["rows"]
+    assert [row["busy"] for row in rows] == [False, True]
+    assert all(row["seconds"]["1"] > 0 and row["ratio"][0] > 0 for row in rows)
+
+
 def test_import_time_runs(tmp_path):
     result = run(
         "import_time.py", ["--repeats", "1", "--output", str(tmp_path / "i.json")]
@@ -146,4 +153,5 @@ def test_every_benchmark_has_a_smoke_test(name):
         "scaling.py",
         "accuracy_m4.py",
         "accuracy_air_passengers.py",
+        "threads.py",
     }, name

@@ -24,6 +24,7 @@ from tsrnn._batches import (
     training_windows,
 )
 from tsrnn._forecaster import BaseForecaster
+from tsrnn._naive import seasonal_baseline_wins
 from tsrnn._panel import (
     Panel,
     read_panel,
@@ -40,9 +41,10 @@ from tsrnn._scaling import (
     fit_covariate_scaler,
     fit_scaler,
     inverse_transform,
+    log_is_better,
 )
 from tsrnn._training import make_loss
-from tsrnn._windowing import default_window
+from tsrnn._windowing import default_patch_size, default_window
 from tsrnn.exceptions import TrainingDivergedError
 
 __all__ = ["RNNForecaster"]
@@ -79,24 +81,31 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     cell : {"lstm", "gru", "rnn"}, default="lstm"
         Recurrent cell.
     window : int or None, default=None
-        Input steps per window. None: ``max(2 * season, 2 * horizon, 8)`` where the
-        season comes from the frequency (24 hourly, 7 daily, 12 monthly, ...),
-        capped by the longest series. Resolved in ``window_``.
+        Input steps per window. None: chosen from the season and the history
+        (:func:`~tsrnn._windowing.default_window`): the longest cycle of the
+        frequency or two seasons (hourly: a week, 168; daily: two weeks; weekly:
+        two years, 104; monthly: 24), at least ``2 * horizon``, when the window and
+        horizon fit in half of the median series length; otherwise two seasons,
+        one season, ``max(2 * horizon, 8)``, ``max(horizon, 8)`` (short series get
+        fewer seasons). Capped by the longest series. Resolved in ``window_``.
     horizon : int, default=1
         Steps forecast at once (direct multi-output head).
-    patch_size : int, default=1
+    patch_size : int or "auto", default="auto"
         Input steps per recurrent step: the window is read as non-overlapping
         patches of ``patch_size`` steps, each one input vector (as ES-RNN and
         SegRNN do), so the recurrence is ``patch_size`` times shorter and an epoch
-        that many times cheaper. A season (24 for hourly data) is a natural
-        choice; a window that is not a multiple is zero-filled at its start. Must
-        not exceed the window.
+        that many times cheaper. A window that is not a multiple is zero-filled at
+        its start. Must not exceed the window. ``"auto"``: the season when the
+        window holds at least 4 seasons (a week of hourly data: 7 patches of a
+        day), otherwise ``ceil(window / 16)``, a recurrence of at most 16 steps
+        (windows of up to 16 steps: 1). Resolved in ``patch_size_``.
     hidden_size : int, default=64
     num_layers : int, default=1
     n_ensembles : int, default=1
         Networks trained (one after the other, by the same training loop on the
         same windows, each from its own seed: ``random_state`` + member); the
-        forecast is their mean. Costs ``n_ensembles`` fits; an ensemble of
+        forecast is their mean on the network's scale (with the log transform, the
+        geometric mean of the members' forecasts). Costs ``n_ensembles`` fits; an ensemble of
         networks trained for fewer epochs often beats one network trained longer.
     dropout : float, default=0.0
         Dropout between recurrent layers.
@@ -108,21 +117,30 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         (its last value, see ``local_level``; its constant when False). A robust
         IQR of 0 in a varying target falls back to its standard deviation.
         ``"mean"`` with ``target_transform="log"`` is refused (unit-dependent).
-    target_transform : {"log", "log1p"} or None, default=None
+    target_transform : {"log", "log1p", "auto"} or None, default="auto"
         A monotone transform of the targets before scaling, inverted on the
         forecasts. ``"log"`` (targets must be positive) makes the model
         multiplicative: levels become ratios, the loss weighs relative errors
         (what sMAPE and MAPE score) and a seasonal swing that grows with the level
         is one pattern. ``"log1p"`` is ``log(1 + y)``, for counts with zeros. The
-        MAE-trained forecast is then the median in the original units.
-    local_level : bool or {"last", "seasonal"}, default=True
+        MAE-trained forecast is then the median in the original units. ``"auto"``:
+        ``"log"`` when every target value is positive and, on most series, the
+        spread grows with the level (Guerrero's criterion on blocks of a season,
+        :func:`~tsrnn._scaling.log_is_better`; never with ``scaler="mean"``),
+        otherwise None. Resolved in ``target_transform_``.
+    local_level : bool or {"last", "seasonal", "auto"}, default="auto"
         ``True`` / ``"last"``: feed each window relative to its last observed
         target value (after scaling) and forecast the change from it; this lets one
         model serve trending series and series at other levels. ``"seasonal"``:
         the same inputs, but forecast the change from the seasonal naive forecast
         (the value one season before each target step, read from the window; the
         season comes from the frequency, e.g. 24 for hourly data), so an untrained
-        network already forecasts seasonal naive. ``False``: neither.
+        network already forecasts seasonal naive. ``False``: neither. ``"auto"``:
+        ``"seasonal"`` when seasonal naive beats the last value in-sample over the
+        horizon on most series (:func:`~tsrnn._naive.seasonal_baseline_wins`;
+        e.g. hourly load, monthly airline passengers), otherwise ``"last"`` (e.g.
+        M4 Weekly, where a year-old value is a worse guess than the last one).
+        Resolved in ``local_level_``.
     loss : {"mae", "mse", "huber"}, default="mae"
         Point loss (ignored when ``quantiles`` is set: pinball loss is used).
     quantiles : list of float or None, default=None
@@ -194,6 +212,12 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         training windows).
     window_ : int
         The resolved input length.
+    patch_size_ : int
+        The resolved ``patch_size``.
+    target_transform_ : {"log", "log1p"} or None
+        The resolved ``target_transform``.
+    local_level_ : {"last", "seasonal"} or None
+        The resolved ``local_level`` (None: ``local_level=False``).
     freq_ : str
         Frequency of the training index (a pandas alias, or the integer step).
     target_names_ : list of str
@@ -225,11 +249,14 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     _parameter_constraints = {
         **BaseRNN._parameter_constraints,
         "window": [Interval(Integral, 1, None, closed="left"), None],
-        "patch_size": [Interval(Integral, 1, None, closed="left")],
+        "patch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "n_ensembles": [Interval(Integral, 1, None, closed="left")],
         "scaler": [StrOptions({s for s in SCALERS if s is not None}), None],
-        "target_transform": [StrOptions(set(TRANSFORMS)), None],
-        "local_level": ["boolean", StrOptions({"last", "seasonal"})],
+        "target_transform": [StrOptions({*TRANSFORMS, "auto"}), None],
+        "local_level": ["boolean", StrOptions({"last", "seasonal", "auto"})],
         "loss": [StrOptions({"mae", "mse", "huber"})],
         "quantiles": ["array-like", None],
         **BaseForecaster._role_constraints,
@@ -246,6 +273,9 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         "target_names_",
         "covariates_",
         "window_",
+        "patch_size_",
+        "local_level_",
+        "target_transform_",
         "_cov_center",
         "_cov_scale",
     )
@@ -256,14 +286,14 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         *,
         window: int | None = None,
         horizon: int = 1,
-        patch_size: int = 1,
+        patch_size: int | str = "auto",
         hidden_size: int = 64,
         num_layers: int = 1,
         n_ensembles: int = 1,
         dropout: float = 0.0,
         scaler: str | None = "standard",
-        target_transform: str | None = None,
-        local_level: bool | str = True,
+        target_transform: str | None = "auto",
+        local_level: bool | str = "auto",
         loss: str = "mae",
         quantiles=None,
         target=None,
@@ -342,31 +372,39 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         -------
         self : RNNForecaster
         """
-        check_target_scaling(self.scaler, self.target_transform)
+        if self.target_transform != "auto":
+            check_target_scaling(self.scaler, self.target_transform)
         quantiles = self._check_quantiles()
         device = resolve_device(self.device)
         panel = read_panel(X, y, self._roles(), name="X")
-        horizon = int(self.horizon)
+        horizon, season = int(self.horizon), panel.axis.season
         lengths = self._check_history(panel)
-        window = self.window or default_window(panel.axis.season, horizon, lengths)
-        if self.patch_size > window:
+        warm = self.warm_start and hasattr(self, "center_")
+        window = self.window or default_window(season, horizon, lengths)
+        patch = (
+            default_patch_size(window, season)
+            if self.patch_size == "auto"
+            else int(self.patch_size)
+        )
+        if patch > window:
             raise ValueError(
                 f"patch_size={self.patch_size} exceeds the window of {window} steps; "
                 "a patch is a piece of the window. Use a patch_size of at most "
                 f"{window} (e.g. the season) or a longer window."
             )
-        if _LEVELS[self.local_level] == "seasonal" and panel.axis.season > 1:
+        if self.local_level == "seasonal" and season > 1:
             warn_short_series(
                 panel,
                 lengths,
-                panel.axis.season + 1,
-                f"no longer than the season ({panel.axis.season}), so with "
+                season + 1,
+                f"no longer than the season ({season}), so with "
                 "local_level='seasonal' these series' forecasts are relative to "
                 "their last value where no value one season earlier exists; the "
                 "other series keep the seasonal naive baseline.",
             )
+        self.target_transform_ = self._resolve_transform(panel, warm)
         values = self._model_targets(panel)
-        warm = self.warm_start and hasattr(self, "center_")
+        level = self._resolve_level(values, horizon, season, warm)
         covariates = {
             role: role_names(getattr(self, role))
             for role in ("past_covariates", "future_covariates", "static_covariates")
@@ -379,11 +417,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             self._cov_center, self._cov_scale = fit_covariate_scaler(
                 np.concatenate([panel.covariates(i) for i in range(len(panel.ids))])
             )
-        self.window_, self.freq_, self._axis = (
-            int(window),
-            panel.axis.freqstr,
-            panel.axis,
-        )
+        self.window_, self.patch_size_, self.local_level_ = int(window), patch, level
+        self.freq_, self._axis = panel.axis.freqstr, panel.axis
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
         self.covariates_ = covariates
@@ -423,7 +458,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             bidirectional=False,
             output_size=horizon * n_t * (n_q if self.quantiles is not None else 1),
             extra_size=horizon * len(role_names(self.future_covariates)),
-            patch_size=int(self.patch_size),
+            patch_size=patch,
             n_ensembles=int(self.n_ensembles),
         )
         if saved is not None and self._warm() and self._arch != arch:
@@ -434,6 +469,39 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self._fit_network(arch, batches, loss, self._seed(), device)
         self._remember(panel)
         return self
+
+    def _resolve_transform(self, panel: Panel, warm: bool) -> str | None:
+        """``target_transform``, with ``"auto"`` decided on the data (see
+        :func:`~tsrnn._scaling.log_is_better`); a warm fit keeps the fitted one."""
+        if self.target_transform != "auto":
+            return self.target_transform
+        if warm:
+            return self._transform()
+        if self.scaler == "mean":  # the log with mean scaling is unit-dependent
+            return None
+        return "log" if log_is_better(panel.target, panel.axis.season) else None
+
+    def _resolve_level(
+        self, values: list[np.ndarray], horizon: int, season: int, warm: bool
+    ) -> str | None:
+        """The baseline the network forecasts from: ``local_level`` resolved, with
+        ``"auto"`` decided on the (transformed) targets (see
+        :func:`~tsrnn._naive.seasonal_baseline_wins`)."""
+        if self.local_level != "auto":
+            return _LEVELS[self.local_level]
+        if warm:
+            return self._level()
+        wins = seasonal_baseline_wins(values, horizon, season)
+        return "seasonal" if wins else "last"
+
+    def _transform(self) -> str | None:
+        """The fitted target transform (the parameter, for a model saved before
+        ``target_transform_`` existed)."""
+        return self.__dict__.get("target_transform_", self.target_transform)
+
+    def _level(self) -> str | None:
+        """The fitted baseline (see :meth:`_transform`)."""
+        return self.__dict__.get("local_level_", _LEVELS.get(self.local_level))
 
     def _check_warm_data(self, panel: Panel, covariates: dict[str, list]) -> None:
         """With ``warm_start``, refuse data the fitted network and scalers cannot take.
@@ -514,13 +582,13 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             out,
             center[series][:, None, :, None],
             scale[series][:, None, :, None],
-            self.target_transform,
+            self._transform(),
             baseline=levels[..., None],
         )
         if not np.isfinite(out).all():
             raise TrainingDivergedError(
                 f"The forecast of this {type(self).__name__} overflows when "
-                f"target_transform={self.target_transform!r} is inverted: the "
+                f"target_transform={self._transform()!r} is inverted: the "
                 "network forecasts far outside the range of its training data. "
                 "Refit with a lower learning_rate or with gradient_clip set, or "
                 "with target_transform=None."
@@ -548,7 +616,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     def _model_target(self, values: np.ndarray, sid=None) -> np.ndarray:
         """One series' targets as the network reads them: ``target_transform``ed."""
         where = series_name(sid)
-        return apply_target_transform(values, self.target_transform, where)
+        return apply_target_transform(values, self._transform(), where)
 
     def _model_targets(self, panel: Panel) -> list[np.ndarray]:
         return [self._model_target(t, sid) for sid, t in zip(panel.ids, panel.target)]
@@ -588,6 +656,6 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             horizon=int(self.horizon),
             n_targets=len(self.target_names_),
             future=tensors["future"],
-            local_level=_LEVELS[self.local_level],
+            local_level=self._level(),
             season=self._axis.season,
         )

@@ -73,6 +73,48 @@ TRANSFORMS: dict[str, tuple[Callable, Callable, float]] = {
 }
 
 
+def log_is_better(series: list[np.ndarray], season: int) -> bool:
+    """``target_transform="auto"``: is the log scale better for these targets?
+
+    Guerrero's criterion (Guerrero, 1993, "Time-series analysis supported by power
+    transformations", J. of Forecasting 12(1); the method of R's
+    ``forecast::BoxCox.lambda``), asked between the log (lambda 0) and no transform
+    (lambda 1): cut each series into blocks of ``max(2, season)`` steps; the log
+    is better when the block standard deviations divided by the block means vary
+    less (coefficient of variation) than the standard deviations themselves, i.e.
+    when the spread grows with the level. Decided on more than half of the series
+    (each column of a 2-D one) with at least 3 complete blocks, and only when
+    every value is positive.
+
+    Examples
+    --------
+    >>> t = np.arange(144.0)
+    >>> level = 100 * 1.01**t
+    >>> log_is_better([level * (1 + 0.2 * np.sin(2 * np.pi * t / 12))], 12)
+    True
+    >>> log_is_better([level + 20 * np.sin(2 * np.pi * t / 12)], 12)
+    False
+    """
+    block = max(2, int(season))
+    votes = []
+    for y in series:
+        y = np.asarray(y, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            if (y <= 0).any():
+                return False
+        for col in y.reshape(len(y), -1).T:
+            k = len(col) // block
+            blocks = col[len(col) - k * block :].reshape(k, block)
+            blocks = blocks[np.isfinite(blocks).all(axis=1)]
+            if len(blocks) < 3:
+                continue
+            sd = blocks.std(axis=1, ddof=1)
+            ratio = sd / blocks.mean(axis=1)
+            if sd.mean() > 0:
+                votes.append(ratio.std() / ratio.mean() < sd.std() / sd.mean())
+    return bool(votes) and float(np.mean(votes)) > 0.5
+
+
 def check_target_scaling(scaler: str | None, target_transform: str | None) -> None:
     """Refuse a ``scaler`` / ``target_transform`` pair whose scaling depends on units.
 

@@ -1,0 +1,169 @@
+"""Defaults chosen from the data (issue 19): budget, window, patches, transform, level.
+
+Each rule is tested on data made to have (or not have) the property it looks for,
+and the forecaster is checked to resolve it into its fitted ``*_`` attribute.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn import GRUForecaster, LSTMForecaster, RNNForecaster
+from tsrnn._naive import seasonal_baseline_wins
+from tsrnn._scaling import log_is_better
+from tsrnn._training import auto_batch_size
+from tsrnn._windowing import default_patch_size, default_window
+
+FAST = dict(hidden_size=4, max_steps=5, random_state=0)
+
+
+def monthly(values) -> pd.Series:
+    return pd.Series(
+        values, index=pd.date_range("2000-01-01", periods=len(values), freq="MS")
+    )
+
+
+def multiplicative(n=144, seed=0):
+    t = np.arange(n)
+    noise = 1 + 0.02 * np.random.default_rng(seed).standard_normal(n)
+    return 100 * 1.015**t * (1 + 0.25 * np.sin(2 * np.pi * t / 12)) * noise
+
+
+def additive(n=144, seed=0):
+    t = np.arange(n)
+    noise = np.random.default_rng(seed).standard_normal(n)
+    return 100 + 0.8 * t + 20 * np.sin(2 * np.pi * t / 12) + noise
+
+
+def random_walk(n=144, seed=0):
+    return 100 + np.cumsum(np.random.default_rng(seed).standard_normal(n))
+
+
+# -- training budget ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "n_rows,expected",
+    [(1, 16), (100, 16), (4_800, 32), (10_000, 64), (40_000, 256), (400_000, 512)],
+)
+def test_auto_batch_size_is_a_power_of_two_near_150_steps_per_epoch(n_rows, expected):
+    assert auto_batch_size(n_rows) == expected
+
+
+def test_max_steps_ends_the_fit_inside_an_epoch_and_bounds_the_cosine():
+    y = monthly(additive(300))
+    fc = LSTMForecaster(
+        horizon=3, hidden_size=4, max_steps=7, early_stopping=False, random_state=0
+    ).fit(y)
+    # 16 windows per batch ("auto" for ~290 windows): 19 steps per epoch
+    assert fc.batch_size_ == 16
+    assert fc.n_epochs_ == 1 and fc.history_[-1]["steps"] == 7
+    both = fc.set_params(max_steps=40, max_epochs=1).fit(y)
+    assert both.n_epochs_ == 1 and both.history_[-1]["steps"] == 18  # epoch first
+
+
+def test_no_budget_at_all_is_refused_with_the_fix():
+    with pytest.raises(ValueError, match="max_epochs and max_steps are both None"):
+        LSTMForecaster(horizon=2, max_steps=None).fit(monthly(additive(60)))
+
+
+# -- window and patches ---------------------------------------------------------------
+def test_default_window_covers_a_week_of_hourly_data_and_fewer_seasons_when_short():
+    assert default_window(24, 48, [700, 960]) == 168  # hourly: a week
+    assert default_window(12, 12, [96]) == 24  # monthly: two years
+    assert default_window(52, 13, [934, 80]) == 104  # weekly: two years
+    assert default_window(12, 18, [60]) == 12  # a short monthly series: one season
+    assert default_window(1, 6, [30]) == 8  # no season
+    assert default_window(12, 12, [20]) == 8  # shorter than two seasons of windows
+    assert default_window(24, 4, [10]) == 6  # capped by the longest series
+
+
+def test_default_patch_is_a_season_for_long_windows_else_at_most_16_steps():
+    assert default_patch_size(168, 24) == 24
+    assert default_patch_size(104, 52) == 7  # 15 patches
+    assert default_patch_size(24, 12) == 2
+    assert default_patch_size(16, 12) == 1
+    for window in range(1, 400):
+        assert -(-window // default_patch_size(window)) <= 16
+
+
+def test_forecaster_resolves_window_and_patch_and_reads_the_patched_network():
+    t = np.arange(24 * 60)
+    y = pd.Series(
+        10 + np.sin(2 * np.pi * t / 24),
+        index=pd.date_range("2024-01-01", periods=len(t), freq="h"),
+    )
+    fc = LSTMForecaster(horizon=24, **FAST).fit(y)
+    assert (fc.window_, fc.patch_size_) == (168, 24)
+    assert fc.module_.patch_size == 24
+    assert fc.predict().shape == (24, 1)
+
+
+# -- target transform ---------------------------------------------------------------
+def test_log_is_better_when_the_spread_grows_with_the_level():
+    assert log_is_better([multiplicative()], 12)
+    assert not log_is_better([additive()], 12)
+    assert not log_is_better([multiplicative() - 200], 12)  # not all positive
+    assert not log_is_better(
+        [multiplicative()[:30]], 12
+    )  # under 3 seasons: no evidence
+    # a panel: most series decide
+    panel = [multiplicative(seed=s) for s in range(3)] + [additive()]
+    assert log_is_better(panel, 12)
+    assert not log_is_better([additive(seed=s) for s in range(3)] + panel[:1], 12)
+
+
+@pytest.mark.parametrize("make", [LSTMForecaster, GRUForecaster])
+def test_forecaster_resolves_target_transform_auto_from_the_data(make):
+    assert make(horizon=3, **FAST).fit(monthly(multiplicative())).target_transform_ == (
+        "log"
+    )
+    assert make(horizon=3, **FAST).fit(monthly(additive())).target_transform_ is None
+    # never with mean scaling (refused as unit-dependent when asked for)
+    fc = make(horizon=3, scaler="mean", **FAST).fit(monthly(multiplicative()))
+    assert fc.target_transform_ is None
+    # a set value is kept
+    fc = make(horizon=3, target_transform="log", **FAST).fit(monthly(additive()))
+    assert fc.target_transform_ == "log"
+
+
+def test_auto_log_forecast_keeps_a_swing_that_grows_with_the_level():
+    y = monthly(multiplicative(n=156))
+    fc = RNNForecaster(horizon=12, random_state=0).fit(y)
+    assert fc.target_transform_ == "log" and fc.local_level_ == "seasonal"
+    forecast = fc.predict().iloc[:, 0].to_numpy()
+    last_year = y.to_numpy()[-12:]
+    # the swing of the forecast year grows with the level, as in the history
+    assert np.ptp(forecast) > np.ptp(last_year)
+
+
+# -- local level ----------------------------------------------------------------------
+def test_seasonal_baseline_wins_only_where_seasonal_naive_forecasts_better():
+    assert seasonal_baseline_wins([additive()], horizon=6, season=12)
+    assert not seasonal_baseline_wins([random_walk()], horizon=6, season=12)
+    assert not seasonal_baseline_wins([additive()], horizon=6, season=1)
+    # NaN are skipped, a series without a value one season back has no vote
+    gappy = additive()
+    gappy[::7] = np.nan
+    assert seasonal_baseline_wins([gappy, additive()[:10]], horizon=6, season=12)
+    assert not seasonal_baseline_wins([additive()[:10]], horizon=6, season=12)
+
+
+def test_forecaster_resolves_local_level_auto_and_keeps_a_set_value():
+    fc = LSTMForecaster(horizon=3, **FAST)
+    assert fc.fit(monthly(additive())).local_level_ == "seasonal"
+    assert fc.fit(monthly(random_walk())).local_level_ == "last"
+    assert (
+        fc.set_params(local_level=False).fit(monthly(additive())).local_level_ is None
+    )
+    assert (
+        fc.set_params(local_level=True).fit(monthly(additive())).local_level_ == "last"
+    )
+
+
+def test_warm_start_keeps_the_resolved_choices_of_the_first_fit():
+    fc = LSTMForecaster(horizon=3, warm_start=True, **FAST).fit(
+        monthly(multiplicative())
+    )
+    first = (fc.target_transform_, fc.local_level_)
+    # the same series, continued: its scaling (on the log scale) must stay
+    fc.fit(monthly(multiplicative(seed=1)))
+    assert (fc.target_transform_, fc.local_level_) == first
