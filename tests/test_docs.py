@@ -15,6 +15,7 @@ MODULES = [
     "tsrnn",
     "tsrnn.exceptions",
     "tsrnn._supervised",
+    "tsrnn._sequence",
     "tsrnn._windowing",
     "tsrnn._network",
     "tsrnn._forecasting",
