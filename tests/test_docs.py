@@ -15,7 +15,6 @@ MODULES = [
     "tsrnn",
     "tsrnn.exceptions",
     "tsrnn._supervised",
-    "tsrnn._sequence",
     "tsrnn._windowing",
     "tsrnn._network",
     "tsrnn._forecasting",
