@@ -2,8 +2,9 @@
 
 Trains on the first 120 months, forecasts the next 12 from the last 24 observed
 months, and compares the mean absolute error with a seasonal-naive forecast (the
-same month one year earlier). The network sees each window relative to its last
-value in log space, so it learns the seasonal shape rather than the level.
+same month one year earlier). With ``local_level=True`` the network sees each
+window relative to its last value in log space and predicts the change from it, so
+it learns the seasonal shape rather than the level.
 
 Run: ``python examples/air_passengers_windows.py [--plot forecast.png]``
 """
@@ -41,22 +42,22 @@ def main(argv: list[str] | None = None) -> float:
     y = load()
     train, test = y.iloc[:TRAIN], y.iloc[TRAIN : TRAIN + HORIZON]
     X, Y = tsrnn.make_windows(np.log(train), window=WINDOW, horizon=HORIZON)
-    last = X["t"].to_numpy()[:, None]  # each window's last log value
     model = make_pipeline(
         StandardScaler(),
         tsrnn.RNNRegressor(
             cell="gru",
             hidden_size=32,
+            local_level=True,  # windows relative to their last log value
             learning_rate=0.01,
             max_epochs=args.epochs,
             random_state=0,
         ),
     )
-    model.fit(X - last, Y - last)
+    model.fit(X, Y)
 
     context = np.log(train.to_numpy()[-WINDOW:])
-    recent = pd.DataFrame([context - context[-1]], columns=X.columns)
-    pred_log = model.predict(recent)[0] + context[-1]
+    recent = pd.DataFrame([context], columns=X.columns)
+    pred_log = model.predict(recent)[0]
     forecast = pd.Series(np.exp(pred_log), index=test.index, name="forecast")
     snaive = train.iloc[-12:].to_numpy()
 

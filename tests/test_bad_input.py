@@ -1248,6 +1248,46 @@ CATALOGUE = [
         r"fewer than 3 timestamps\. Its timestamps step by '24h'\. Pass --freq 24h if "
         r"that is the frequency, or pass longer series\.$",
     ),
+    # Issue 19 (sequence defaults): local_level
+    (
+        "regressor local_level negative feature",
+        lambda: tsrnn.RNNRegressor(local_level=-1, **TINY).fit(X2, Y1),
+        ValueError,
+        "'local_level' parameter",
+    ),
+    (
+        "regressor local_level=True with several features",
+        lambda: tsrnn.RNNRegressor(local_level=True, **TINY).fit(
+            np.zeros((4, 3, 2)), np.arange(4.0)
+        ),
+        ValueError,
+        r"local_level=True .* X has 2 features per step\. Pass local_level=k",
+    ),
+    (
+        "regressor local_level feature out of range",
+        lambda: tsrnn.RNNRegressor(local_level=2, **TINY).fit(
+            np.zeros((4, 3, 2)), np.arange(4.0)
+        ),
+        ValueError,
+        r"local_level=2 names feature 2, but X has 2 feature\(s\).*below 2",
+    ),
+    (
+        "regressor local_level with token ids",
+        lambda: tsrnn.RNNRegressor(local_level=True, embedding_dim=2, **TINY).fit(
+            np.array([[1, 2, 3], [2, 3, 1]]), np.arange(2.0)
+        ),
+        ValueError,
+        r"token ids, which have no level\. Set local_level=False",
+    ),
+    (
+        "regressor local_level feature never observed",
+        lambda: tsrnn.RNNRegressor(local_level=1, **TINY).fit(
+            np.dstack([np.ones((4, 3)), [[1.0] * 3, [np.nan] * 3, [1.0] * 3, [2] * 3]]),
+            np.arange(4.0),
+        ),
+        ValueError,
+        r"local_level.*last observed value of feature 1.*1 sequence\(s\).*rows \[1\]",
+    ),
 ]
 
 

@@ -500,7 +500,7 @@ def test_warm_start_classifier_needs_the_same_classes():
 
 def valid_loss_of_final_weights(est, X):
     """Recompute the validation loss of ``est``'s weights on its held-out rows."""
-    inputs, lengths = _sequence_inputs(est, X, reset=False)
+    inputs, lengths, _ = _sequence_inputs(est, X, reset=False)
     _, valid_idx = _split_validation(est, len(lengths), est._seed())
     return inputs, lengths, valid_idx
 
@@ -548,7 +548,7 @@ def test_non_finite_loss_raises_and_keeps_the_last_good_weights(monkeypatch):
     est = reg(max_epochs=5)
     with pytest.raises(
         TrainingDivergedError,
-        match=r"loss became nan at epoch 2.*learning_rate \(now 0.001\).*gradient_clip",
+        match=r"loss became nan at epoch 2.*learning_rate \(now 0.01\).*gradient_clip",
     ):
         est.fit(X, y)
     assert_finite_weights(est)

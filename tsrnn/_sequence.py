@@ -42,15 +42,78 @@ __all__ = [
 
 
 # -- input: every form -> aligned float32 + lengths ----------------------------------
-def sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
-    """Validate ``X`` into a CPU input tensor and lengths; at fit, decide the mode.
+def level_feature(est, n_features: int, tokens: bool) -> int | None:
+    """The feature whose last observed value is each sequence's level (fit time).
+
+    ``local_level`` (:class:`~tsrnn.RNNRegressor`): False -> None; True -> the one
+    feature of univariate sequences; an int -> that feature. Token ids have no
+    level, and True is ambiguous for several features: both are refused.
+    """
+    level = getattr(est, "local_level", False)
+    if level is False or level is None:
+        return None
+    if tokens:
+        raise ValueError(
+            f"local_level={level!r} takes inputs relative to their last value, but "
+            "with embedding_dim set X holds token ids, which have no level. Set "
+            "local_level=False for token inputs."
+        )
+    if isinstance(level, (bool, np.bool_)):
+        if n_features != 1:
+            raise ValueError(
+                f"local_level=True reads the level of the one feature per step, but "
+                f"X has {n_features} features per step. Pass local_level=k, the "
+                "index of the feature whose last value is the level (e.g. the "
+                "target's position among make_windows' features)."
+            )
+        return 0
+    if level >= n_features:
+        raise ValueError(
+            f"local_level={level} names feature {level}, but X has {n_features} "
+            f"feature(s) per step. Pass an index below {n_features} (the feature "
+            "whose last value is the level), or True for univariate sequences."
+        )
+    return int(level)
+
+
+def relative_to_level(aligned, feature: int):
+    """``aligned`` with ``feature`` taken relative to each sequence's level, and the
+    levels (float64 ``(n_samples,)``): the last observed value of ``feature``.
+
+    NaN stays NaN; the caller's values are never changed (a copy is made). A
+    sequence whose ``feature`` is never observed has no level: refused.
+    """
+    column = aligned.values[:, feature]
+    starts = aligned.offsets
+    observed = np.where(np.isnan(column), -1, np.arange(len(column)))
+    last = np.maximum.reduceat(observed, starts)
+    if (last < starts).any():
+        rows = np.flatnonzero(last < starts)
+        raise ValueError(
+            f"local_level takes each sequence's level from the last observed value "
+            f"of feature {feature}, but {rows.size} sequence(s) of X have none (all "
+            f"NaN), at rows [{_first(rows, 10)}]. Drop or fill those sequences, or "
+            "choose another local_level feature."
+        )
+    levels = column[last]
+    values = aligned.values.copy()
+    values[:, feature] -= np.repeat(levels, aligned.lengths)
+    return aligned._replace(values=values), levels.astype(np.float64)
+
+
+def sequence_inputs(
+    est, X, *, reset: bool
+) -> tuple[torch.Tensor, np.ndarray, np.ndarray | None]:
+    """Validate ``X`` into a CPU input tensor, lengths and levels; at fit, decide the mode.
 
     The tensor holds the sequences' valid steps back to back (memory O(total
     steps)): ``(total_steps,)`` int64 token ids with ``embedding_dim``, else
     ``(total_steps, F)`` (or ``2F`` with the mask channel) float32.
     ``reset=False`` reads ``X`` for the fitted network (predict, and a
     ``warm_start`` fit): a batch without missing values still gets the fitted mask
-    channel, token ids up to the fitted vocabulary are accepted.
+    channel, token ids up to the fitted vocabulary are accepted. With a local
+    level (``level_feature_``, decided at fit) that feature is relative to each
+    sequence's level, returned as float64 ``(n_samples,)``; else levels is None.
     """
     values = sequence_values(est, X, reset=reset)
     # after fit, X is read for the fitted network (set_params acts at the next fit)
@@ -58,6 +121,12 @@ def sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
     tokens = embedding is not None
     aligned = align(values, padding=0.0 if tokens else None)  # token 0 = padding
     lengths = aligned.lengths
+    if reset and hasattr(est, "local_level"):  # RNNRegressor's option
+        est.level_feature_ = level_feature(est, aligned.values.shape[1], tokens)
+    feature = getattr(est, "level_feature_", None)
+    levels = None
+    if feature is not None:
+        aligned, levels = relative_to_level(aligned, feature)
     if tokens:
         ids = token_ids(aligned)
         if reset:
@@ -68,7 +137,7 @@ def sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
                 f"ids below vocab_size_={est.vocab_size_}. Map unseen tokens to a "
                 "reserved id seen in fit (e.g. 1 for 'unknown')."
             )
-        return torch.from_numpy(ids), lengths
+        return torch.from_numpy(ids), lengths, None
     missing = has_interior_missing(aligned)
     if reset:
         est.mask_channel_ = missing
@@ -80,7 +149,7 @@ def sequence_inputs(est, X, *, reset: bool) -> tuple[torch.Tensor, np.ndarray]:
             "that has missing values."
         )
     inputs = network_values(aligned, mask_channel=est.mask_channel_)
-    return torch.from_numpy(inputs), lengths
+    return torch.from_numpy(inputs), lengths, levels
 
 
 def require_y(est, y) -> None:
@@ -296,9 +365,9 @@ def fit_sequences(
     """The fit template shared by the sequence estimators.
 
     ``X`` is validated first (as scikit-learn's ``validate_data(X, y)`` does), then
-    ``encode_targets(y, n_samples, fit_rows) -> (targets, output_size)`` checks and
-    encodes the targets (``fit_rows``: the samples of positive weight, or None for
-    all). Sample weights (``sample_weight`` times ``class_weight``'s) enter the
+    ``encode_targets(y, n_samples, fit_rows, levels) -> (targets, output_size)``
+    checks and encodes the targets (``fit_rows``: the samples of positive weight,
+    or None for all; ``levels``: each sample's local level, or None). Sample weights (``sample_weight`` times ``class_weight``'s) enter the
     masked loss as a weighted mean, in training and in the validation loss;
     samples of weight 0 are left out of the fit altogether, so that weight 0 is
     the same as removing the sample.
@@ -318,7 +387,7 @@ def fit_sequences(
     if warm:  # the parameters first: X is then read for the fitted network
         est._check_warm_arch({**est._arch, **layers})
     try:  # a warm fit reads X for the fitted network, as predict does
-        inputs, lengths = sequence_inputs(est, X, reset=not warm)
+        inputs, lengths, levels = sequence_inputs(est, X, reset=not warm)
     except ValueError as exc:
         if not warm:
             raise
@@ -329,7 +398,7 @@ def fit_sequences(
     y = checked_targets(est, X, y)
     weights = check_weights(sample_weight, len(lengths))
     targets, output_size = encode_targets(
-        y, len(lengths), None if weights is None else weights > 0
+        y, len(lengths), None if weights is None else weights > 0, levels
     )
     if class_weight is not None:  # targets are then the class codes
         by_class = class_weights(class_weight, est.classes_, targets)[targets]
@@ -360,16 +429,20 @@ def fit_sequences(
     return est._fit_network(arch, batches, make_loss(loss), seed, device)
 
 
-def predict_raw(est, X) -> np.ndarray:
-    """Network outputs for ``X`` in row order, computed in batches sorted by length."""
+def predict_raw(est, X, *, levels: bool = False):
+    """Network outputs for ``X`` in row order, computed in batches sorted by length.
+
+    ``levels=True`` returns ``(outputs, levels)``, the local levels of ``X`` (None
+    without a local level).
+    """
     check_is_fitted(est)
-    inputs, lengths = sequence_inputs(est, X, reset=False)
+    inputs, lengths, level_values = sequence_inputs(est, X, reset=False)
     batches = SequenceBatches(inputs, lengths).to(est._module_device())
     plan = batches.sorted_batches()
     out = est._outputs([batches.gather(idx) for idx in plan])
     in_order = np.empty_like(out)
     in_order[torch.cat(plan).numpy()] = out
-    return in_order
+    return (in_order, level_values) if levels else in_order
 
 
 class SequenceParams:
@@ -399,8 +472,10 @@ class SequenceParams:
         features so that the network reads ``k`` features over ``n_steps`` steps,
         not one feature over ``k * n_steps``. 3-D, list and MultiIndex-DataFrame
         input carry their structure and ignore it.
-    learning_rate : float, default=1e-3
-        Adam step size.
+    learning_rate : float, default=1e-2
+        Adam step size. The default learns small problems in 100 epochs (e.g.
+        scikit-learn's toy problems of 200-300 samples) and stays stable on
+        larger ones.
     lr_schedule : {"constant", "cosine"}, default="constant"
         ``"cosine"`` decays the step size from ``learning_rate`` to 0 over the
         fit's gradient steps (``max_epochs`` epochs or ``max_steps``, the fewer;
@@ -414,10 +489,12 @@ class SequenceParams:
         ``batch_size_``.
     max_epochs : int or None, default=100
         Passes over the training data (None: no limit, ``max_steps`` ends the fit).
-    max_steps : int or None, default=None
+    max_steps : int or None, default=2000
         Training budget in gradient steps: the fit ends after ``max_steps`` batches
         (or ``max_epochs`` epochs, whichever comes first), so its cost does not grow
-        with the data. None: only ``max_epochs`` limits it.
+        with the data. None: only ``max_epochs`` limits it. The default leaves
+        small data its 100 epochs (up to 640 sequences at ``batch_size=32``) and
+        bounds the cost on larger data.
     gradient_clip : float or None, default=None
         Clip the gradient norm to this value (guards against exploding gradients).
     early_stopping : bool, default=False

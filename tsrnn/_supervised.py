@@ -31,7 +31,25 @@ from tsrnn._sequence import (
     score_inputs,
 )
 
-__all__ = ["RNNClassifier", "RNNRegressor"]
+__all__ = ["RNNClassifier", "RNNRegressor", "level_link"]
+
+
+def level_link(levels: np.ndarray, y2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least squares ``y2 ≈ levels * coef + intercept``, one pair per output column.
+
+    The level is in the units of the inputs, the targets in theirs: for windows
+    in the target's units ``coef`` is about 1 and ``intercept`` about 0; after a
+    per-column scaler (``StandardScaler`` in a Pipeline) they undo its scaling.
+    Levels that do not vary leave no slope to estimate: ``coef`` is then 1.
+    """
+    centred = levels - levels.mean()
+    spread = centred @ centred
+    mean_y = y2.mean(axis=0)
+    if spread > 1e-12 * (levels @ levels):  # else constant, up to rounding
+        coef = centred @ (y2 - mean_y) / spread
+    else:
+        coef = np.ones(y2.shape[1])
+    return coef, mean_y - coef * levels.mean()
 
 
 @document
@@ -50,13 +68,36 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     ----------%(parameters)s
     loss : {"mse", "mae", "huber"}, default="mse"
         Training loss, on the standardized targets.
+    local_level : bool or int, default=False
+        Read each sequence relative to its level, as the forecasters'
+        ``local_level`` does, so that windows of a trending series at levels
+        never seen in fit are predicted. The level of a sequence is the last
+        observed (non-NaN) value of one feature: ``True`` for univariate
+        sequences, an int ``k`` (not a bool) for feature ``k`` of multivariate
+        ones (the target's position among :func:`tsrnn.make_windows`' features).
+        That feature's steps are taken relative to the level (other features are
+        left as they are), and each target is predicted as a change from the
+        level in the target's units, ``level_coef_ * level + level_intercept_``
+        (least squares in ``fit``: about 1 and 0 for windows in the target's
+        units; it also undoes a per-column scaler such as ``StandardScaler`` in a
+        Pipeline), added back in ``predict``. Padded and variable-length
+        sequences take the level at their own last observed step; a sequence
+        whose feature is all NaN, token inputs (``embedding_dim``) and ``True``
+        with several features are refused. ``False``: absolute inputs.
 
     Attributes
     ----------%(attributes)s
     n_outputs_ : int
         Number of targets.
     y_mean_, y_scale_ : ndarray of shape (n_outputs_,)
-        Target standardization.
+        Target standardization (of the change from the level with
+        ``local_level``).
+    level_feature_ : int or None
+        The feature whose last value is the level (``local_level`` resolved);
+        None without a local level.
+    level_coef_, level_intercept_ : ndarray of shape (n_outputs_,) or None
+        The level in target units, ``level_coef_ * level + level_intercept_``,
+        per output; None without a local level.
 
     See Also
     --------
@@ -73,6 +114,17 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     >>> reg = RNNRegressor(hidden_size=8, max_epochs=3, random_state=0).fit(X, y)
     >>> reg.predict(X[:2]).shape
     (2,)
+
+    Windows of a trending series, predicted beyond the levels seen in fit:
+
+    >>> import pandas as pd
+    >>> from tsrnn import make_windows
+    >>> y = pd.Series(np.arange(120.0) + 5 * np.sin(np.arange(120)))
+    >>> X, Y = make_windows(y, window=8)
+    >>> reg = RNNRegressor(local_level=True, max_epochs=20, random_state=0)
+    >>> reg = reg.fit(X[:80], Y[:80])
+    >>> bool(reg.score(X[80:], Y[80:]) > 0.9)
+    True
     """
 
     _parameter_constraints = {
@@ -81,6 +133,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "features_per_step": [Interval(Integral, 1, None, closed="left"), None],
         "loss": [StrOptions({"mse", "mae", "huber"})],
+        "local_level": ["boolean", Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -94,12 +147,13 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         embedding_dim: int | None = None,
         features_per_step: int | None = None,
         loss: str = "mse",
-        learning_rate: float = 1e-3,
+        local_level: bool | int = False,
+        learning_rate: float = 1e-2,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
         batch_size: int = 32,
         max_epochs: int | None = 100,
-        max_steps: int | None = None,
+        max_steps: int | None = 2000,
         gradient_clip: float | None = None,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
@@ -135,6 +189,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             warm_start=warm_start,
         )
         self.loss = loss
+        self.local_level = local_level
 
     _persisted_attributes = (
         *BaseRNN._persisted_attributes,
@@ -142,6 +197,9 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         "n_outputs_",
         "y_mean_",
         "y_scale_",
+        "level_feature_",
+        "level_coef_",
+        "level_intercept_",
         "_y_1d",
     )
 
@@ -181,7 +239,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         )
 
     def _encode_targets(
-        self, y, n_samples: int, fit_rows=None
+        self, y, n_samples: int, fit_rows=None, levels=None
     ) -> tuple[np.ndarray, int]:
         y = check_array(  # missing targets were refused by plain_targets
             y,
@@ -205,9 +263,16 @@ class RNNRegressor(RegressorMixin, BaseRNN):
                     "warm_start=False to refit from scratch."
                 )
         else:  # the forecasters' standard scaler, on the targets
-            fit_on = y2 if fit_rows is None else y2[fit_rows]  # weight 0: not there
-            center, scale = fit_scaler([fit_on], "standard")
+            rows = slice(None) if fit_rows is None else fit_rows  # weight 0: not there
+            if levels is None:
+                self.level_coef_ = self.level_intercept_ = None
+            else:
+                self.level_coef_, self.level_intercept_ = level_link(
+                    levels[rows], y2[rows]
+                )
+            center, scale = fit_scaler([self._change(y2, levels)[rows]], "standard")
             self.y_mean_, self.y_scale_ = center[0], scale[0]
+        y2 = self._change(y2, levels)
         self._y_1d = y.ndim == 1
         self.n_outputs_ = y2.shape[1]
         targets = transform(y2, self.y_mean_, self.y_scale_).astype(np.float32)
@@ -225,10 +290,19 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        out = inverse_transform(
-            predict_raw(self, X).astype(np.float64), self.y_mean_, self.y_scale_
-        )
+        raw, levels = predict_raw(self, X, levels=True)
+        out = inverse_transform(raw.astype(np.float64), self.y_mean_, self.y_scale_)
+        if levels is not None:  # the change from the level, added back
+            out = out + self._anchor(levels)
         return out[:, 0] if self._y_1d else out
+
+    def _anchor(self, levels: np.ndarray) -> np.ndarray:
+        """The level in target units, ``(n_samples, n_outputs_)``."""
+        return levels[:, None] * self.level_coef_ + self.level_intercept_
+
+    def _change(self, y2: np.ndarray, levels) -> np.ndarray:
+        """Targets as the change from the level (unchanged without a local level)."""
+        return y2 if levels is None else y2 - self._anchor(levels)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Coefficient of determination R² of :meth:`predict` on ``X`` against ``y``.
@@ -311,12 +385,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         bidirectional: bool = False,
         embedding_dim: int | None = None,
         class_weight: dict | str | None = None,
-        learning_rate: float = 1e-3,
+        learning_rate: float = 1e-2,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
         batch_size: int = 32,
         max_epochs: int | None = 100,
-        max_steps: int | None = None,
+        max_steps: int | None = 2000,
         gradient_clip: float | None = None,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
@@ -395,7 +469,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         )
 
     def _encode_targets(
-        self, y, n_samples: int, fit_rows=None
+        self, y, n_samples: int, fit_rows=None, levels=None
     ) -> tuple[np.ndarray, int]:
         check_classification_targets(y)  # after plain_targets
         y = column_or_1d(y, warn=True)

@@ -149,6 +149,16 @@ def make_windows(
         Columns ``"t+1" ... "t+{horizon}"``, MultiIndex ``(target, step)`` when
         there are several targets; same index as ``X``.
 
+    Notes
+    -----
+    Windows of a trending series hold levels that later windows exceed, and a
+    network fitted on absolute values cannot extrapolate to levels it never saw.
+    :class:`~tsrnn.RNNRegressor` with ``local_level=True`` reads each window
+    relative to its last value and predicts the targets as changes from it (for
+    multivariate windows, ``local_level=k`` names the feature holding the level:
+    the target's position among the features). It works behind a per-column
+    scaler such as ``StandardScaler`` in a Pipeline as well (second example).
+
     Examples
     --------
     >>> import pandas as pd
@@ -163,6 +173,24 @@ def make_windows(
     step        t+1  t+2
     2024-01-03  3.0  4.0
     2024-01-04  4.0  5.0
+
+    Windows of a trending series, each fold tested on levels above those it was
+    fitted on:
+
+    >>> import numpy as np
+    >>> from sklearn.model_selection import TimeSeriesSplit, cross_val_score
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from tsrnn import RNNRegressor
+    >>> t = np.arange(150)
+    >>> trend = pd.Series(0.5 * t + 10 * np.sin(2 * np.pi * t / 12))
+    >>> X, Y = make_windows(trend, window=12)
+    >>> model = make_pipeline(
+    ...     StandardScaler(), RNNRegressor(local_level=True, random_state=0)
+    ... )
+    >>> scores = cross_val_score(model, X, Y, cv=TimeSeriesSplit(3))
+    >>> bool(scores.min() > 0.8)
+    True
     """
     window = check_positive_int(window, "window")
     horizon = check_positive_int(horizon, "horizon")
