@@ -599,6 +599,12 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if not isinstance(args.params, dict):
         parser.error(f"--params must be a JSON object; got {args.params!r}")
+    fixed = sorted({"horizon", "random_state"} & set(args.params))
+    if fixed:
+        parser.error(
+            f"--params sets {', '.join(fixed)}, which each dataset and --seeds fix: "
+            "leave them out"
+        )
     if not (args.data / "m4" / "Hourly-train.csv").exists():
         parser.error(f"shared data not found under {args.data}: pass --data PATH")
     return args

@@ -272,6 +272,9 @@ def test_defaults_rejects_params_that_are_not_an_object(capsys):
     with pytest.raises(SystemExit):
         run("defaults.py", ["validate", "--params", "[1, 2]"])
     assert "--params must be a JSON object" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run("defaults.py", ["validate", "--params", '{"horizon": 3}'])
+    assert "--params sets horizon" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in BENCH.glob("*.py")))
