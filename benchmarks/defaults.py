@@ -633,6 +633,9 @@ def main(argv: list[str] | None = None) -> dict:
         "load_average_start": os.getloadavg(),
         "python": platform.python_version(),
         "torch": torch.__version__,
+        # what a fit starts with unless the forecaster sets its own; a fit killed
+        # at the time limit cannot report its own
+        "torch_threads_default": torch.get_num_threads(),
         "pandas": pd.__version__,
         "statsforecast": baseline_version,
         "tsrnn": tsrnn.__version__,
@@ -640,7 +643,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(
         f"{args.mode}: {out['forecaster']} horizon=h, random_state=seed, "
         f"params {json.dumps(args.params)}, seeds {args.seeds}, time limit "
-        f"{args.time_limit:g} s, statsforecast {baseline_version}",
+        f"{args.time_limit:g} s, statsforecast {baseline_version}, torch threads "
+        f"{out['torch_threads_default']} by default, load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     path = args.output or RESULTS / f"defaults_{args.mode}.json"
