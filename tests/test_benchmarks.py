@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tsrnn.datasets import load_air_passengers
+from tsrnn.metrics import mase
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -143,6 +146,144 @@ def test_accuracy_air_passengers_tiny(tmp_path):
     assert json.loads(out.read_text())["params"] == {"max_epochs": 1}
 
 
+needs_shared = pytest.mark.skipif(
+    not SHARED_M4.exists(), reason="../shared/data is absent"
+)
+ONE_EPOCH = ["--params", '{"max_epochs": 1}', "--no-cache"]
+
+
+@needs_shared
+def test_defaults_speed_tiny(tmp_path):
+    out = tmp_path / "s.json"
+    argv = ["speed", "--sizes", "300,200", "--only", "300", "--output", str(out)]
+    result = run("defaults.py", argv + ONE_EPOCH)
+    (row,) = result["results"]  # --only keeps the 300-point series
+    assert (row["points"], row["source"]) == (300, "ETTh1 OT, first 300 rows")
+    assert row["fit_seconds"] > 0 and row["threads"] >= 1
+    assert row["epochs"] == [1]
+    saved = json.loads(out.read_text())
+    assert saved["params"] == {"max_epochs": 1}
+    assert saved["forecaster"] == "LSTMForecaster"
+
+
+@needs_shared
+def test_defaults_speed_reports_the_time_limit(tmp_path):
+    argv = ["speed", "--sizes", "200", "--time-limit", "0.01"]
+    result = run("defaults.py", [*argv, "--output", str(tmp_path / "s.json")])
+    (row,) = result["results"]
+    assert row["result"] == "> 0.01 s" and row["fit_seconds"] is None
+
+
+def test_defaults_synthetic_series_is_fixed_and_seasonal():
+    bench = runpy.run_path(str(BENCH / "defaults.py"))
+    y = bench["synthetic_hourly"](24 * 7 * 20)
+    np.testing.assert_array_equal(y, bench["synthetic_hourly"](24 * 7 * 20))
+    day = y.reshape(-1, 24).mean(axis=0)  # a daily profile well above the noise
+    assert day.max() - day.min() > 15
+
+
+@needs_shared
+def test_defaults_accuracy_tiny(tmp_path):
+    out = tmp_path / "a.json"
+    argv = ["accuracy", "--only", "air_passengers", "--output", str(out)]
+    (air,) = run("defaults.py", argv + ONE_EPOCH)["results"]
+    # the split of accuracy_air_passengers.py: fit on 1949-1958, forecast 1959 and
+    # 1960 (seasonal naive MAE 47.58 there; its MASE on the training months here)
+    y = load_air_passengers().to_numpy()
+    snaive = np.r_[y[108:120], y[120:132]]
+    expected = mase(y[120:144], snaive, y[:120], m=12)
+    assert air["scores"]["seasonal naive"]["mase"] == pytest.approx(expected)
+    assert (air["split"], air["n_origins"], air["season"]) == ("test", 2, 12)
+    tsrnn_row = air["scores"]["tsrnn LSTMForecaster"]
+    assert np.isfinite(tsrnn_row["mase"]) and tsrnn_row["fit_seconds"] > 0
+    if importlib.util.find_spec("statsforecast") is None:
+        assert air["scores"]["AutoETS"] == {"error": "statsforecast not installed"}
+        assert air["mase_vs_autoets"] is None
+    ratio = tsrnn_row["mase"] / air["scores"]["seasonal naive"]["mase"]
+    assert air["mase_vs_seasonal_naive"] == pytest.approx(ratio)
+    assert json.loads(out.read_text())["summary"]["fits_failed_or_over_limit"] == 0
+
+
+@needs_shared
+def test_defaults_baselines_only_m4_weekly(tmp_path):
+    argv = ["accuracy", "--only", "m4_weekly", "--max-series", "2", "--no-cache"]
+    argv += ["--baselines-only", "--output", str(tmp_path / "a.json")]
+    (weekly,) = run("defaults.py", argv)["results"]
+    assert (weekly["split"], weekly["n_series"], weekly["season"]) == ("test", 2, 52)
+    rows = weekly["scores"]
+    # OWA against Naive2; with m = 1 Naive2 is the last value, not the 52-week season
+    assert rows["Naive2"]["owa"] == pytest.approx(1.0)
+    assert rows["seasonal naive"]["owa"] != pytest.approx(1.0)
+    assert rows["tsrnn LSTMForecaster"] == {"error": "not fitted (--baselines-only)"}
+    assert weekly["runs"] == []
+
+
+@needs_shared
+def test_defaults_validate_tiny_gru_two_seeds(tmp_path):
+    argv = ["validate", "--only", "grunfeld", "--max-series", "2", "--cell", "gru"]
+    argv += ["--seeds", "0,1", "--output", str(tmp_path / "v.json")]
+    result = run("defaults.py", argv + ONE_EPOCH)
+    (grunfeld,) = result["results"]
+    assert grunfeld["forecaster"] == "tsrnn GRUForecaster"
+    assert len(grunfeld["runs"]) == 2  # the median of the two seeds' forecasts
+    assert (grunfeld["n_series"], grunfeld["horizon"], grunfeld["m"]) == (2, 6, 1)
+    ratio = grunfeld["mase_vs_seasonal_naive"]
+    assert result["summary"]["geomean_mase_vs_seasonal_naive"] == pytest.approx(ratio)
+
+
+@needs_shared
+def test_defaults_validate_air_passengers_drops_the_test_years(tmp_path):
+    argv = ["validate", "--only", "air_passengers", "--baselines-only", "--no-cache"]
+    (air,) = run("defaults.py", [*argv, "--output", str(tmp_path / "v.json")])[
+        "results"
+    ]
+    y = load_air_passengers().to_numpy()  # fit on 1949-1957, score 1958
+    expected = mase(y[108:120], y[96:108], y[:108], m=12)
+    assert air["scores"]["seasonal naive"]["mase"] == pytest.approx(expected)
+
+
+def test_defaults_geometric_mean_skips_missing_ratios():
+    bench = runpy.run_path(str(BENCH / "defaults.py"))
+    assert bench["geometric_mean"]([0.5, None, 2.0]) == pytest.approx(1.0)
+    assert bench["geometric_mean"]([None]) is None
+
+
+@needs_shared
+def test_defaults_validation_suite_never_reads_a_test_split():
+    bench = runpy.run_path(str(BENCH / "defaults.py"))
+    tasks = {t.name: t for t in bench["validation_tasks"](bench["DATA"], 3)}
+    assert set(tasks) == {
+        "m4_hourly",
+        "m4_weekly",
+        "air_passengers",
+        "bike_daily",
+        "bike_hourly",
+        "us_weather",
+        "grunfeld",
+        "etth1_ot",
+    }
+    hourly_train = bench["read_m4"](SHARED_M4, 3)
+    for got, train in zip(tasks["m4_hourly"].values, hourly_train):
+        np.testing.assert_array_equal(got, train)  # the training file only
+    assert tasks["m4_hourly"].train_end == [len(v) - 48 for v in hourly_train]
+    assert len(tasks["air_passengers"].values[0]) == 120  # 1959-1960 removed
+    ett = tasks["etth1_ot"]
+    assert (len(ett.values[0]), ett.train_end) == (11520, [8640])  # no test months
+    assert ett.actual().shape == (60, 1, 48)
+    for task in tasks.values():
+        last = max(task.origins) + task.horizon
+        assert all(e + last == len(v) for v, e in zip(task.values, task.train_end))
+
+
+def test_defaults_rejects_params_that_are_not_an_object(capsys):
+    with pytest.raises(SystemExit):
+        run("defaults.py", ["validate", "--params", "[1, 2]"])
+    assert "--params must be a JSON object" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run("defaults.py", ["validate", "--params", '{"horizon": 3}'])
+    assert "--params sets horizon" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in BENCH.glob("*.py")))
 def test_every_benchmark_has_a_smoke_test(name):
     assert name in {
@@ -154,4 +295,5 @@ def test_every_benchmark_has_a_smoke_test(name):
         "accuracy_m4.py",
         "accuracy_air_passengers.py",
         "threads.py",
+        "defaults.py",
     }, name
