@@ -254,8 +254,19 @@ def _worker(spec_path: str, out_path: str) -> None:
         seconds = time.perf_counter() - start
         out = {
             "fit_seconds": seconds,
-            "threads": threads,
+            # the threads the fit ran on (n_threads resolved), else torch's own
+            "threads": getattr(est, "n_threads_", threads),
             "epochs": getattr(est, "n_epochs_", None),
+            "chosen": {
+                name: getattr(est, name + "_", None)
+                for name in (
+                    "window",
+                    "patch_size",
+                    "target_transform",
+                    "local_level",
+                    "batch_size",
+                )
+            },
             "forecasts": [
                 est.predict(history).iloc[:, 0].to_numpy()
                 for history in spec["histories"]

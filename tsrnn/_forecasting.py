@@ -23,14 +23,13 @@ from tsrnn._batches import (
     n_pad,
     training_windows,
 )
+from tsrnn._choices import LEVELS, Choices, check_warm_data, resolve
 from tsrnn._forecaster import BaseForecaster
-from tsrnn._naive import seasonal_baseline_wins
 from tsrnn._panel import (
     Panel,
     read_panel,
     role_names,
     series_name,
-    warn_short_series,
 )
 from tsrnn._param_validation import Integral, Interval, StrOptions, _fit_context
 from tsrnn._scaling import (
@@ -41,16 +40,11 @@ from tsrnn._scaling import (
     fit_covariate_scaler,
     fit_scaler,
     inverse_transform,
-    log_is_better,
 )
 from tsrnn._training import make_loss
-from tsrnn._windowing import default_patch_size, default_window
 from tsrnn.exceptions import TrainingDivergedError
 
 __all__ = ["RNNForecaster"]
-
-#: ``local_level`` parameter -> WindowBatches' baseline
-_LEVELS = {True: "last", False: None, "last": "last", "seasonal": "seasonal"}
 
 
 class RNNForecaster(BaseForecaster, BaseRNN):
@@ -377,47 +371,36 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         quantiles = self._check_quantiles()
         device = resolve_device(self.device)
         panel = read_panel(X, y, self._roles(), name="X")
-        horizon, season = int(self.horizon), panel.axis.season
+        horizon = int(self.horizon)
         lengths = self._check_history(panel)
         warm = self.warm_start and hasattr(self, "center_")
-        window = self.window or default_window(season, horizon, lengths)
-        patch = (
-            default_patch_size(window, season)
-            if self.patch_size == "auto"
-            else int(self.patch_size)
+        chosen = resolve(
+            self,
+            panel,
+            lengths,
+            Choices(self.window_, 0, self._transform(), self._level())
+            if warm
+            else None,
         )
-        if patch > window:
-            raise ValueError(
-                f"patch_size={self.patch_size} exceeds the window of {window} steps; "
-                "a patch is a piece of the window. Use a patch_size of at most "
-                f"{window} (e.g. the season) or a longer window."
-            )
-        if self.local_level == "seasonal" and season > 1:
-            warn_short_series(
-                panel,
-                lengths,
-                season + 1,
-                f"no longer than the season ({season}), so with "
-                "local_level='seasonal' these series' forecasts are relative to "
-                "their last value where no value one season earlier exists; the "
-                "other series keep the seasonal naive baseline.",
-            )
-        self.target_transform_ = self._resolve_transform(panel, warm)
+        self.target_transform_ = chosen.target_transform
         values = self._model_targets(panel)
-        level = self._resolve_level(values, horizon, season, warm)
         covariates = {
             role: role_names(getattr(self, role))
             for role in ("past_covariates", "future_covariates", "static_covariates")
         }
         if warm:
-            self._check_warm_data(panel, covariates)
+            check_warm_data(self, panel, covariates)
         saved = dict(self.__dict__) if warm else None
         if not warm:
             self.center_, self.scale_ = fit_scaler(values, self.scaler)
             self._cov_center, self._cov_scale = fit_covariate_scaler(
                 np.concatenate([panel.covariates(i) for i in range(len(panel.ids))])
             )
-        self.window_, self.patch_size_, self.local_level_ = int(window), patch, level
+        self.window_, self.patch_size_, self.local_level_ = (
+            chosen.window,
+            chosen.patch_size,
+            chosen.local_level,
+        )
         self.freq_, self._axis = panel.axis.freqstr, panel.axis
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
@@ -458,7 +441,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             bidirectional=False,
             output_size=horizon * n_t * (n_q if self.quantiles is not None else 1),
             extra_size=horizon * len(role_names(self.future_covariates)),
-            patch_size=patch,
+            patch_size=chosen.patch_size,
             n_ensembles=int(self.n_ensembles),
         )
         if saved is not None and self._warm() and self._arch != arch:
@@ -470,30 +453,6 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self._remember(panel)
         return self
 
-    def _resolve_transform(self, panel: Panel, warm: bool) -> str | None:
-        """``target_transform``, with ``"auto"`` decided on the data (see
-        :func:`~tsrnn._scaling.log_is_better`); a warm fit keeps the fitted one."""
-        if self.target_transform != "auto":
-            return self.target_transform
-        if warm:
-            return self._transform()
-        if self.scaler == "mean":  # the log with mean scaling is unit-dependent
-            return None
-        return "log" if log_is_better(panel.target, panel.axis.season) else None
-
-    def _resolve_level(
-        self, values: list[np.ndarray], horizon: int, season: int, warm: bool
-    ) -> str | None:
-        """The baseline the network forecasts from: ``local_level`` resolved, with
-        ``"auto"`` decided on the (transformed) targets (see
-        :func:`~tsrnn._naive.seasonal_baseline_wins`)."""
-        if self.local_level != "auto":
-            return _LEVELS[self.local_level]
-        if warm:
-            return self._level()
-        wins = seasonal_baseline_wins(values, horizon, season)
-        return "seasonal" if wins else "last"
-
     def _transform(self) -> str | None:
         """The fitted target transform (the parameter, for a model saved before
         ``target_transform_`` existed)."""
@@ -501,41 +460,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
     def _level(self) -> str | None:
         """The fitted baseline (see :meth:`_transform`)."""
-        return self.__dict__.get("local_level_", _LEVELS.get(self.local_level))
-
-    def _check_warm_data(self, panel: Panel, covariates: dict[str, list]) -> None:
-        """With ``warm_start``, refuse data the fitted network and scalers cannot take.
-
-        Called before anything is changed: the series and targets keep their
-        scaling, the covariate columns (each role, in order) their input channels.
-        """
-        if list(panel.ids) != list(self.series_ids_) or list(
-            panel.target_names
-        ) != list(self.target_names_):
-            raise ValueError(
-                "warm_start=True continues training on the series and targets of the "
-                f"first fit ({len(self.series_ids_)} series, targets "
-                f"{self.target_names_}); X has {len(panel.ids)} series, targets "
-                f"{panel.target_names}. Pass the same series (each series keeps its "
-                "scaling), or set warm_start=False to refit from scratch."
-            )
-        fitted = getattr(self, "covariates_", None)  # None: saved before it existed
-        changed = [
-            f"{role}={fitted[role]} -> {names}"
-            for role, names in covariates.items()
-            if fitted is not None and list(fitted[role]) != names
-        ]
-        n_columns = sum(len(names) for names in covariates.values())
-        if not changed and n_columns != len(self._cov_center):
-            changed = [f"{len(self._cov_center)} -> {n_columns} covariate columns"]
-        if changed:
-            raise ValueError(
-                "warm_start=True continues training the fitted network, whose "
-                "inputs are the covariate columns of the first fit, each in its "
-                f"role; this fit changes them: {'; '.join(changed)}. Restore the "
-                "covariate parameters of the first fit to continue, or set "
-                "warm_start=False to refit from scratch."
-            )
+        return self.__dict__.get("local_level_", LEVELS.get(self.local_level))
 
     # -- forecasting hooks (see BaseForecaster) -----------------------------------------
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):

@@ -1,0 +1,129 @@
+"""What a forecaster's ``fit`` decides from the data: its "auto" and None defaults.
+
+One place resolves ``window``, ``patch_size``, ``target_transform`` and
+``local_level`` into the values the fitted model keeps (``window_``,
+``patch_size_``, ``target_transform_``, ``local_level_``). Each rule lives with
+its concept and is only called from here: the window rules in
+:mod:`tsrnn._windowing`, the log test in :mod:`tsrnn._scaling`, the seasonal
+baseline test in :mod:`tsrnn._naive`. The training budget (``batch_size="auto"``)
+and the thread policy (``n_threads="auto"``) are resolved by the fit seam that
+every estimator shares (:mod:`tsrnn._base`). A ``warm_start`` fit keeps the
+choices of the first fit, and :func:`check_warm_data` refuses data it cannot
+continue on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tsrnn._naive import seasonal_baseline_wins
+from tsrnn._panel import Panel, series_name, warn_short_series
+from tsrnn._scaling import apply_target_transform, log_is_better
+from tsrnn._windowing import default_patch_size, default_window
+
+__all__ = ["LEVELS", "Choices", "check_warm_data", "resolve"]
+
+#: ``local_level`` parameter -> WindowBatches' baseline
+LEVELS = {True: "last", False: None, "last": "last", "seasonal": "seasonal"}
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The resolved settings of one fit."""
+
+    window: int
+    patch_size: int
+    target_transform: str | None
+    local_level: str | None
+
+
+def resolve(est, panel: Panel, lengths: list[int], fitted: Choices | None) -> Choices:
+    """``est``'s settings for a fit on ``panel`` (series ``lengths``).
+
+    ``fitted`` holds a ``warm_start`` fit's earlier choices of the target transform
+    and the baseline, which the continued fit keeps (the scaling and the network
+    were fit on them); None for a fresh fit.
+
+    Raises
+    ------
+    ValueError
+        ``patch_size`` longer than the window.
+    """
+    horizon, season = int(est.horizon), panel.axis.season
+    window = int(est.window or default_window(season, horizon, lengths))
+    patch = (
+        default_patch_size(window, season)
+        if est.patch_size == "auto"
+        else int(est.patch_size)
+    )
+    if patch > window:
+        raise ValueError(
+            f"patch_size={est.patch_size} exceeds the window of {window} steps; "
+            "a patch is a piece of the window. Use a patch_size of at most "
+            f"{window} (e.g. the season) or a longer window."
+        )
+    if est.local_level == "seasonal" and season > 1:
+        warn_short_series(
+            panel,
+            lengths,
+            season + 1,
+            f"no longer than the season ({season}), so with "
+            "local_level='seasonal' these series' forecasts are relative to "
+            "their last value where no value one season earlier exists; the "
+            "other series keep the seasonal naive baseline.",
+        )
+    transform = est.target_transform
+    if transform == "auto":
+        if fitted is not None:
+            transform = fitted.target_transform
+        elif est.scaler == "mean":  # the log with mean scaling is unit-dependent
+            transform = None
+        else:
+            transform = "log" if log_is_better(panel.target, season) else None
+    level = LEVELS.get(est.local_level)
+    if est.local_level == "auto":
+        if fitted is not None:
+            level = fitted.local_level
+        else:
+            values = [
+                apply_target_transform(t, transform, series_name(sid))
+                for sid, t in zip(panel.ids, panel.target)
+            ]
+            wins = seasonal_baseline_wins(values, horizon, season)
+            level = "seasonal" if wins else "last"
+    return Choices(window, patch, transform, level)
+
+
+def check_warm_data(est, panel: Panel, covariates: dict[str, list]) -> None:
+    """With ``warm_start``, refuse data the fitted network and scalers cannot take.
+
+    Called before anything is changed: the series and targets keep their
+    scaling, the covariate columns (each role, in order) their input channels.
+    """
+    if list(panel.ids) != list(est.series_ids_) or list(panel.target_names) != list(
+        est.target_names_
+    ):
+        raise ValueError(
+            "warm_start=True continues training on the series and targets of the "
+            f"first fit ({len(est.series_ids_)} series, targets "
+            f"{est.target_names_}); X has {len(panel.ids)} series, targets "
+            f"{panel.target_names}. Pass the same series (each series keeps its "
+            "scaling), or set warm_start=False to refit from scratch."
+        )
+    fitted = getattr(est, "covariates_", None)  # None: saved before it existed
+    changed = [
+        f"{role}={fitted[role]} -> {names}"
+        for role, names in covariates.items()
+        if fitted is not None and list(fitted[role]) != names
+    ]
+    n_columns = sum(len(names) for names in covariates.values())
+    if not changed and n_columns != len(est._cov_center):
+        changed = [f"{len(est._cov_center)} -> {n_columns} covariate columns"]
+    if changed:
+        raise ValueError(
+            "warm_start=True continues training the fitted network, whose "
+            "inputs are the covariate columns of the first fit, each in its "
+            f"role; this fit changes them: {'; '.join(changed)}. Restore the "
+            "covariate parameters of the first fit to continue, or set "
+            "warm_start=False to refit from scratch."
+        )
