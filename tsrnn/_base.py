@@ -28,9 +28,11 @@ from tsrnn.exceptions import TrainingDivergedError
 __all__ = ["BaseRNN", "auto_threads", "resolve_device", "torch_threads"]
 
 #: multiply-adds per gradient step from which ``n_threads="auto"`` uses more than
-#: one thread (where there are cores to spare, see :func:`auto_threads`); set
-#: from ``benchmarks/threads.py``
-AUTO_THREADS_WORK = 2e9
+#: one thread (where there are cores to spare, see :func:`auto_threads`): where two
+#: threads first paid on a quiet 2-core machine, 1.43x at 3.1e8 (a batch of 512
+#: hourly windows in daily patches, hidden 64) and 1.05x at 3.9e7; beside another
+#: job the same steps were 2.5x slower on two threads (``benchmarks/threads.py``)
+AUTO_THREADS_WORK = 3e8
 #: recurrent gates per cell: the multiply-adds of a step scale with them
 _GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 

@@ -513,7 +513,7 @@ class SequenceParams:
     n_threads : int or "auto", default="auto"
         Torch threads for training and prediction, set for the call and restored
         after it (scikit-learn's ``n_jobs`` for one model). ``"auto"``: one thread,
-        unless a training step is large (at least 2e9 multiply-adds: batch x
+        unless a training step is large (at least 3e8 multiply-adds: batch x
         recurrent steps x gates x hidden x (hidden + inputs), x3 for the backward
         pass) and the machine has at least 4 cores; then half the cores, at most 4.
         A recurrent step is a chain of small matrix products that a second thread
