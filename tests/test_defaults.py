@@ -167,3 +167,18 @@ def test_warm_start_keeps_the_resolved_choices_of_the_first_fit():
     # the same series, continued: its scaling (on the log scale) must stay
     fc.fit(monthly(multiplicative(seed=1)))
     assert (fc.target_transform_, fc.local_level_) == first
+
+
+def test_seasonal_level_on_an_axis_without_season_warns_and_says_last():
+    y = pd.Series(5 + np.sin(np.arange(80) * 2 * np.pi / 10))  # integer index
+    with pytest.warns(UserWarning, match="has no season, so it is the last value"):
+        fc = LSTMForecaster(horizon=10, local_level="seasonal", **FAST).fit(y)
+    assert fc.local_level_ == "last"
+    last = LSTMForecaster(horizon=10, local_level="last", **FAST).fit(y)
+    pd.testing.assert_frame_equal(fc.predict(), last.predict())
+
+
+def test_a_series_shorter_than_two_seasons_has_no_vote_on_the_seasonal_baseline():
+    walk = random_walk(60)  # under two seasons of 52: no vote, so "last"
+    assert not seasonal_baseline_wins([walk], horizon=13, season=52)
+    assert not seasonal_baseline_wins([additive(20)], horizon=6, season=12)

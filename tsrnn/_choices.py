@@ -20,6 +20,7 @@ from tsrnn._naive import seasonal_baseline_wins
 from tsrnn._panel import Panel, series_name, warn_short_series
 from tsrnn._scaling import apply_target_transform, log_is_better
 from tsrnn._windowing import default_patch_size, default_window
+from tsrnn.exceptions import _warn_user
 
 __all__ = ["LEVELS", "Choices", "check_warm_data", "resolve"]
 
@@ -72,6 +73,15 @@ def resolve(est, panel: Panel, lengths: list[int], fitted: Choices | None) -> Ch
             "their last value where no value one season earlier exists; the "
             "other series keep the seasonal naive baseline.",
         )
+    if est.local_level == "seasonal" and season <= 1:
+        _warn_user(
+            f"local_level='seasonal' forecasts from the value one season back, but "
+            f"the time axis of X ({panel.axis.freqstr!r}) has no season, so it is "
+            "the last value: local_level_ is 'last'. Pass X on a DatetimeIndex or "
+            "PeriodIndex of a seasonal frequency (e.g. 'h', 'D', 'MS'), or set "
+            "local_level='last'.",
+            UserWarning,
+        )
     transform = est.target_transform
     if transform == "auto":
         if fitted is not None:
@@ -81,6 +91,8 @@ def resolve(est, panel: Panel, lengths: list[int], fitted: Choices | None) -> Ch
         else:
             transform = "log" if log_is_better(panel.target, season) else None
     level = LEVELS.get(est.local_level)
+    if level == "seasonal" and season <= 1:
+        level = "last"  # the same forecasts, named for what they are
     if est.local_level == "auto":
         if fitted is not None:
             level = fitted.local_level

@@ -85,8 +85,8 @@ def seasonal_baseline_wins(
     ``t + k`` with ``y_t`` (error ``|y_{t+k} - y_t|``), seasonal naive with the value
     one season before (lag ``season * ceil(k / season)``), averaged over lead times
     and over the last ``recent`` steps of the series. Seasonal naive wins when it
-    has the lower error on more than half of the series that have a value one
-    season back. A test on the forecast task itself, not on autocorrelation: M4
+    has the lower error on more than half of the series with at least two
+    seasons of observed values (shorter ones have too few pairs to vote). A test on the forecast task itself, not on autocorrelation: M4
     Weekly passes M4's 90% seasonality test at lag 52 on 84% of its series, yet
     seasonal naive beats the last value over 13 weeks on 8% of them.
 
@@ -106,6 +106,8 @@ def seasonal_baseline_wins(
     for y in series:
         y = np.asarray(y, dtype=np.float64)
         for col in y.reshape(len(y), -1).T[:, -recent:]:
+            if np.isfinite(col).sum() < 2 * season:  # too few seasonal pairs to vote
+                continue
             last = np.array([_lag_mae(col, int(k)) for k in lead])
             lags, counts = np.unique(seasonal, return_counts=True)
             errs = np.array([_lag_mae(col, int(k)) for k in lags])
