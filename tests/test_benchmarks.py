@@ -79,7 +79,9 @@ def test_threads_quick(tmp_path):
     result = run("threads.py", ["--quick", "--output", str(tmp_path / "t.json")])
     rows = result["rows"]
     assert [row["busy"] for row in rows] == [False, True]
-    assert all(row["seconds"]["1"] > 0 and row["ratio"][0] > 0 for row in rows)
+    # the table's shape only: timings are the script's to report, not a test's
+    assert all({"1", "2"} <= set(row["seconds"]) for row in rows)
+    assert all(len(row["ratio"]) == 1 for row in rows)
 
 
 def test_import_time_runs(tmp_path):

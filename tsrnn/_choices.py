@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from tsrnn._naive import seasonal_baseline_wins
 from tsrnn._panel import Panel, series_name, warn_short_series
 from tsrnn._scaling import apply_target_transform, log_is_better
 from tsrnn._windowing import default_patch_size, default_window
 from tsrnn.exceptions import _warn_user
 
-__all__ = ["LEVELS", "Choices", "check_warm_data", "resolve"]
+__all__ = ["LEVELS", "Choices", "check_warm_data", "network_targets", "resolve"]
 
 #: ``local_level`` parameter -> WindowBatches' baseline
 LEVELS = {True: "last", False: None, "last": "last", "seasonal": "seasonal"}
@@ -38,8 +40,19 @@ class Choices:
     local_level: str | None
 
 
-def resolve(est, panel: Panel, lengths: list[int], fitted: Choices | None) -> Choices:
-    """``est``'s settings for a fit on ``panel`` (series ``lengths``).
+def network_targets(panel: Panel, transform: str | None) -> list[np.ndarray]:
+    """Each series' targets as the network reads them: through ``transform``."""
+    return [
+        apply_target_transform(t, transform, series_name(sid))
+        for sid, t in zip(panel.ids, panel.target)
+    ]
+
+
+def resolve(
+    est, panel: Panel, lengths: list[int], fitted: Choices | None
+) -> tuple[Choices, list[np.ndarray]]:
+    """``est``'s settings for a fit on ``panel`` (series ``lengths``), and the
+    targets on the chosen scale (:func:`network_targets`, computed once).
 
     ``fitted`` holds a ``warm_start`` fit's earlier choices of the target transform
     and the baseline, which the continued fit keeps (the scaling and the network
@@ -90,6 +103,7 @@ def resolve(est, panel: Panel, lengths: list[int], fitted: Choices | None) -> Ch
             transform = None
         else:
             transform = "log" if log_is_better(panel.target, season) else None
+    values = network_targets(panel, transform)
     level = LEVELS.get(est.local_level)
     if level == "seasonal" and season <= 1:
         level = "last"  # the same forecasts, named for what they are
@@ -97,13 +111,9 @@ def resolve(est, panel: Panel, lengths: list[int], fitted: Choices | None) -> Ch
         if fitted is not None:
             level = fitted.local_level
         else:
-            values = [
-                apply_target_transform(t, transform, series_name(sid))
-                for sid, t in zip(panel.ids, panel.target)
-            ]
             wins = seasonal_baseline_wins(values, horizon, season)
             level = "seasonal" if wins else "last"
-    return Choices(window, patch, transform, level)
+    return Choices(window, patch, transform, level), values
 
 
 def check_warm_data(est, panel: Panel, covariates: dict[str, list]) -> None:

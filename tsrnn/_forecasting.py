@@ -23,19 +23,23 @@ from tsrnn._batches import (
     n_pad,
     training_windows,
 )
-from tsrnn._choices import LEVELS, Choices, check_warm_data, resolve
+from tsrnn._choices import (
+    LEVELS,
+    Choices,
+    check_warm_data,
+    network_targets,
+    resolve,
+)
 from tsrnn._forecaster import BaseForecaster
 from tsrnn._panel import (
     Panel,
     read_panel,
     role_names,
-    series_name,
 )
 from tsrnn._param_validation import Integral, Interval, StrOptions, _fit_context
 from tsrnn._scaling import (
     SCALERS,
     TRANSFORMS,
-    apply_target_transform,
     check_target_scaling,
     fit_covariate_scaler,
     fit_scaler,
@@ -174,17 +178,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     patience : int, default=20
     random_state : int, RandomState instance or None, default=None
     device : {"cpu", "cuda", "auto"} or "cuda:N", default="cpu"
-    n_threads : int or "auto", default="auto"
-        Torch threads for training and prediction, set for the call and restored
-        after it (scikit-learn's ``n_jobs`` for one model). ``"auto"``: one thread,
-        unless a training step is large (at least 3e8 multiply-adds: batch x
-        recurrent steps x gates x hidden x (hidden + inputs), x3 for the backward
-        pass) and the machine has at least 4 cores; then half the cores, at most 4.
-        A recurrent step is a chain of small matrix products that a second thread
-        barely speeds up, while threads that wait for each other on a busy machine
-        cost many times what they save (``benchmarks/threads.py``). The choice
-        depends on the model and data, never on the load: the same seed gives the
-        same result on a busy machine. Resolved in ``n_threads_``.
+    %(n_threads)s
     verbose : int, default=0
     warm_start : bool, default=False
 
@@ -374,7 +368,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         horizon = int(self.horizon)
         lengths = self._check_history(panel)
         warm = self.warm_start and hasattr(self, "center_")
-        chosen = resolve(
+        chosen, values = resolve(
             self,
             panel,
             lengths,
@@ -383,7 +377,6 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             else None,
         )
         self.target_transform_ = chosen.target_transform
-        values = self._model_targets(panel)
         covariates = {
             role: role_names(getattr(self, role))
             for role in ("past_covariates", "future_covariates", "static_covariates")
@@ -538,13 +531,9 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             levels = np.concatenate([w.baseline.cpu().numpy() for w in windows])
         return windows, levels.astype(np.float64)
 
-    def _model_target(self, values: np.ndarray, sid=None) -> np.ndarray:
-        """One series' targets as the network reads them: ``target_transform``ed."""
-        where = series_name(sid)
-        return apply_target_transform(values, self._transform(), where)
-
     def _model_targets(self, panel: Panel) -> list[np.ndarray]:
-        return [self._model_target(t, sid) for sid, t in zip(panel.ids, panel.target)]
+        """Each series' targets as the fitted network reads them."""
+        return network_targets(panel, self._transform())
 
     def _encode(
         self,

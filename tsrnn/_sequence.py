@@ -19,7 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight
 
-from tsrnn._base import resolve_device
+from tsrnn._base import document_threads, resolve_device
 from tsrnn._batches import SequenceBatches
 from tsrnn._input import sequence_values
 from tsrnn._padding import align, has_interior_missing, network_values, token_ids
@@ -510,17 +510,7 @@ class SequenceParams:
         bit-identical weights on CPU. The global torch RNG is left untouched.
     device : {"cpu", "cuda", "auto"} or "cuda:N", default="cpu"
         Where to train and predict; the resolved device is in ``device_``.
-    n_threads : int or "auto", default="auto"
-        Torch threads for training and prediction, set for the call and restored
-        after it (scikit-learn's ``n_jobs`` for one model). ``"auto"``: one thread,
-        unless a training step is large (at least 3e8 multiply-adds: batch x
-        recurrent steps x gates x hidden x (hidden + inputs), x3 for the backward
-        pass) and the machine has at least 4 cores; then half the cores, at most 4.
-        A recurrent step is a chain of small matrix products that a second thread
-        barely speeds up, while threads that wait for each other on a busy machine
-        cost many times what they save (``benchmarks/threads.py``). The choice
-        depends on the model and data, never on the load: the same seed gives the
-        same result on a busy machine. Resolved in ``n_threads_``.
+    %(n_threads)s
     verbose : int, default=0
         ``1`` prints one line per epoch.
     warm_start : bool, default=False
@@ -583,4 +573,5 @@ SEQUENCE_ATTRIBUTES = (
 def document(cls):
     cls.__doc__ = cls.__doc__.replace("%(parameters)s", SequenceParams.PARAMETERS)
     cls.__doc__ = cls.__doc__.replace("%(attributes)s", SequenceParams.ATTRIBUTES)
+    cls.__doc__ = document_threads(cls.__doc__)
     return cls
