@@ -22,8 +22,11 @@ Modes (each prints a table and writes ``benchmarks/results/defaults_<mode>.json`
     --validate``), AirPassengers without 1959-1960 with its last 12 months held
     out, bike sharing daily (``cnt``) and hourly (``cnt``, from shared/data), the
     weather panel (``actual_mean_temp``), Grunfeld (``invest``) and ETTh1 ``OT``
-    (trained on the 12 train months, scored on the 4 validation months only).
-    Horizons are M4's for the frequency (hourly 48, daily 14, yearly 6; AirPassengers
+    (trained on the 12 train months, scored on the 4 validation months only),
+    and short textbook series from statsmodels' datasets (``textbook_tasks``:
+    electrical equipment orders and El Nino, monthly, whole and their last 96
+    months; Mauna Loa CO2, monthly means; seven US macro series, quarterly; the
+    Nile, yearly). Horizons are M4's for the frequency (hourly 48, daily 14, yearly 6; AirPassengers
     keeps its 12). Reports MASE per dataset, tsrnn's MASE relative to AutoETS and
     the geometric mean of that ratio (the issue's goal: below 1.0).
 
@@ -197,6 +200,43 @@ def etth1_task(data: Path) -> Task:
     return Task("etth1_ot", "validation", [ot[:11520]], [8640], "h", h, 24, origins)
 
 
+def textbook_tasks() -> list[Task]:
+    """Short textbook series from statsmodels' datasets (public domain; statsmodels
+    comes with the ``bench`` extra, as statsforecast needs it), M4's horizons for
+    the frequency (monthly 18, quarterly 8, yearly 6). ``*_short``: the last 96
+    values only, the 60-80-point regime of a short textbook series (78 to fit)."""
+    try:
+        import statsmodels.api as sm
+        from statsmodels.datasets import elec_equip
+    except ImportError:
+        print("statsmodels not installed: the textbook tasks are skipped")
+        return []
+    elec = elec_equip.load().data.iloc[:, 0].to_numpy(float)  # Euro area, monthly
+    nino = sm.datasets.elnino.load_pandas().data.iloc[:, 1:].to_numpy(float).ravel()
+    weekly = sm.datasets.co2.load_pandas().data["co2"]  # Mauna Loa, weekly
+    co2 = weekly.resample("MS").mean().interpolate().to_numpy(float)
+    macro = sm.datasets.macrodata.load_pandas().data
+    columns = ["realgdp", "realcons", "realinv", "realgovt", "realdpi", "cpi", "m1"]
+    nile = sm.datasets.nile.load_pandas().data["volume"].to_numpy(float)
+    return [
+        _holdout("elec_equip", "validation", [elec], "MS", 18, 12, 2),
+        _holdout("elec_equip_short", "validation", [elec[-96:]], "MS", 18, 12, 1),
+        _holdout("elnino", "validation", [nino], "MS", 18, 12, 2),
+        _holdout("elnino_short", "validation", [nino[-96:]], "MS", 18, 12, 1),
+        _holdout("co2_monthly", "validation", [co2], "MS", 18, 12, 2),
+        _holdout(
+            "macro_quarterly",
+            "validation",
+            [macro[c].to_numpy(float) for c in columns],
+            "QS",
+            8,
+            4,
+            2,
+        ),
+        _holdout("nile", "validation", [nile], "YS", 6, 1, 3),
+    ]
+
+
 def validation_tasks(data: Path, n_series: int | None) -> list[Task]:
     weather = load_us_weather()["actual_mean_temp"]
     cities = [g.to_numpy() for _, g in weather.groupby(level="city", sort=True)]
@@ -222,6 +262,7 @@ def validation_tasks(data: Path, n_series: int | None) -> list[Task]:
         _holdout("us_weather", "validation", cities[:n_series], "D", 14, 7, 2),
         _holdout("grunfeld", "validation", firms[:n_series], "YS", 6, 1, 1),
         etth1_task(data),
+        *textbook_tasks(),
     ]
 
 

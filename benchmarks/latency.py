@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> dict:
         max_epochs=1,
         # the case the hand-written predict serves (the defaults before issue 19)
         patch_size=1,
+        n_ensembles=1,
         local_level=True,
         target_transform=None,
         early_stopping=False,
@@ -155,6 +156,7 @@ def main(argv: list[str] | None = None) -> dict:
         max_epochs=1,
         # the case the hand-written predict serves (the defaults before issue 19)
         patch_size=1,
+        n_ensembles=1,
         local_level=True,
         target_transform=None,
         batch_size=256,

@@ -105,6 +105,7 @@ def child(runner: str, n_series: int, epochs: int, length: int) -> dict:
             max_epochs=epochs,
             max_steps=None,
             patch_size=1,
+            n_ensembles=1,
             local_level=True,
             target_transform=None,
             scaler=None,

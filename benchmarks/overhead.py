@@ -129,6 +129,7 @@ def tsrnn_forecaster(
         max_epochs=epochs,
         max_steps=None,  # the epochs of the bare loop, whatever the data size
         patch_size=1,
+        n_ensembles=1,
         target_transform=None,
         n_threads=torch.get_num_threads(),  # the bare loop's threads
         learning_rate=1e-3,

@@ -110,6 +110,7 @@ def make_search(cfg: dict, n_jobs: int | None) -> GridSearchCV:
         hidden_size=cfg["hidden_size"],
         max_epochs=cfg["max_epochs"],
         batch_size=cfg["batch_size"],
+        n_ensembles=1,  # the case measured before n_ensembles="auto" (issue 19)
         early_stopping=False,
         random_state=0,
     )
@@ -245,6 +246,7 @@ def pickle_sizes(cfg: dict) -> list[dict]:
             hidden_size=cfg["hidden_size"],
             max_epochs=1,
             batch_size=1024,
+            n_ensembles=1,  # one network: the size measured before issue 19
             early_stopping=False,
             random_state=0,
         ).fit(data)

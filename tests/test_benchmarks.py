@@ -162,7 +162,7 @@ def test_defaults_speed_tiny(tmp_path):
     (row,) = result["results"]  # --only keeps the 300-point series
     assert (row["points"], row["source"]) == (300, "ETTh1 OT, first 300 rows")
     assert row["fit_seconds"] > 0 and row["threads"] >= 1
-    assert row["epochs"] == [1]
+    assert row["epochs"] == [3]  # one epoch for each network of the small-data ensemble
     saved = json.loads(out.read_text())
     assert saved["params"] == {"max_epochs": 1}
     assert saved["forecaster"] == "LSTMForecaster"
@@ -263,6 +263,13 @@ def test_defaults_validation_suite_never_reads_a_test_split():
         "us_weather",
         "grunfeld",
         "etth1_ot",
+        "elec_equip",
+        "elec_equip_short",
+        "elnino",
+        "elnino_short",
+        "co2_monthly",
+        "macro_quarterly",
+        "nile",
     }
     hourly_train = bench["read_m4"](SHARED_M4, 3)
     for got, train in zip(tasks["m4_hourly"].values, hourly_train):
@@ -275,6 +282,27 @@ def test_defaults_validation_suite_never_reads_a_test_split():
     for task in tasks.values():
         last = max(task.origins) + task.horizon
         assert all(e + last == len(v) for v, e in zip(task.values, task.train_end))
+
+
+def test_defaults_textbook_tasks_are_short_series_at_m4_horizons():
+    bench = runpy.run_path(str(BENCH / "defaults.py"))
+    tasks = {t.name: t for t in bench["textbook_tasks"]()}
+    assert {n: (t.freq, t.horizon, t.m) for n, t in tasks.items()} == {
+        "elec_equip": ("MS", 18, 12),
+        "elec_equip_short": ("MS", 18, 12),
+        "elnino": ("MS", 18, 12),
+        "elnino_short": ("MS", 18, 12),
+        "co2_monthly": ("MS", 18, 12),
+        "macro_quarterly": ("QS", 8, 4),
+        "nile": ("YS", 6, 1),
+    }
+    short = tasks["elec_equip_short"]
+    np.testing.assert_array_equal(short.values[0], tasks["elec_equip"].values[0][-96:])
+    assert short.train_end == [78] and short.actual().shape == (1, 1, 18)
+    assert tasks["nile"].actual().shape == (3, 1, 6)  # 3 origins, 6 years apart
+    assert len(tasks["macro_quarterly"].values) == 7
+    for task in tasks.values():
+        assert all(np.isfinite(v).all() for v in task.values)
 
 
 def test_defaults_rejects_params_that_are_not_an_object(capsys):

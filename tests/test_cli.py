@@ -128,7 +128,10 @@ def test_progress_lines_by_default(capsys):
         main(["forecast", "air_passengers", "--horizon", "3", "--max-epochs", "2"]) == 0
     )
     out = capsys.readouterr().out
-    assert out.count("train_loss") == 2
+    # AirPassengers is small: an ensemble of 3 networks, each line naming its own
+    assert out.count("train_loss") == 6
+    for k in (1, 2, 3):
+        assert out.count(f"network {k}/3  epoch") == 2
 
 
 def _table(out: str) -> dict[str, dict[str, float]]:

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tsrnn import GRUForecaster, LSTMForecaster, RNNForecaster
+from tsrnn import GRUForecaster, LSTMForecaster, RNNForecaster, _scaling
 from tsrnn._naive import seasonal_baseline_wins
+from tsrnn._network import members
 from tsrnn._scaling import log_is_better
-from tsrnn._training import auto_batch_size
+from tsrnn._training import auto_batch_size, auto_ensembles
 from tsrnn._windowing import default_patch_size, default_window
 
 FAST = dict(hidden_size=4, max_steps=5, random_state=0)
@@ -51,13 +52,42 @@ def test_auto_batch_size_is_a_power_of_two_near_150_steps_per_epoch(n_rows, expe
 def test_max_steps_ends_the_fit_inside_an_epoch_and_bounds_the_cosine():
     y = monthly(additive(300))
     fc = LSTMForecaster(
-        horizon=3, hidden_size=4, max_steps=7, early_stopping=False, random_state=0
+        horizon=3,
+        hidden_size=4,
+        max_steps=7,
+        n_ensembles=1,
+        early_stopping=False,
+        random_state=0,
     ).fit(y)
     # 16 windows per batch ("auto" for ~290 windows): 19 steps per epoch
     assert fc.batch_size_ == 16
     assert fc.n_epochs_ == 1 and fc.history_[-1]["steps"] == 7
     both = fc.set_params(max_steps=40, max_epochs=1).fit(y)
     assert both.n_epochs_ == 1 and both.history_[-1]["steps"] == 18  # epoch first
+
+
+def test_small_data_get_an_ensemble_of_three_networks_and_large_data_one():
+    assert [auto_ensembles(n) for n in (1, 2999, 3000, 10**6)] == [3, 3, 1, 1]
+    small = LSTMForecaster(horizon=3, **FAST).fit(monthly(additive()))
+    assert small.n_ensembles_ == 3 and len(members(small.module_)) == 3
+    assert {h["member"] for h in small.history_} == {0, 1, 2}
+    t = np.arange(4000)  # about 3,400 training windows of a week
+    hourly = pd.Series(
+        10 + np.sin(2 * np.pi * t / 24),
+        index=pd.date_range("2024-01-01", periods=len(t), freq="h"),
+    )
+    large = LSTMForecaster(horizon=24, hidden_size=4, max_steps=2).fit(hourly)
+    assert large.n_ensembles_ == 1 and len(members(large.module_)) == 1
+    # a number given is kept, whatever the data size
+    two = LSTMForecaster(horizon=3, n_ensembles=2, **FAST).fit(monthly(additive()))
+    assert two.n_ensembles_ == 2 and len(members(two.module_)) == 2
+
+
+def test_warm_start_keeps_the_fitted_ensemble():
+    fc = LSTMForecaster(horizon=3, warm_start=True, **FAST).fit(monthly(additive()))
+    first = list(members(fc.module_))
+    fc.fit(monthly(additive()))  # continues the same 3 networks
+    assert fc.n_ensembles_ == 3 and list(members(fc.module_)) == first
 
 
 def test_no_budget_at_all_is_refused_with_the_fix():
@@ -93,7 +123,7 @@ def test_forecaster_resolves_window_and_patch_and_reads_the_patched_network():
     )
     fc = LSTMForecaster(horizon=24, **FAST).fit(y)
     assert (fc.window_, fc.patch_size_) == (168, 24)
-    assert fc.module_.patch_size == 24
+    assert [net.patch_size for net in members(fc.module_)] == [24] * fc.n_ensembles_
     assert fc.predict().shape == (24, 1)
 
 
@@ -109,6 +139,27 @@ def test_log_is_better_when_the_spread_grows_with_the_level():
     panel = [multiplicative(seed=s) for s in range(3)] + [additive()]
     assert log_is_better(panel, 12)
     assert not log_is_better([additive(seed=s) for s in range(3)] + panel[:1], 12)
+
+
+def spread_grows_as(power, n=144, seed=0):
+    """A season whose amplitude grows as ``level**power`` (1: multiplicative)."""
+    t = np.arange(n)
+    level = 100 * 1.015**t
+    noise = 0.005 * np.random.default_rng(seed).standard_normal(n)
+    amplitude = 0.25 * 100 ** (1 - power) * np.sin(2 * np.pi * t / 12)
+    return level + level**power * (amplitude + noise)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_near_tie_keeps_the_data_as_they_are(seed, monkeypatch):
+    # spread ~ level**0.62: the log steadies the block spreads by only ~6 %, short
+    # of LOG_EVIDENCE; a plain "log steadier than none" would have taken it
+    tied = spread_grows_as(0.62, seed=seed)
+    assert not log_is_better([tied], 12)
+    assert log_is_better([spread_grows_as(1.0, seed=seed)], 12)
+    assert not log_is_better([spread_grows_as(0.3, seed=seed)], 12)
+    monkeypatch.setattr(_scaling, "LOG_EVIDENCE", 1.0)
+    assert log_is_better([tied], 12)
 
 
 @pytest.mark.parametrize("make", [LSTMForecaster, GRUForecaster])

@@ -22,6 +22,7 @@ MODULES = [
     "tsrnn._baselines",
     "tsrnn._forecaster",
     "tsrnn._scaling",
+    "tsrnn._training",
     "tsrnn.model_selection",
     "tsrnn.metrics",
     "tsrnn.metrics._point",

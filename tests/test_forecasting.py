@@ -28,7 +28,7 @@ from tsrnn.exceptions import TrainingDivergedError
 
 from helpers import scaling_by_hand, warned_from
 
-TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, random_state=0)
+TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, n_ensembles=1, random_state=0)
 FORECASTERS = {
     "lstm": lambda **kw: LSTMForecaster(**TINY, **kw),
     "gru": lambda **kw: GRUForecaster(**TINY, **kw),
@@ -644,7 +644,7 @@ def test_ensemble_forecast_is_the_mean_of_its_members():
     y = series("D", 80)
     # on the original scale (the mean of log forecasts is a geometric mean)
     kw = dict(horizon=3, window=8, target_transform=None, **TINY)
-    est = LSTMForecaster(n_ensembles=3, **kw).fit(y)
+    est = LSTMForecaster(**{**kw, "n_ensembles": 3}).fit(y)
     nets = list(est.module_.members)
     assert len(nets) == 3
     # member 0 is the single network of the same random_state, bit for bit

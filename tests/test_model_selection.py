@@ -10,7 +10,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from tsrnn import GRUForecaster, LSTMForecaster, SeasonalNaiveForecaster
 from tsrnn.model_selection import PanelSplitter, backtest
 
-TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, random_state=0)
+TINY = dict(hidden_size=4, max_epochs=2, batch_size=64, n_ensembles=1, random_state=0)
 
 
 def seasonal(n=96, freq="MS", name="y", seed=0):

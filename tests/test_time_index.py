@@ -8,7 +8,7 @@ from tsrnn import LSTMForecaster, SeasonalNaiveForecaster
 from tsrnn._frequency import TimeAxis, common_axis, infer_axis
 from tsrnn._time_index import split_series
 
-TINY = dict(hidden_size=4, max_epochs=1, random_state=0)
+TINY = dict(hidden_size=4, max_epochs=1, n_ensembles=1, random_state=0)
 
 
 def long(parts: dict) -> pd.DataFrame:

@@ -118,6 +118,14 @@ def document_threads(doc: str | None) -> str | None:
     return doc
 
 
+def _progress(member: int, n_members: int):
+    """Where ``verbose`` progress lines go: printed, naming the network of an
+    ensemble (``network 2/3  epoch 1 ...``)."""
+    if n_members == 1:
+        return print
+    return lambda line: print(f"network {member + 1}/{n_members}  {line}")
+
+
 class BaseRNN(BaseEstimator):
     """Parameters and plumbing common to every tsrnn estimator (private).
 
@@ -320,7 +328,9 @@ class BaseRNN(BaseEstimator):
             )
             try:
                 with torch_threads(self.n_threads_):
-                    for net, member_seed, part in zip(nets, seeds, parts):
+                    for i, (net, member_seed, part) in enumerate(
+                        zip(nets, seeds, parts)
+                    ):
                         train(  # the one loop, once per member, on the same batches
                             net,
                             train_batches,
@@ -329,6 +339,7 @@ class BaseRNN(BaseEstimator):
                             generator=torch.Generator().manual_seed(member_seed),
                             valid=valid_batches,
                             history=part,
+                            log=_progress(i, len(nets)),
                         )
             finally:  # also after TrainingDivergedError: the module keeps good weights
                 self.history_ = [

@@ -45,7 +45,7 @@ from tsrnn._scaling import (
     fit_scaler,
     inverse_transform,
 )
-from tsrnn._training import make_loss
+from tsrnn._training import auto_ensembles, make_loss
 from tsrnn.exceptions import TrainingDivergedError
 
 __all__ = ["RNNForecaster"]
@@ -99,12 +99,16 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         (windows of up to 16 steps: 1). Resolved in ``patch_size_``.
     hidden_size : int, default=64
     num_layers : int, default=1
-    n_ensembles : int, default=1
+    n_ensembles : int or "auto", default="auto"
         Networks trained (one after the other, by the same training loop on the
         same windows, each from its own seed: ``random_state`` + member); the
         forecast is their mean on the network's scale (with the log transform, the
-        geometric mean of the members' forecasts). Costs ``n_ensembles`` fits; an ensemble of
-        networks trained for fewer epochs often beats one network trained longer.
+        geometric mean of the members' forecasts). Costs ``n_ensembles`` fits; an
+        ensemble of networks trained for fewer epochs often beats one network
+        trained longer. ``"auto"``: 3 networks for fewer than 3,000 training
+        windows (where one network's forecast depends on its seed and fits are
+        cheap), else 1 (:func:`~tsrnn._training.auto_ensembles`). Resolved in
+        ``n_ensembles_``; ``warm_start`` keeps the fitted number.
     dropout : float, default=0.0
         Dropout between recurrent layers.
     scaler : {"standard", "robust", "mean"} or None, default="standard"
@@ -123,7 +127,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         is one pattern. ``"log1p"`` is ``log(1 + y)``, for counts with zeros. The
         MAE-trained forecast is then the median in the original units. ``"auto"``:
         ``"log"`` when every target value is positive and, on most series, the
-        spread grows with the level (Guerrero's criterion on blocks of a season,
+        spread clearly grows with the level (Guerrero's criterion on blocks of a
+        season, the log steadying the blocks' spread by at least 10 %,
         :func:`~tsrnn._scaling.log_is_better`; never with ``scaler="mean"``),
         otherwise None. Resolved in ``target_transform_``.
     local_level : bool or {"last", "seasonal", "auto"}, default="auto"
@@ -202,6 +207,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         The resolved input length.
     patch_size_ : int
         The resolved ``patch_size``.
+    n_ensembles_ : int
+        The resolved ``n_ensembles``: networks in ``module_``.
     target_transform_ : {"log", "log1p"} or None
         The resolved ``target_transform``.
     local_level_ : {"last", "seasonal"} or None
@@ -241,7 +248,10 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
         ],
-        "n_ensembles": [Interval(Integral, 1, None, closed="left")],
+        "n_ensembles": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "scaler": [StrOptions({s for s in SCALERS if s is not None}), None],
         "target_transform": [StrOptions({*TRANSFORMS, "auto"}), None],
         "local_level": ["boolean", StrOptions({"last", "seasonal", "auto"})],
@@ -262,6 +272,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         "covariates_",
         "window_",
         "patch_size_",
+        "n_ensembles_",
         "local_level_",
         "target_transform_",
         "_cov_center",
@@ -277,7 +288,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         patch_size: int | str = "auto",
         hidden_size: int = 64,
         num_layers: int = 1,
-        n_ensembles: int = 1,
+        n_ensembles: int | str = "auto",
         dropout: float = 0.0,
         scaler: str | None = "standard",
         target_transform: str | None = "auto",
@@ -435,7 +446,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             output_size=horizon * n_t * (n_q if self.quantiles is not None else 1),
             extra_size=horizon * len(role_names(self.future_covariates)),
             patch_size=chosen.patch_size,
-            n_ensembles=int(self.n_ensembles),
+            n_ensembles=self._members(len(batches[0]), warm),
         )
         if saved is not None and self._warm() and self._arch != arch:
             # refused by _check_warm_arch: leave the fitted model as it was
@@ -445,6 +456,17 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self._fit_network(arch, batches, loss, self._seed(), device)
         self._remember(panel)
         return self
+
+    def _members(self, n_windows: int, warm: bool) -> int:
+        """``n_ensembles``, resolved on ``n_windows`` training windows into
+        ``n_ensembles_`` (``warm_start`` keeps the fitted network's)."""
+        if self.n_ensembles != "auto":
+            self.n_ensembles_ = int(self.n_ensembles)
+        elif warm and self._warm():
+            self.n_ensembles_ = int(self._arch.get("n_ensembles", 1))
+        else:
+            self.n_ensembles_ = auto_ensembles(n_windows)
+        return self.n_ensembles_
 
     def _transform(self) -> str | None:
         """The fitted target transform (the parameter, for a model saved before
