@@ -90,6 +90,40 @@ def test_warm_start_keeps_the_fitted_ensemble():
     assert fc.n_ensembles_ == 3 and list(members(fc.module_)) == first
 
 
+@pytest.mark.parametrize(
+    "change", [{"target_transform": None}, {"local_level": "seasonal"}]
+)
+def test_warm_start_refuses_targets_on_another_scale_or_baseline(change):
+    y = monthly(multiplicative())
+    fc = LSTMForecaster(horizon=3, warm_start=True, **FAST).fit(y)
+    assert (fc.target_transform_, fc.local_level_) == ("log", "last")
+    before = (fc.center_.copy(), fc.predict())
+    with pytest.raises(ValueError, match="warm_start=True continues") as err:
+        fc.set_params(**change).fit(y)
+    assert "or set warm_start=False" in str(err.value)
+    np.testing.assert_array_equal(fc.center_, before[0])  # left as it was
+    pd.testing.assert_frame_equal(fc.predict(), before[1])
+    # both fixes work: the fitted values (or "auto") continue, a cold fit restarts
+    fc.set_params(target_transform="auto", local_level="auto").fit(y)
+    cold = fc.set_params(warm_start=False, **change).fit(y)
+    assert np.isfinite(cold.predict().to_numpy()).all()
+
+
+def test_a_history_outside_the_fitted_log_says_to_refit_and_refitting_works():
+    y = monthly(multiplicative())
+    fc = LSTMForecaster(horizon=3, **FAST).fit(y)
+    assert fc.target_transform_ == "log"
+    history = y.copy()
+    history.iloc[-5] = 0.0
+    with pytest.raises(ValueError) as err:
+        fc.predict(history)
+    message = str(err.value)
+    assert "target_transform_='log' (chosen by target_transform='auto')" in message
+    assert "refit from scratch" in message
+    fc.set_params(target_transform=None, warm_start=False).fit(history)
+    assert np.isfinite(fc.predict(history).to_numpy()).all()
+
+
 def test_no_budget_at_all_is_refused_with_the_fix():
     with pytest.raises(ValueError, match="max_epochs and max_steps are both None"):
         LSTMForecaster(horizon=2, max_steps=None).fit(monthly(additive(60)))

@@ -52,3 +52,16 @@ def test_plot_backtest_and_history():
         hidden_size=4, max_epochs=3, early_stopping=True, random_state=0
     ).fit(np.ones((20, 4)), np.arange(20.0))
     assert len(plot_history(reg).lines) == 2
+
+
+def test_plot_history_draws_each_network_of_an_ensemble():
+    y = tsrnn.datasets.load_air_passengers()
+    fc = tsrnn.LSTMForecaster(horizon=3, hidden_size=4, max_steps=30, random_state=0)
+    fc.fit(y)
+    assert fc.n_ensembles_ == 3
+    lines = plot_history(fc).lines
+    assert [line.get_label() for line in lines] == [
+        f"network {k} {part}" for k in (1, 2, 3) for part in ("train", "validation")
+    ]
+    for line in lines:  # each curve runs over its own epochs, never back to 1
+        assert (np.diff(line.get_xdata()) > 0).all()

@@ -24,7 +24,14 @@ from tsrnn._scaling import apply_target_transform, log_is_better
 from tsrnn._windowing import default_patch_size, default_window
 from tsrnn.exceptions import _warn_user
 
-__all__ = ["LEVELS", "Choices", "check_warm_data", "network_targets", "resolve"]
+__all__ = [
+    "LEVELS",
+    "Choices",
+    "check_warm_data",
+    "network_targets",
+    "refit_fix",
+    "resolve",
+]
 
 #: ``local_level`` parameter -> WindowBatches' baseline
 LEVELS = {True: "last", False: None, "last": "last", "seasonal": "seasonal"}
@@ -40,12 +47,30 @@ class Choices:
     local_level: str | None
 
 
-def network_targets(panel: Panel, transform: str | None) -> list[np.ndarray]:
-    """Each series' targets as the network reads them: through ``transform``."""
+def network_targets(
+    panel: Panel, transform: str | None, fix: str = ""
+) -> list[np.ndarray]:
+    """Each series' targets as the network reads them: through ``transform``
+    (``fix``: the remedy an out-of-domain value's error gives, see
+    :func:`~tsrnn._scaling.apply_target_transform`)."""
     return [
-        apply_target_transform(t, transform, series_name(sid))
+        apply_target_transform(t, transform, series_name(sid), fix)
         for sid, t in zip(panel.ids, panel.target)
     ]
+
+
+def refit_fix(est) -> str:
+    """The remedy for a new history outside the fitted transform's domain: a
+    refit, since the fitted scaling and network read the transformed scale."""
+    transform = est.__dict__.get("target_transform_", est.target_transform)
+    chosen = " (chosen by target_transform='auto')" * (est.target_transform == "auto")
+    return (
+        f"This model was fitted with target_transform_={transform!r}{chosen} and "
+        "forecasts only histories in its domain. To forecast this one, refit from "
+        "scratch with target_transform='log1p' (non-negative data with zeros) or "
+        "None, e.g. est.set_params(target_transform=None, warm_start=False)"
+        ".fit(X); or shift the target."
+    )
 
 
 def resolve(
@@ -113,7 +138,31 @@ def resolve(
         else:
             wins = seasonal_baseline_wins(values, horizon, season)
             level = "seasonal" if wins else "last"
+    if fitted is not None:
+        _check_warm_choices(fitted, transform, level)
     return Choices(window, patch, transform, level), values
+
+
+def _check_warm_choices(fitted: Choices, transform, level) -> None:
+    """With ``warm_start``, refuse a fit whose targets mean something else: the
+    fitted scaling and network read them on the first fit's scale, relative to
+    its baseline, and continuing on another would forecast nonsense."""
+    changed = [
+        f"{name} {old!r} -> {new!r}"
+        for name, old, new in (
+            ("target_transform", fitted.target_transform, transform),
+            ("local_level", fitted.local_level, level),
+        )
+        if old != new
+    ]
+    if changed:
+        raise ValueError(
+            "warm_start=True continues training the fitted network and keeps the "
+            "scaling of the first fit, which read the targets on its scale and "
+            f"relative to its baseline; this fit changes them: {'; '.join(changed)}."
+            " Set these parameters to the fitted values (or 'auto') to continue, "
+            "or set warm_start=False to refit from scratch."
+        )
 
 
 def check_warm_data(est, panel: Panel, covariates: dict[str, list]) -> None:

@@ -28,6 +28,7 @@ from tsrnn._choices import (
     Choices,
     check_warm_data,
     network_targets,
+    refit_fix,
     resolve,
 )
 from tsrnn._forecaster import BaseForecaster
@@ -101,9 +102,10 @@ class RNNForecaster(BaseForecaster, BaseRNN):
     num_layers : int, default=1
     n_ensembles : int or "auto", default="auto"
         Networks trained (one after the other, by the same training loop on the
-        same windows, each from its own seed: ``random_state`` + member); the
-        forecast is their mean on the network's scale (with the log transform, the
-        geometric mean of the members' forecasts). Costs ``n_ensembles`` fits; an
+        same windows, each from its own seed: the fit's seed, drawn from
+        ``random_state``, plus the member's index, so two ``random_state`` values
+        share no network); the forecast is their mean on the network's scale
+        (with the log transform, the geometric mean of the members' forecasts). Costs ``n_ensembles`` fits; an
         ensemble of networks trained for fewer epochs often beats one network
         trained longer. ``"auto"``: 3 networks for fewer than 3,000 training
         windows (where one network's forecast depends on its seed and fits are
@@ -555,7 +557,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
     def _model_targets(self, panel: Panel) -> list[np.ndarray]:
         """Each series' targets as the fitted network reads them."""
-        return network_targets(panel, self._transform())
+        return network_targets(panel, self._transform(), fix=refit_fix(self))
 
     def _encode(
         self,

@@ -245,7 +245,7 @@ def inverse_transform(
 
 
 def apply_target_transform(
-    values: np.ndarray, transform: str | None, where: str = "X"
+    values: np.ndarray, transform: str | None, where: str = "X", fix: str = ""
 ) -> np.ndarray:
     """One series' targets through ``transform`` (None: unchanged).
 
@@ -253,7 +253,9 @@ def apply_target_transform(
     ------
     ValueError
         A value outside the transform's domain (e.g. <= 0 for ``"log"``); the
-        message names ``where`` and the fix.
+        message names ``where`` and the fix: ``fix`` when given (a fitted model
+        forecasting a new history is refit, not reconfigured), else the
+        ``target_transform`` to use instead.
     """
     if transform is None:
         return values
@@ -264,8 +266,12 @@ def apply_target_transform(
         raise ValueError(
             f"target_transform={transform!r} needs target values > {bound:g}; "
             f"{where} has {int(outside.sum())} value(s) <= {bound:g} (the smallest "
-            f"is {np.nanmin(values):g}). Use target_transform='log1p' for "
-            "non-negative data with zeros, shift the target, or target_transform=None."
+            f"is {np.nanmin(values):g}). "
+            + (
+                fix
+                or "Use target_transform='log1p' for non-negative data with zeros, "
+                "shift the target, or target_transform=None."
+            )
         )
     return forward(values)
 

@@ -167,6 +167,9 @@ def plot_backtest(result: pd.DataFrame, ax=None, *, series_id=None):
 def plot_history(estimator, ax=None):
     """Training (and validation) loss per epoch of a fitted tsrnn estimator.
 
+    An ensemble (a forecaster with ``n_ensembles_ > 1``) draws each network's
+    curves, labelled ``network k``: each trained its own epochs.
+
     Parameters
     ----------
     estimator : fitted RNNRegressor, RNNClassifier or forecaster
@@ -188,9 +191,20 @@ def plot_history(estimator, ax=None):
     """
     ax = _axes(ax)
     history = pd.DataFrame(estimator.history_)
-    ax.plot(history["epoch"], history["train_loss"], label="train")
-    if history["valid_loss"].notna().any():
-        ax.plot(history["epoch"], history["valid_loss"], label="validation")
+    if "member" not in history:
+        history["member"] = 0
+    networks = history.groupby("member", sort=True)
+    for member, part in networks:
+        name = f"network {member + 1} " if networks.ngroups > 1 else ""
+        (line,) = ax.plot(part["epoch"], part["train_loss"], label=f"{name}train")
+        if part["valid_loss"].notna().any():
+            ax.plot(
+                part["epoch"],
+                part["valid_loss"],
+                label=f"{name}validation",
+                color=line.get_color(),
+                linestyle="--",
+            )
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.legend()
