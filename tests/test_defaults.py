@@ -126,7 +126,23 @@ def test_a_history_outside_the_fitted_log_says_to_refit_and_refitting_works():
 
 def test_no_budget_at_all_is_refused_with_the_fix():
     with pytest.raises(ValueError, match="max_epochs and max_steps are both None"):
-        LSTMForecaster(horizon=2, max_steps=None).fit(monthly(additive(60)))
+        LSTMForecaster(horizon=2, max_steps=None, max_epochs=None).fit(
+            monthly(additive(60))
+        )
+
+
+def test_tiny_data_train_at_most_100_passes():
+    # 4 series of 14 years: no room for an early-stopping tail, 1 step per epoch
+    years = pd.date_range("2000", periods=14, freq="YS")
+    panel = pd.concat(
+        [pd.Series(random_walk(14, seed=s), index=years) for s in range(4)],
+        keys=list("abcd"),
+    )
+    with pytest.warns(UserWarning, match="no series is long enough"):
+        fc = LSTMForecaster(horizon=3, hidden_size=4, random_state=0).fit(panel)
+    assert fc.max_epochs == 100 and fc.max_steps == 1000
+    per_network = [h for h in fc.history_ if h.get("member", 0) == 0]
+    assert len(per_network) == 100 and per_network[-1]["steps"] < 1000
 
 
 # -- window and patches ---------------------------------------------------------------

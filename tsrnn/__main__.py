@@ -426,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--max-epochs",
             type=int,
-            help="stop after this many epochs, if before --max-steps (default: none)",
+            help="stop after this many epochs, if before --max-steps (default: 100)",
         )
         p.add_argument(
             "--validation-fraction",

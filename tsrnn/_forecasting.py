@@ -168,8 +168,9 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         training windows of all series (about 150 steps per epoch: small data gets
         the many small steps it needs, large data batches of 512). Resolved in
         ``batch_size_``.
-    max_epochs : int or None, default=None
-        Passes over the training windows; None: no limit, ``max_steps`` ends the fit.
+    max_epochs : int or None, default=100
+        Passes over the training windows (None: no limit); bounds tiny data,
+        whose ``max_steps`` would be 1,000 passes over a few windows.
     max_steps : int or None, default=1000
         Training budget in gradient steps (batches): the fit ends after
         ``max_steps`` steps or ``max_epochs`` epochs, whichever comes first, or
@@ -308,7 +309,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
         batch_size: int | str = "auto",
-        max_epochs: int | None = None,
+        max_epochs: int | None = 100,
         max_steps: int | None = 1000,
         gradient_clip: float | None = 1.0,
         early_stopping: bool = True,
