@@ -59,11 +59,11 @@ def network_targets(
     ]
 
 
-def refit_fix(est) -> str:
-    """The remedy for a new history outside the fitted transform's domain: a
-    refit, since the fitted scaling and network read the transformed scale."""
-    transform = est.__dict__.get("target_transform_", est.target_transform)
-    chosen = " (chosen by target_transform='auto')" * (est.target_transform == "auto")
+def refit_fix(transform: str | None, auto: bool) -> str:
+    """The remedy for a new history outside the fitted ``transform``'s domain
+    (``auto``: chosen by ``target_transform="auto"``): a refit, since the fitted
+    scaling and network read the transformed scale."""
+    chosen = " (chosen by target_transform='auto')" * auto
     return (
         f"This model was fitted with target_transform_={transform!r}{chosen} and "
         "forecasts only histories in its domain. To forecast this one, refit from "

@@ -461,8 +461,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         return self
 
     def _members(self, n_windows: int, warm: bool) -> int:
-        """``n_ensembles``, resolved on ``n_windows`` training windows into
-        ``n_ensembles_`` (``warm_start`` keeps the fitted network's)."""
+        """``n_ensembles_`` for ``n_windows`` (``warm_start`` keeps the fitted one)."""
         if self.n_ensembles != "auto":
             self.n_ensembles_ = int(self.n_ensembles)
         elif warm and self._warm():
@@ -558,7 +557,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
     def _model_targets(self, panel: Panel) -> list[np.ndarray]:
         """Each series' targets as the fitted network reads them."""
-        return network_targets(panel, self._transform(), fix=refit_fix(self))
+        t = self._transform()
+        return network_targets(panel, t, refit_fix(t, self.target_transform == "auto"))
 
     def _encode(
         self,

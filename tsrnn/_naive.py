@@ -66,15 +66,6 @@ def seasonal_positions(cutoffs, horizon: int, season: int) -> np.ndarray:
     return cut - seasonal_lags(horizon, season)
 
 
-def _lag_mae(y: np.ndarray, lag: int) -> float:
-    """``mean |y_t - y_{t-lag}|`` over the steps where both are observed (NaN if none)."""
-    if lag >= len(y):
-        return np.nan
-    d = np.abs(y[lag:] - y[:-lag])
-    d = d[np.isfinite(d)]
-    return float(d.mean()) if d.size else np.nan
-
-
 def seasonal_baseline_wins(
     series: list[np.ndarray], horizon: int, season: int, recent: int = 2000
 ) -> bool:
@@ -101,18 +92,18 @@ def seasonal_baseline_wins(
     if season <= 1:
         return False
     lead = np.arange(1, horizon + 1)
-    seasonal = season * ((lead - 1) // season + 1)
+    lags, counts = np.unique(season * ((lead - 1) // season + 1), return_counts=True)
     votes = []
-    for y in series:
-        y = np.asarray(y, dtype=np.float64)
-        for col in y.reshape(len(y), -1).T[:, -recent:]:
-            if np.isfinite(col).sum() < 2 * season:  # too few seasonal pairs to vote
-                continue
-            last = np.array([_lag_mae(col, int(k)) for k in lead])
-            lags, counts = np.unique(seasonal, return_counts=True)
-            errs = np.array([_lag_mae(col, int(k)) for k in lags])
-            if np.isfinite(last).all() and np.isfinite(errs).all():
-                votes.append(float(errs @ counts) < float(last.sum()))
+    for y in series:  # each column of a series votes: (n_steps, n_columns)
+        y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)[-recent:]
+        last = np.array([naive_mae(y, int(k)) for k in lead])  # (horizon, n_columns)
+        errs = np.array([naive_mae(y, int(k)) for k in lags])
+        voting = (  # too few seasonal pairs (under two seasons observed): no vote
+            (np.isfinite(y).sum(axis=0) >= 2 * season)
+            & np.isfinite(last).all(axis=0)
+            & np.isfinite(errs).all(axis=0)
+        )
+        votes.extend((counts @ errs < last.sum(axis=0))[voting])
     return bool(votes) and float(np.mean(votes)) > 0.5
 
 
