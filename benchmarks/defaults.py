@@ -291,7 +291,9 @@ def _worker(spec_path: str, out_path: str) -> None:
     else:
         est = getattr(tsrnn, spec["class"])(**spec["params"])
         start = time.perf_counter()
-        est.fit(spec["fit"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            est.fit(spec["fit"])
         seconds = time.perf_counter() - start
         out = {
             "fit_seconds": seconds,
@@ -308,6 +310,8 @@ def _worker(spec_path: str, out_path: str) -> None:
                     "batch_size",
                 )
             },
+            # what the defaults warn about on this data (each message once)
+            "warnings": sorted({f"{w.category.__name__}: {w.message}" for w in caught}),
             "forecasts": [
                 est.predict(history).iloc[:, 0].to_numpy()
                 for history in spec["histories"]
@@ -463,6 +467,8 @@ def run_task(task: Task, args) -> dict:
             pred = np.array(run.pop("forecasts"), dtype=float)
             forecasts.append(pred.reshape(len(task.origins), len(task.values), -1))
             print(f"  seed {seed}: fit {run['fit_seconds']:.1f} s", flush=True)
+            for text in run.get("warnings", []):
+                print(f"    warning: {text[:160]}", flush=True)
         else:
             print(f"  seed {seed}: {run['error']}", flush=True)
         runs.append(run)

@@ -558,7 +558,9 @@ CATALOGUE = [
         lambda: _cli_error("t,v\nx,1\ny,2\nz,3\n", "--time-col", "t"),
         CLIFailed,
         r"^tsrnn forecast: error: the time column 't' cannot be read as dates or "
-        r"integer steps \(.*\)\. Write them as ISO 8601 timestamps",
+        r"integer steps \(no date format fits its first value 'x'\)\. Pass "
+        r"--date-format FORMAT, the strftime codes of its values \(e\.g\. "
+        r"%d\.%m\.%Y %H:%M\), or --time-col NAME if another column holds the times\.$",
     ),
     (
         "cli forecast holiday names --freq",

@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -127,11 +128,22 @@ def test_progress_lines_by_default(capsys):
     assert (
         main(["forecast", "air_passengers", "--horizon", "3", "--max-epochs", "2"]) == 0
     )
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    err, out = captured.err, captured.out
+    # progress on stderr, the forecast alone on stdout
+    assert "train_loss" not in out and "passengers" in out
     # AirPassengers is small: an ensemble of 3 networks, each line naming its own
-    assert out.count("train_loss") == 6
+    assert err.count("train_loss") == 6
     for k in (1, 2, 3):
-        assert out.count(f"network {k}/3  epoch") == 2
+        assert err.count(f"network {k}/3  epoch") == 2
+    lines = err.splitlines()
+    # start-up: what was read, then the data and the model before the first epoch
+    assert lines[0] == "read air_passengers (bundled): 144 rows, 1 series"
+    assert "training windows" in lines[1] and "parameters" in lines[1]
+    # end of each network's fit: epochs run, why it stopped, the best epoch kept
+    stops = [line for line in lines if "stopped after epoch 2" in line]
+    assert len(stops) == 3 and all("best epoch" in line for line in stops)
+    assert all("max_epochs" in line for line in stops)
 
 
 def _table(out: str) -> dict[str, dict[str, float]]:
@@ -271,7 +283,7 @@ def test_backtest_scores_equal_tsrnn_metrics_with_a_missing_actual(
         ),
         (
             ["forecast", "CSV", "--horizon", "3", "--target", "nope"],
-            "--target 'nope' is not a column",
+            "--target nope is not a column",
         ),
         (
             ["forecast", "CSV", "--horizon", "3", "--quantiles", "a,b"],
@@ -517,3 +529,111 @@ def test_library_messages_keep_their_python_advice():
         tsrnn.SeasonalNaiveForecaster(horizon=2, id_col="shop", time_col="date").fit(
             frame.assign(date=pd.to_datetime(frame["date"]))
         )
+
+
+def _options(command: str) -> list:
+    from tsrnn.__main__ import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
+    return [a for a in sub._actions if a.option_strings and a.dest != "help"]
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest"])
+def test_help_documents_every_flag_with_its_default(command, capsys):
+    for action in _options(command):
+        text = action.help or ""
+        assert text and (
+            "default" in text or "required" in text or action.dest == "debug"
+        ), action.option_strings
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for action in _options(command):
+        assert action.option_strings[0] in shown
+    assert "(default: 0, where the library's random_state=None draws one)" in shown
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_shows_the_traceback_wherever_it_is_given(where, tmp_path):
+    argv = ["forecast", str(tmp_path / "missing.csv"), "--horizon", "2"]
+    argv = ["--debug", *argv] if where == "before" else [*argv, "--debug"]
+    with pytest.raises(Exception, match="neither a CSV file"):
+        main(argv)
+
+
+def test_a_missing_optional_dependency_is_one_line_naming_the_extra(
+    monkeypatch, capsys
+):
+    import importlib.util
+
+    find = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "matplotlib" else find(name, *a),
+    )
+    argv = ["forecast", "air_passengers", "--horizon", "2", "--plot", "p.png"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "pip install 'tsrnn[plot]'" in err and "read air_passengers" not in err
+
+
+def test_an_unexpected_failure_is_one_line_naming_debug(monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("out of cheese")
+
+    monkeypatch.setattr(tsrnn.LSTMForecaster, "fit", broken)
+    assert main(["forecast", "air_passengers", "--horizon", "2", "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "tsrnn forecast: error: RuntimeError: out of cheese (run with --debug for "
+        "the traceback)"
+    )
+
+
+def _untrainable(**params):
+    """A forecaster whose steps change nothing: its validation loss is the same
+    after every epoch, so the first epoch stays the best one."""
+    return tsrnn.LSTMForecaster(
+        horizon=3, learning_rate=1e-12, patience=3, max_epochs=10, **params
+    )
+
+
+def test_a_network_that_barely_trained_is_warned_about():
+    from sklearn.exceptions import ConvergenceWarning
+
+    y = pd.Series(np.sin(np.arange(120) / 3.0))
+    with pytest.warns(ConvergenceWarning, match="lowest after the first epoch") as w:
+        _untrainable(n_ensembles=2, random_state=0).fit(y)
+    assert "2 of the 2 networks" in str(w[0].message)
+    assert w[0].filename == __file__  # the user's line, not tsrnn's
+    with warnings.catch_warnings():  # a network that learns is not warned about
+        warnings.simplefilter("error", ConvergenceWarning)
+        tsrnn.LSTMForecaster(horizon=3, max_epochs=30, n_ensembles=1).fit(y)
+
+
+def test_the_barely_trained_warning_is_one_line_on_the_command_line(tmp_path, capsys):
+    text = "t,v\n" + "".join(f"{i},{np.sin(i / 3):.4f}\n" for i in range(120))
+    argv = ["forecast", _csv(tmp_path, text), "--horizon", "3", "--quiet"]
+    assert main([*argv, "--learning-rate", "1e-12", "--max-epochs", "25"]) == 0
+    warned = [
+        line for line in capsys.readouterr().err.splitlines() if "first epoch" in line
+    ]
+    assert len(warned) == 1
+    assert warned[0].startswith("tsrnn forecast: warning: The validation loss of")
+
+
+def test_backtest_refit_shows_progress_over_origins_and_quiet_is_silent(capsys):
+    argv = ["backtest", "air_passengers", "--horizon", "3", "--start", "138"]
+    argv += ["--max-epochs", "1", "--n-ensembles", "1", "--refit"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "seasonal naive" in captured.out and "origin" not in captured.out
+    assert "backtest of LSTMForecaster, refitted at every origin" in captured.err
+    assert "epoch" not in captured.err  # the bar, not each refit's epochs
+    # origins 1960-05 .. 1960-08 (the last with 3 steps after it), each counted
+    assert captured.err.count("origin 4/4 done") == 2
+    assert main([*argv, "--quiet"]) == 0
+    assert capsys.readouterr().err == ""

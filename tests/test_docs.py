@@ -34,6 +34,7 @@ MODULES = [
     "tsrnn.plotting",
     "tsrnn._persistence",
     "tsrnn.__main__",
+    "tsrnn._csv",
 ]
 
 

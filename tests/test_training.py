@@ -278,7 +278,41 @@ def test_verbose_lines_show_the_validation_loss_only_when_there_is_one():
             valid=valid,
             log=lines.append,
         )
-        assert len(lines) == 1 and re.fullmatch(pattern, lines[0]), lines
+        assert len(lines) == 2 and re.fullmatch(pattern, lines[0]), lines
+        # then the end-of-fit line: why it stopped, and the best epoch when scored
+        assert lines[1].startswith("stopped after epoch 1: the budget of 3 gradient")
+        assert ("best epoch 1 (valid_loss" in lines[1]) == (valid is not None)
+
+
+def test_the_end_of_fit_line_says_why_training_stopped_and_what_was_kept():
+    X = torch.randn(40, 5, 1, generator=torch.Generator().manual_seed(0))
+    batches = SequenceBatches(X, np.full(40, 5), X.mean(dim=1))
+    for config, why in [
+        (dict(early_stopping=True, patience=2), "did not improve for 2 epochs"),
+        (
+            dict(max_steps=7, max_epochs=None),
+            "the budget of 7 gradient steps was spent (max_steps)",
+        ),
+    ]:
+        lines = []
+        history = train(
+            _frozen_net(),
+            batches,
+            loss_fn=LOSSES["mse"],
+            # no step moves the weights: epoch 1 stays the best
+            config=TrainConfig(batch_size=4, verbose=1, learning_rate=0.0, **config),
+            generator=torch.Generator().manual_seed(0),
+            valid=batches,
+            log=lines.append,
+        )
+        last = history[-1]["epoch"]
+        assert (
+            lines[-1].startswith(f"stopped after epoch {last}: ") and why in lines[-1]
+        )
+        kept = (
+            "its weights kept" if config.get("early_stopping") else "the last epoch's"
+        )
+        assert "best epoch 1 (valid_loss" in lines[-1] and kept in lines[-1]
 
 
 def test_reported_losses_are_the_mean_over_rows():
@@ -653,11 +687,15 @@ def test_verbose_prints_one_line_per_epoch(capsys):
     X, y = data()
     reg(verbose=1).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3
-    assert all(line.startswith("epoch") and "train_loss" in line for line in lines)
+    # what is trained, one line per epoch, and how training ended
+    assert len(lines) == 5
+    assert lines[0].startswith("RNNRegressor: 40 training sequences; 1 network of ")
+    assert all(line.startswith("epoch") and "train_loss" in line for line in lines[1:4])
+    assert lines[4].startswith("stopped after epoch 3: the budget of")
     reg(verbose=1, early_stopping=True, patience=10).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3 and all("valid_loss" in line for line in lines)
+    assert "for validation" in lines[0]
+    assert len(lines) == 5 and all("valid_loss" in line for line in lines[1:])
 
 
 def test_verbose_zero_prints_nothing(capsys):

@@ -16,376 +16,141 @@ tsrnn ...
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import warnings
-from pathlib import Path
 
+from tsrnn import _cli
+from tsrnn._cli import MODELS, CLIError
 from tsrnn._version import __version__
-from tsrnn.exceptions import _first
-
-MODELS = {"lstm": "LSTMForecaster", "gru": "GRUForecaster", "rnn": "RNNForecaster"}
-DATASET_ROLES = {  # bundled dataset -> (loader, default target, id column)
-    "air_passengers": ("load_air_passengers", None, None),
-    "bike_sharing": ("load_bike_sharing", "cnt", None),
-    "us_weather": ("load_us_weather", "actual_mean_temp", "city"),
-}
 
 
-#: forecaster parameter -> the flag that sets it, for advice given in flags
-FLAGS = {
-    "freq": "--freq",
-    "time_col": "--time-col",
-    "id_col": "--id-col",
-    "target": "--target",
-    "horizon": "--horizon",
-    "window": "--window",
-    "quantiles": "--quantiles",
-    "max_epochs": "--max-epochs",
-    "max_steps": "--max-steps",
-    "random_state": "--seed",
-    "validation_fraction": "--validation-fraction",
-}
-#: ``name=value`` in a message, for a parameter that has a flag
-_SETTING = re.compile(r"\b(" + "|".join(FLAGS) + r")=('[^']*'|\[[^\]]*\]|-?[\w.]*\w)")
-
-
-class CLIError(Exception):
-    """A user error: printed as one line."""
-
-
-def _as_flag(name: str, value) -> str:
-    """``--flag value`` as typed on the command line (a list comma-separated)."""
-    if isinstance(value, list | tuple):
-        value = ",".join(str(v) for v in value)
-    return f"{FLAGS[name]} {value}"
-
-
-def _flagged(text: str) -> str:
-    """``text`` with each ``name=value`` of a parameter that has a flag written
-    as the flag (``freq='D'`` -> ``--freq D``)."""
-    import ast
-
-    def flag(match: re.Match) -> str:
-        try:
-            value = ast.literal_eval(match.group(2))
-        except (ValueError, SyntaxError):
-            value = match.group(2)
-        return _as_flag(match.group(1), value)
-
-    return _SETTING.sub(flag, text)
-
-
-def _csv_rows(rows: list[int], source) -> str:
-    """Rows of the data passed to tsrnn, as the CSV lines they were read from."""
-    if source is None:
-        return ""
-    positions, exact = source
-    lines = sorted({int(positions[r]) + (2 if exact else 1) for r in rows})
-    shown = _first(lines, 5)
-    return (
-        f"CSV line{'s' if len(lines) > 1 else ''} {shown}"
-        if exact
-        else f"data row{'s' if len(lines) > 1 else ''} {shown} (after the header)"
+def _csv_flags(p: argparse.ArgumentParser) -> None:
+    """How to read a CSV file (DATA): separator, numbers, dates."""
+    g = p.add_argument_group(
+        "reading a CSV file",
+        "What the file leaves open is never guessed: an error names the flag "
+        "that settles it.",
+    )
+    g.add_argument(
+        "--sep",
+        help="column separator, e.g. ';' or tab (default: the one of , ; tab | "
+        "that cuts every line into as many fields, the comma when it does)",
+    )
+    g.add_argument("--decimal", default=".", help="decimal mark, e.g. ',' (default: .)")
+    g.add_argument(
+        "--thousands",
+        help="mark between groups of thousands, e.g. ',' in 1,234.5 (default: none)",
+    )
+    g.add_argument(
+        "--dayfirst",
+        action="store_true",
+        help="read dates like 01/02/1990 day first, as 1 February (default: the "
+        "order every date allows; an error when both orders do)",
+    )
+    g.add_argument(
+        "--date-format",
+        help="strftime codes of the times, e.g. %%d.%%m.%%Y %%H:%%M or %%m/%%d/%%Y "
+        "(default: ISO 8601, or day/month/year in the order every date allows)",
+    )
+    g.add_argument(
+        "--encoding",
+        default="utf-8-sig",
+        help="text encoding, e.g. latin-1 (default: UTF-8, a byte order mark allowed)",
     )
 
 
-def _message(exc: Exception, source=None, panel_hint: str = "") -> str:
-    """An error (or warning) as one line whose advice can be followed from the
-    command line.
-
-    A :class:`~tsrnn.exceptions.ParameterFixableError` (or warning) keeps its
-    advice apart from the problem: its parameters are given as the flags that
-    set them, the rows at fault as CSV lines (``source``: each row's position in
-    the CSV, and whether the line numbers are exact), and its Python alternative
-    is left out. ``panel_hint`` follows advice about the data's rows.
-    """
-    from tsrnn.exceptions import _Fixable
-
-    if not isinstance(exc, _Fixable):
-        return _flagged(str(exc))
-    problem = _flagged(exc.problem)
-    if exc.params and set(exc.params) <= set(FLAGS):
-        settings = " ".join(_as_flag(k, v) for k, v in exc.params.items())
-        advice = " ".join(p for p in (f"Pass {settings}", exc.effect) if p)
-        advice += f", or {exc.remedy}" if exc.remedy else ""
-        return f"{problem} {advice}."
-    problem = problem.rstrip(".")
-    where = _csv_rows(exc.rows, source) if exc.rows else ""
-    problem += f", e.g. {where}." if where else "."
-    remedy = f"{exc.remedy}." if exc.remedy else ""
-    return " ".join(p for p in (problem, remedy, panel_hint) if p)
-
-
-def _panel_hint(path: Path, time_col: str, target) -> str:
-    """Advice to pass ``--id-col`` when the CSV, read as one series, repeats
-    timestamps that a column tells apart (its values as written, ``--id-col``
-    reads them so, meet each timestamp once)."""
-    import pandas as pd
-
-    frame = pd.read_csv(path, dtype=str)
-    if time_col not in frame or not frame[time_col].duplicated().any():
-        return ""
-    for col in frame.columns:
-        numbers = pd.to_numeric(frame[col], errors="coerce")
-        if col in (time_col, target) or (numbers.notna().all() and (numbers % 1).any()):
-            continue  # the time, the target, or measurements
-        if not frame.duplicated([col, time_col]).any():
-            return (
-                f"If the file holds several series, pass --id-col {col} (its "
-                "column of series ids)."
-            )
-    return ""
-
-
-def _freq(text: str | None) -> str | int | None:
-    """``--freq``: a pandas offset alias ('B', 'h', 'MS'), or an int step."""
-    if text is None:
-        return None
-    return int(text) if text.lstrip("+").isdigit() else text
-
-
-def _one_zone(column, utc):
-    """The instants ``utc`` in the time zone whose UTC offsets ``column`` wrote.
-
-    A tz-aware frame written to CSV keeps each timestamp's offset (+01:00, then
-    +02:00 after a DST change), not its zone. The first IANA zone (in name
-    order) whose offset at every instant is the one written gives back the
-    author's wall clock, so daily data stays daily; when none does, UTC.
-    """
-    import zoneinfo
-
-    import numpy as np
-    import pandas as pd
-
-    offset = r"(?:Z|[+-]\d\d:?\d\d)$"
-    try:
-        wall = pd.to_datetime(
-            column.str.strip().str.replace(offset, "", regex=True), format="ISO8601"
-        )
-    except (ValueError, TypeError, AttributeError):
-        return utc
-    naive = utc.dt.tz_localize(None)
-    shift = (wall - naive).to_numpy()
-    # each run of one offset: its first and last row are enough to rule a zone out
-    edges = np.flatnonzero(np.diff(shift) != np.timedelta64(0))
-    probe = np.unique(np.r_[0, edges, edges + 1, len(shift) - 1])
-
-    def fits(zone: str, rows) -> bool:
-        local = utc.iloc[rows].dt.tz_convert(zone).dt.tz_localize(None)
-        return bool((local == wall.iloc[rows]).all())
-
-    for zone in sorted(zoneinfo.available_timezones()):
-        if fits(zone, probe) and fits(zone, slice(None)):
-            return utc.dt.tz_convert(zone)
-    return utc
-
-
-def _times(column, name: str, given: bool):
-    """The CSV's time column as its author wrote it: dates (naive stay naive;
-    UTC offsets, which differ across a DST change, are read as the instants they
-    name, in the zone whose offsets they are, else in UTC) or integer steps.
-    Values are never reinterpreted."""
-    import pandas as pd
-
-    if pd.api.types.is_integer_dtype(column):
-        return column
-    if not pd.api.types.is_numeric_dtype(column):
-        try:
-            return pd.to_datetime(column)
-        except (ValueError, TypeError) as exc:
-            error = str(exc).splitlines()[0]
-            try:  # offsets that differ (a DST change): the instants they name
-                aware = pd.to_datetime(column.iloc[:1]).dt.tz is not None
-                if aware:  # pandas reads every value in the first one's format
-                    return _one_zone(column, pd.to_datetime(column, utc=True))
-            except (ValueError, TypeError):
-                pass
-    else:
-        error = f"it holds {column.dtype} numbers"
-    fix = (
-        "Write them as ISO 8601 timestamps (2024-03-31T01:00:00+01:00) or integer "
-        "steps in the CSV."
-        if given
-        else "Pass --time-col NAME, the column of timestamps (default: the first)."
+def _model_flags(p: argparse.ArgumentParser) -> None:
+    """The data's roles and the forecaster's parameters."""
+    p.add_argument(
+        "data", help="CSV file or bundled dataset name (see: tsrnn datasets)"
     )
-    raise CLIError(
-        f"the time column {name!r} cannot be read as dates or integer steps "
-        f"({error}). {fix}"
+    p.add_argument(
+        "--horizon",
+        type=int,
+        required=True,
+        help="how many steps ahead to forecast (required)",
     )
-
-
-def _info() -> str:
-    import torch
-
-    cuda = torch.cuda.is_available()
-    return "\n".join(
-        [
-            f"tsrnn {__version__}",
-            f"python {sys.version.split()[0]}",
-            f"torch {torch.__version__} (threads: {torch.get_num_threads()}, "
-            f"cuda: {'yes, ' + torch.cuda.get_device_name(0) if cuda else 'no'})",
-        ]
+    p.add_argument(
+        "--model",
+        choices=list(MODELS),
+        default="lstm",
+        help="recurrent cell (default: lstm)",
     )
-
-
-def _quantiles(text: str | None) -> list[float] | None:
-    if not text:
-        return None
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError as exc:
-        raise CLIError(
-            f"--quantiles must be comma-separated numbers like 0.1,0.9; got {text!r}"
-        ) from exc
-    return values
-
-
-def _load(args):
-    """DATA -> (frame or series, id_col, time_col, target)."""
-    import pandas as pd
-
-    from tsrnn import datasets
-
-    if args.data in DATASET_ROLES and not Path(args.data).exists():
-        loader, target, id_col = DATASET_ROLES[args.data]
-        data = getattr(datasets, loader)()
-        if id_col is not None:
-            data = data.reset_index()
-            return data, id_col, "date", args.target or target
-        return data, None, None, args.target or target
-    path = Path(args.data)
-    if not path.is_file():
-        names = ", ".join(DATASET_ROLES)
-        raise CLIError(
-            f"DATA {args.data!r} is neither a CSV file nor a bundled dataset ({names})"
-        )
-    # ids as written ("007" stays "007"), not read as numbers
-    frame = pd.read_csv(path, dtype=None if args.id_col is None else {args.id_col: str})
-    time_col = args.time_col or frame.columns[0]
-    for col, flag in (
-        (time_col, "--time-col"),
-        (args.id_col, "--id-col"),
-        (args.target, "--target"),
-    ):
-        if col is not None and col not in frame.columns:
-            raise CLIError(
-                f"{flag} {col!r} is not a column of {path.name}; columns: {list(frame.columns)}"
-            )
-    frame[time_col] = _times(frame[time_col], time_col, args.time_col is not None)
-    # each row's CSV line, for errors: exact when every line holds one row
-    with open(path, "rb") as f:
-        text = f.read()
-    n_lines = text.count(b"\n") + (not text.endswith(b"\n"))
-    if not args.id_col:
-        args.hint = lambda: _panel_hint(path, time_col, args.target)
-    if args.id_col is None:
-        frame = frame.sort_values(time_col, kind="stable")
-        args.source = (frame.index.to_numpy(), n_lines == len(frame) + 1)
-        frame = frame.set_index(time_col)
-        return frame, None, None, args.target
-    args.source = (frame.index.to_numpy(), n_lines == len(frame) + 1)
-    return frame, args.id_col, time_col, args.target
-
-
-def _model(args, id_col, time_col, target):
-    import tsrnn
-    from tsrnn._param_validation import invalid_parameter
-
-    cls = getattr(tsrnn, MODELS[args.model])
-    # a flag not given leaves the forecaster's default
-    given = {
-        name: getattr(args, name)
-        for name in ("validation_fraction", "max_epochs", "max_steps")
-        if getattr(args, name) is not None
-    }
-    model = cls(
-        horizon=args.horizon,
-        window=args.window,
-        quantiles=_quantiles(args.quantiles),
-        target=target,
-        id_col=id_col,
-        time_col=time_col,
-        freq=_freq(args.freq),
-        random_state=args.seed,
-        verbose=0 if args.quiet else 1,
-        **given,
+    p.add_argument(
+        "--time-col", help="column of timestamps or integer steps (default: the first)"
     )
-    error = invalid_parameter(model, list(FLAGS))
-    if error is not None:
-        raise error
-    return model
-
-
-def _forecast(args) -> int:
-    data, id_col, time_col, target = _load(args)
-    model = _model(args, id_col, time_col, target).fit(data)
-    forecast = model.predict()
-    print(forecast.round(3).to_string())
-    if args.output:
-        forecast.to_csv(args.output)
-        print(f"forecast written to {args.output}")
-    if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from tsrnn.plotting import plot_forecast
-
-        history = data.set_index([id_col, time_col]) if id_col else data
-        ax = plot_forecast(history, forecast, last=args.plot_history)
-        ax.figure.tight_layout()
-        ax.figure.savefig(args.plot, dpi=110)
-        print(f"plot written to {args.plot}")
-    return 0
-
-
-def _scores(frame) -> dict[str, float]:
-    """sMAPE, MASE and MAE of a backtest frame, by tsrnn.metrics.evaluate."""
-    from tsrnn.metrics import evaluate
-
-    errors = evaluate(frame, ["smape", "mase", "mae"])
-    return {"sMAPE": errors["smape"], "MASE": errors["mase"], "MAE": errors["mae"]}
-
-
-def _start(text: str):
-    """``--start``: a step count (120), a share of the timestamps (0.8) or a time label."""
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            continue
-    return text  # a timestamp: backtest reads it on the data's time axis
-
-
-def _backtest(args) -> int:
-    import tsrnn
-    from tsrnn.model_selection import backtest
-
-    data, id_col, time_col, target = _load(args)
-    start = _start(args.start)
-    model = _model(args, id_col, time_col, target)
-    naive = tsrnn.SeasonalNaiveForecaster(
-        horizon=args.horizon,
-        target=target,
-        id_col=id_col,
-        time_col=time_col,
-        freq=_freq(args.freq),
+    p.add_argument(
+        "--target",
+        help="column to forecast (default: every column but the time and id columns)",
     )
-    rows = {}
-    for name, est in ((MODELS[args.model], model), ("seasonal naive", naive)):
-        rows[name] = _scores(backtest(est, data, start=start, stride=args.stride))
-    print(f"{'model':<16}{'sMAPE':>9}{'MASE':>9}{'MAE':>12}")
-    for name, s in rows.items():
-        print(f"{name:<16}{s['sMAPE']:>9.3f}{s['MASE']:>9.3f}{s['MAE']:>12.3f}")
-    return 0
-
-
-def _datasets(args) -> int:
-    from tsrnn.datasets import list_datasets
-
-    for name, text in list_datasets().items():
-        print(f"{name:<16} {text}")
-    return 0
+    p.add_argument(
+        "--id-col",
+        help="column of series ids, for a file holding several series one below the "
+        "other (default: none, one series)",
+    )
+    p.add_argument(
+        "--freq",
+        help="put each series on this grid: a pandas alias (B, h, MS, W-SUN) or "
+        "an integer step; missing steps become NaN (default: inferred)",
+    )
+    p.add_argument(
+        "--window",
+        type=int,
+        help="input length in steps (default: from the season, several seasons "
+        "when the history allows)",
+    )
+    p.add_argument(
+        "--quantiles",
+        help="quantiles to forecast besides the median, e.g. 0.1,0.9 for an 80%% "
+        "interval (default: none, a point forecast)",
+    )
+    p.add_argument(
+        "--n-ensembles",
+        help="networks fitted and averaged (default: auto, 3 below 3,000 training "
+        "windows, else 1)",
+    )
+    p.add_argument(
+        "--max-steps",
+        type=int,
+        help="training budget in gradient steps (default: 1000)",
+    )
+    p.add_argument(
+        "--max-epochs",
+        type=int,
+        help="stop after this many epochs, if before --max-steps (default: 100)",
+    )
+    p.add_argument(
+        "--learning-rate",
+        type=float,
+        help="Adam's step size (default: 0.003)",
+    )
+    p.add_argument(
+        "--validation-fraction",
+        type=float,
+        help="share of each series' last windows held out for early stopping "
+        "(default: 0.1)",
+    )
+    p.add_argument(
+        "--threads",
+        help="torch threads while fitting and forecasting (default: auto, 1 for "
+        "small models)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="random seed; the same seed gives the same forecast (default: 0, "
+        "where the library's random_state=None draws one)",
+    )
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress lines (default: shown)"
+    )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,  # tsrnn --debug CMD and tsrnn CMD --debug alike
+        help="show the traceback of an error",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -394,68 +159,51 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tsrnn", description="Recurrent networks for time series."
     )
     parser.add_argument("--version", action="store_true", help="print the version")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error"
+    )
     sub = parser.add_subparsers(dest="command")
     for name, helptext in (
         ("forecast", "fit and forecast the next --horizon steps"),
         ("backtest", "rolling-origin errors vs seasonal naive"),
     ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument(
-            "data", help="CSV file or bundled dataset name (see: tsrnn datasets)"
-        )
-        p.add_argument("--horizon", type=int, required=True)
-        p.add_argument("--model", choices=list(MODELS), default="lstm")
-        (
-            p.add_argument("--time-col"),
-            p.add_argument("--target"),
-            p.add_argument("--id-col"),
-        )
-        p.add_argument(
-            "--freq",
-            help="put each series on this grid: a pandas alias (B, h, MS, W-SUN) or "
-            "an integer step; missing steps become NaN (default: inferred)",
-        )
-        p.add_argument("--window", type=int)
-        p.add_argument("--quantiles", help="e.g. 0.1,0.9")
-        p.add_argument(
-            "--max-steps",
-            type=int,
-            help="training budget in gradient steps (default: 1000)",
-        )
-        p.add_argument(
-            "--max-epochs",
-            type=int,
-            help="stop after this many epochs, if before --max-steps (default: 100)",
-        )
-        p.add_argument(
-            "--validation-fraction",
-            type=float,
-            help="share of each series' last windows held out for early stopping "
-            "(default: 0.1)",
-        )
-        p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--quiet", action="store_true", help="no per-epoch progress")
-        p.add_argument("--debug", action="store_true", help="show tracebacks")
+        p = sub.add_parser(name, help=helptext, description=helptext)
+        _model_flags(p)
         if name == "forecast":
-            p.add_argument("--output", help="write the forecast as CSV")
             p.add_argument(
-                "--plot", help="write a PNG of history, forecast and intervals"
+                "--output", help="write the forecast to this CSV file (default: none)"
+            )
+            p.add_argument(
+                "--plot",
+                help="write a PNG of history, forecast and intervals to this file "
+                "(default: none; needs the plot extra)",
             )
             p.add_argument(
                 "--plot-history",
                 type=int,
                 default=None,
-                help="show only the last N steps of history",
+                help="show only the last N steps of history (default: all)",
             )
         else:
             p.add_argument(
                 "--start",
                 default="0.8",
                 help="first origin: share of timestamps (0.8), a step count (120) or "
-                "a timestamp (2020-03-01)",
+                "a timestamp (2020-03-01) (default: 0.8)",
             )
-            p.add_argument("--stride", type=int, default=1)
+            p.add_argument(
+                "--refit",
+                action="store_true",
+                help="refit the model at every origin, with a progress bar over the "
+                "origins (default: fit once, before the first origin)",
+            )
+            p.add_argument(
+                "--stride",
+                type=int,
+                default=1,
+                help="steps between forecast origins (default: 1, every step)",
+            )
+        _csv_flags(p)
     sub.add_parser("datasets", help="list the bundled datasets")
     sub.add_parser("info", help="print tsrnn, torch and device information")
     return parser
@@ -469,10 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tsrnn {__version__}")
         return 0
     commands = {
-        "forecast": _forecast,
-        "backtest": _backtest,
-        "datasets": _datasets,
-        "info": lambda a: print(_info()) or 0,
+        "forecast": _cli.forecast,
+        "backtest": _cli.backtest,
+        "datasets": _cli.datasets,
+        "info": lambda a: print(_cli.info()) or 0,
     }
     if args.command is None:
         parser.print_usage()
@@ -480,31 +228,23 @@ def main(argv: list[str] | None = None) -> int:
     args.source, args.hint = None, lambda: ""
 
     def show(message, category, filename, lineno, file=None, line=None):
-        if isinstance(message, _Fixable):  # advice in flags, not in Python
-            print(
-                f"tsrnn {args.command}: warning: {_message(message, args.source)}",
-                file=sys.stderr,
-            )
-        else:
-            default(message, category, filename, lineno, file, line)
-
-    from tsrnn.exceptions import _Fixable
+        # one line, advice in flags: where in tsrnn it was raised is no help here
+        text = " ".join(_cli.message(message, args.source).split())
+        print(f"tsrnn {args.command}: warning: {text}", file=sys.stderr)
 
     try:
         with warnings.catch_warnings():
-            default, warnings.showwarning = warnings.showwarning, show
+            warnings.showwarning = show
             return commands[args.command](args)
-    except (
-        CLIError,
-        ValueError,
-        TypeError,
-        FileNotFoundError,
-        KeyError,
-        OSError,
-    ) as exc:
-        if getattr(args, "debug", False):
+    except Exception as exc:  # every failure is one line; --debug shows the traceback
+        if args.debug:
             raise
-        message = _message(exc, args.source, args.hint())
+        expected = isinstance(exc, CLIError | ValueError | TypeError | OSError)
+        message = " ".join(_cli.message(exc, args.source, args.hint()).split())
+        if not expected:  # not a problem of the input: say what it was
+            message = (
+                f"{type(exc).__name__}: {message} (run with --debug for the traceback)"
+            )
         print(f"tsrnn {args.command}: error: {message}", file=sys.stderr)
         return 1
 

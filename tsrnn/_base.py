@@ -22,8 +22,15 @@ from tsrnn._batches import Batch, BatchSource
 from tsrnn._network import CELLS, build_network, members
 from tsrnn._param_validation import Integral, Interval, Real, StrOptions
 from tsrnn._state import attributes_state, getstate, set_attributes_state, setstate
-from tsrnn._training import TrainConfig, auto_batch_size, forward_in_order, train
-from tsrnn.exceptions import TrainingDivergedError
+from tsrnn._training import (
+    TrainConfig,
+    auto_batch_size,
+    best_epoch,
+    forward_in_order,
+    total_steps,
+    train,
+)
+from tsrnn.exceptions import TrainingDivergedError, _warn_user
 
 __all__ = ["BaseRNN", "auto_threads", "resolve_device", "torch_threads"]
 
@@ -326,6 +333,9 @@ class BaseRNN(BaseEstimator):
                 if self.n_threads == "auto"
                 else int(self.n_threads)
             )
+            starts = [len(part) for part in parts]
+            if config.verbose:
+                print(self._start_line(nets, config, train_batches, valid_batches))
             try:
                 with torch_threads(self.n_threads_):
                     for i, (net, member_seed, part) in enumerate(
@@ -348,7 +358,58 @@ class BaseRNN(BaseEstimator):
                     for h in part
                 ]
                 self.n_epochs_ = len(self.history_)
+        self._warn_if_stalled([part[k:] for part, k in zip(parts, starts)], config)
         return self
+
+    def _start_line(self, nets, config: TrainConfig, train_batches, valid) -> str:
+        """The first ``verbose`` line of a fit: data, model size, budget, threads."""
+        unit = "windows" if hasattr(self, "window_") else "sequences"
+        size = sum(p.numel() for p in nets[0].parameters())
+        per_epoch = math.ceil(len(train_batches) / self.batch_size_)
+        chosen = ", ".join(
+            f"{name[:-1]} {getattr(self, name)}"
+            for name in ("window_", "patch_size_", "target_transform_", "local_level_")
+            if hasattr(self, name)
+        )
+        return (
+            f"{type(self).__name__}: {len(train_batches):,} training {unit}"
+            f"{f', {len(valid):,} for validation' if valid is not None else ''}; "
+            + (f"{chosen}; " if chosen else "")
+            + f"{len(nets)} network{'s' * (len(nets) > 1)} of {size:,} parameters; "
+            f"batches of {self.batch_size_}, at most "
+            f"{total_steps(config, per_epoch):,} gradient steps; "
+            f"{self.n_threads_} thread{'s' * (self.n_threads_ > 1)}"
+        )
+
+    def _warn_if_stalled(self, fits: list[list[dict]], config: TrainConfig) -> None:
+        """Warn when a network's validation loss was lowest after its first epoch
+        of this fit (``fits``: each member's epochs of this fit) and did not
+        improve in the ``patience`` or more epochs after it: it barely trained.
+        An ensemble is warned about when half of its networks or more did so."""
+        stalled = [
+            h for h in fits if len(h) > config.patience and best_epoch(h) is h[0]
+        ]
+        if 2 * len(stalled) < len(fits):  # most networks of an ensemble learnt
+            return
+        from sklearn.exceptions import ConvergenceWarning
+
+        which = (
+            "the network"
+            if len(fits) == 1
+            else f"{len(stalled)} of the {len(fits)} networks"
+        )
+        first, last = stalled[0][0], stalled[0][-1]
+        _warn_user(
+            f"The validation loss of {which} was lowest after the first epoch of "
+            f"the fit and did not improve in the {len(stalled[0]) - 1} epochs after "
+            f"it (training loss {first['train_loss']:.4g} -> "
+            f"{last['train_loss']:.4g}): training barely changed what the network "
+            "predicts on held-out data, so its predictions may be no better than a "
+            "naive model's. Compare them with a baseline before using them (for "
+            "forecasters: tsrnn.model_selection.backtest, next to "
+            "SeasonalNaiveForecaster).",
+            ConvergenceWarning,
+        )
 
     def __sklearn_is_fitted__(self) -> bool:
         # Not "any attribute ending in _": a fit that failed after validating X

@@ -250,6 +250,7 @@ def train(
         )
     last_good = _state_copy(module)
     best_state, best_loss, bad_epochs = None, math.inf, 0
+    stop, start = "interrupted (Ctrl-C)", len(history)
     device = next(module.parameters()).device
     steps = 0
     try:
@@ -319,7 +320,21 @@ def train(
                 else:
                     bad_epochs += 1
                     if bad_epochs >= config.patience:
+                        stop = (
+                            f"the validation loss did not improve for {bad_epochs} "
+                            "epochs (patience)"
+                        )
                         break
+        else:
+            stop = (
+                f"the budget of {budget} gradient steps was spent ("
+                + (
+                    "max_steps"
+                    if config.max_steps is not None and budget == config.max_steps
+                    else "max_epochs"
+                )
+                + ")"
+            )
     except KeyboardInterrupt:
         _warn_user(
             "Training interrupted (KeyboardInterrupt); keeping the best weights so "
@@ -330,7 +345,39 @@ def train(
     if best_state is not None:
         module.load_state_dict(best_state)
     module.eval()
+    if config.verbose:
+        log(fit_summary(history[start:], stop, kept_best=best_state is not None))
     return history
+
+
+def best_epoch(history: list[dict]) -> dict | None:
+    """The epoch of ``history`` whose validation loss is lowest (the first of
+    equals), or None without validation losses."""
+    scored = [h for h in history if h.get("valid_loss") is not None]
+    return min(scored, key=lambda h: h["valid_loss"]) if scored else None
+
+
+def fit_summary(history: list[dict], stop: str, *, kept_best: bool = True) -> str:
+    """The end-of-fit line: epochs run, why training stopped, the best epoch (and
+    whether its weights were kept: early stopping keeps them, else the last
+    epoch's stay).
+
+    Examples
+    --------
+    >>> h = [{"epoch": 1, "valid_loss": 0.5}, {"epoch": 2, "valid_loss": 0.4}]
+    >>> fit_summary(h, "the budget of 20 gradient steps was spent (max_steps)")
+    'stopped after epoch 2: the budget of 20 gradient steps was spent (max_steps); best epoch 2 (valid_loss 0.4), its weights kept'
+    """
+    if not history:
+        return f"stopped before the first epoch: {stop}"
+    best = best_epoch(history)
+    kept = (
+        f"; best epoch {best['epoch']} (valid_loss {best['valid_loss']:.5g}), "
+        + ("its weights kept" if kept_best else "the last epoch's weights kept")
+        if best is not None
+        else ""
+    )
+    return f"stopped after epoch {history[-1]['epoch']}: {stop}{kept}"
 
 
 @torch.inference_mode()

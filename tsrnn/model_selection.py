@@ -277,6 +277,7 @@ def backtest(
     stride: int = 1,
     refit: bool = False,
     n_jobs: int | None = None,
+    verbose: int = 0,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts of ``forecaster`` over ``X``, as a tidy DataFrame.
 
@@ -306,6 +307,10 @@ def backtest(
         Refit at every kept origin.
     n_jobs : int or None, default=None
         Parallel refits (joblib); ignored when ``refit=False``.
+    verbose : int, default=0
+        ``>= 1``: with ``refit=True``, a progress bar over the origins on stderr
+        (tqdm's when it is installed, else one line per finished origin). The
+        forecaster's own ``verbose`` governs its training lines.
 
     Returns
     -------
@@ -378,8 +383,10 @@ def backtest(
             pred, _ = est._rolling(*rows(rest), context=1)
             return pred[pred["cutoff"] == origin]
 
-        parts = Parallel(n_jobs=n_jobs)(delayed(one)(o) for o in origins)
-        out = pd.concat(parts, ignore_index=True)
+        parts = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(one)(o) for o in origins
+        )
+        out = pd.concat(_progress_bar(parts, len(origins), verbose), ignore_index=True)
     kept = pd.Index(origins)
     warn_left_out(
         list(pd.unique(_row_ids(data, id_col))),
@@ -390,6 +397,24 @@ def backtest(
         f"{' or a smaller stride' if stride > 1 else ''}, or drop those series.",
     )
     return out
+
+
+def _progress_bar(items, total: int, verbose: int):
+    """``items`` as they come, with a progress bar on stderr when ``verbose``:
+    tqdm's when installed, else a line per item."""
+    if not verbose:
+        return list(items)
+    import sys
+
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        done = []
+        for k, item in enumerate(items, 1):
+            print(f"backtest: origin {k}/{total} done", file=sys.stderr, flush=True)
+            done.append(item)
+        return done
+    return list(tqdm(items, total=total, desc="backtest origins", file=sys.stderr))
 
 
 def _row_ids(data, id_col: str | None) -> np.ndarray:

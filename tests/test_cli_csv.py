@@ -1,0 +1,220 @@
+"""The command line on CSV files as people write them: dialects and quirks.
+
+Each file holds the same series as a plain ISO, comma-separated file. The command
+line either forecasts it as it forecasts the plain file (same numbers), or stops
+with one line that names the flag that reads it, and then, given that flag, does.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn.__main__ import main
+
+FAST = ["--horizon", "3", "--max-epochs", "1", "--n-ensembles", "1", "--quiet"]
+DAYS = pd.date_range("2021-01-05", periods=60, freq="D")  # day numbers above 12
+MONTHS = pd.date_range("2001-01-01", periods=60, freq="MS")  # always day 1
+VALUES = np.round(1200 + 150 * np.sin(np.arange(60) / 3) + np.arange(60) * 2.5, 2)
+
+
+def _write(path, times, values=VALUES, *, sep=",", decimal=".", header="value", **kw):
+    text = [f"time{sep}{header}"]
+    for t, v in zip(times, values):
+        number = "" if np.isnan(v) else f"{v:.2f}".replace(".", decimal)
+        text.append(f"{t}{sep}{number}")
+    path.write_bytes(("\n".join(text) + "\n").encode(kw.get("encoding", "utf-8")))
+    return path
+
+
+def _run(path, capsys, *flags):
+    """(exit code, forecast frame or None, stderr) of ``tsrnn forecast``."""
+    out = path.with_suffix(".out.csv")
+    code = main(["forecast", str(path), *FAST, "--output", str(out), *flags])
+    err = capsys.readouterr().err
+    frame = pd.read_csv(out, index_col=0) if code == 0 else None
+    if code == 0:
+        out.unlink()
+    return code, frame, err
+
+
+@pytest.fixture
+def plain(tmp_path, capsys):
+    """The forecasts of the plain files, daily and monthly."""
+    found = {}
+    for name, times in (("daily", DAYS), ("monthly", MONTHS)):
+        path = _write(tmp_path / f"plain_{name}.csv", times.strftime("%Y-%m-%d"))
+        code, frame, err = _run(path, capsys)
+        assert code == 0, err
+        found[name] = frame
+    return found
+
+
+def _same(frame, expected):
+    assert list(frame.index) == list(expected.index)
+    np.testing.assert_allclose(frame.to_numpy(), expected.to_numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "case, times, write, flag",
+    [
+        (
+            "semicolon, decimal comma",
+            "daily",
+            dict(sep=";", decimal=","),
+            "--decimal ,",
+        ),
+        ("tab separated", "daily", dict(sep="\t"), None),
+        ("pipe separated", "daily", dict(sep="|"), None),
+        ("semicolon, dot decimals", "daily", dict(sep=";"), None),
+    ],
+)
+def test_separators_are_found_and_a_decimal_comma_is_named(
+    case, times, write, flag, tmp_path, capsys, plain
+):
+    path = _write(tmp_path / "f.csv", DAYS.strftime("%Y-%m-%d"), **write)
+    code, frame, err = _run(path, capsys)
+    if flag is None:
+        assert code == 0, err
+    else:
+        assert code == 1 and len(err.strip().splitlines()) == 1
+        assert f"Pass {flag} " in err, err
+        code, frame, err = _run(path, capsys, *flag.split())
+        assert code == 0, err
+    _same(frame, plain[times])
+
+
+@pytest.mark.parametrize(
+    "fmt", ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m/%d/%Y", "%d/%m/%y %H:%M"]
+)
+def test_dates_in_the_one_order_every_value_allows_are_read_so(
+    fmt, tmp_path, capsys, plain
+):
+    path = _write(tmp_path / "f.csv", DAYS.strftime(fmt))
+    code, frame, err = _run(path, capsys)
+    assert code == 0, err
+    _same(frame, plain["daily"])
+
+
+def test_dates_that_read_both_ways_are_refused_naming_the_flag(tmp_path, capsys, plain):
+    path = _write(tmp_path / "f.csv", MONTHS.strftime("%d/%m/%Y"))  # 01/02/2001
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "read both day-first and month-first" in err
+    assert "only read day-first are they evenly spaced" in err
+    assert "Pass --dayfirst " in err and "--date-format %m/%d/%Y" in err
+    code, frame, err = _run(path, capsys, "--dayfirst")
+    assert code == 0, err
+    _same(frame, plain["monthly"])
+    # the other way, as the message says: month-first is then what is read
+    code, _, err = _run(path, capsys, "--date-format", "%m/%d/%Y")
+    assert code == 1 and "irregular" in err  # 1 Jan, 2 Jan, ...: not a grid
+
+
+def test_dayfirst_that_no_value_allows_names_the_format_that_reads_them(
+    tmp_path, capsys
+):
+    path = _write(tmp_path / "f.csv", DAYS.strftime("%m/%d/%Y"))  # 01/13/2021
+    code, _, err = _run(path, capsys, "--dayfirst")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "cannot be read day-first" in err and "--date-format %m/%d/%Y" in err
+
+
+def test_a_date_format_that_does_not_match_is_one_line(tmp_path, capsys):
+    path = _write(tmp_path / "f.csv", DAYS.strftime("%Y-%m-%d"))
+    code, _, err = _run(path, capsys, "--date-format", "%d.%m.%Y")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "--date-format" in err and "does not read the time column" in err
+
+
+def test_text_times_that_are_no_dates_name_the_format_and_time_flags(tmp_path, capsys):
+    path = _write(tmp_path / "f.csv", [f"week {k}" for k in range(60)])
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "--date-format FORMAT" in err and "--time-col NAME" in err
+
+
+def test_whole_float_years_are_integer_steps_and_fractions_are_refused(
+    tmp_path, capsys
+):
+    years = np.arange(1900, 1960)
+    code, as_int, err = _run(_write(tmp_path / "i.csv", years), capsys)
+    assert code == 0, err
+    code, as_float, err = _run(_write(tmp_path / "f.csv", years.astype(float)), capsys)
+    assert code == 0, err
+    assert list(as_float.index) == [1960, 1961, 1962]
+    _same(as_float, as_int)
+    code, _, err = _run(_write(tmp_path / "x.csv", years + 0.5), capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "not whole" in err and "1900.5" in err
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name(
+    tmp_path, capsys, plain
+):
+    path = _write(tmp_path / "f.csv", DAYS.strftime("%Y-%m-%d"), encoding="utf-8-sig")
+    assert path.read_bytes()[:3] == b"\xef\xbb\xbf"
+    code, frame, err = _run(path, capsys, "--time-col", "time")
+    assert code == 0, err
+    _same(frame, plain["daily"])
+
+
+def test_thousands_separators_are_named(tmp_path, capsys, plain):
+    lines = ["time,value"] + [
+        f'{t},"{v:,.2f}"' for t, v in zip(DAYS.strftime("%Y-%m-%d"), VALUES)
+    ]
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join(lines) + "\n")
+    code, _, err = _run(path, capsys)
+    assert code == 1 and "Pass --thousands , " in err
+    code, frame, err = _run(path, capsys, "--thousands", ",")
+    assert code == 0, err
+    _same(frame, plain["daily"])
+
+
+def test_a_file_in_another_encoding_names_the_encoding_flag(tmp_path, capsys, plain):
+    path = _write(
+        tmp_path / "f.csv",
+        DAYS.strftime("%Y-%m-%d"),
+        header="Größe",
+        encoding="latin-1",
+    )
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "Pass --encoding latin-1 " in err
+    code, frame, err = _run(path, capsys, "--encoding", "latin-1")
+    assert code == 0, err
+    assert list(frame.columns) == ["Größe"]
+    _same(frame, plain["daily"])
+
+
+@pytest.mark.parametrize(
+    "times, freq, drop",
+    [
+        (pd.date_range("2021-01-01", periods=60, freq="h"), "h", [10, 11, 12, 40]),
+        (np.arange(1900, 1960), "1", [5, 30, 31]),
+        (MONTHS, "MS", [7]),
+    ],
+    ids=["hours", "integer years", "months"],
+)
+def test_missing_rows_are_named_with_the_freq_flag_that_masks_them(
+    times, freq, drop, tmp_path, capsys
+):
+    keep = np.setdiff1d(np.arange(60), drop)
+    written = times.strftime("%Y-%m-%d %H:%M") if freq == "h" else times
+    path = _write(tmp_path / "f.csv", np.asarray(written)[keep], VALUES[keep])
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"Pass --freq {freq} " in err, err
+    code, frame, err = _run(path, capsys, "--freq", freq)
+    assert code == 0, err
+    assert len(frame) == 3 and np.isfinite(frame.to_numpy()).all()
+
+
+def test_missing_values_are_masked_not_dropped(tmp_path, capsys):
+    values = VALUES.copy()
+    values[[3, 20, 21]] = np.nan
+    path = _write(tmp_path / "f.csv", DAYS.strftime("%Y-%m-%d"), values)
+    code, frame, err = _run(path, capsys)
+    assert code == 0, err
+    assert list(frame.index) == ["2021-03-06", "2021-03-07", "2021-03-08"]
+    assert np.isfinite(frame.to_numpy()).all()

@@ -1,0 +1,420 @@
+"""Read a CSV file the way its author wrote it: separator, decimal mark, dates.
+
+The command line's reader (``tsrnn forecast FILE``). What the file leaves open is
+decided only where a single reading fits every line; otherwise the reader stops
+with an error naming the setting that decides it (``sep``, ``decimal``,
+``thousands``, ``dayfirst``, ``date_format``, ``encoding``), which the command
+line shows as its flag (``--sep ';'``). Values are never reinterpreted: a date
+that reads both ways (``01/02/1990``) is not guessed, a number with a decimal
+comma is not read as text, ``1700.0`` is the year 1700 only because it is a
+whole number.
+
+Examples
+--------
+>>> import io
+>>> text = "date;sales\\n13/01/2024;1,5\\n14/01/2024;2,25\\n"
+>>> frame = read_csv(io.StringIO(text), decimal=",")
+>>> frame["sales"].tolist(), frame["date"].dt.strftime("%d %B").tolist()
+([1.5, 2.25], ['13 January', '14 January'])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from tsrnn.exceptions import ParameterFixableError, _first
+
+__all__ = ["SEPARATORS", "read_csv"]
+
+#: the separators the reader tells apart when ``sep`` is not given
+SEPARATORS = (",", ";", "\t", "|")
+_SAMPLE_LINES = 200
+#: day/month/year or month/day/year with one separator: 13/01/1990, 1.2.90
+_DMY = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T].*)?\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+\s*$")
+_THOUSANDS = {
+    ",": re.compile(r"^\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$"),
+    ".": re.compile(r"^\s*[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?\s*$"),
+}
+
+
+def _sample(source, encoding: str) -> list[str]:
+    """The first lines of the file (whole lines only) for sniffing."""
+    if isinstance(source, io.StringIO):
+        text = source.getvalue()
+    else:
+        with open(source, "rb") as f:
+            raw = f.read(1 << 16)
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if exc.start < len(raw) - 4:  # not a character cut at the sample's end
+                raise ParameterFixableError(
+                    f"the file is not {encoding} text (byte {raw[exc.start]:#x} at "
+                    f"offset {exc.start}).",
+                    {"encoding": "latin-1"},
+                    "if it was written by a Windows or older program",
+                    remedy="the encoding its author used",
+                ) from None
+            text = raw[: exc.start].decode(encoding)
+    lines = text.splitlines()
+    whole = lines if len(lines) < _SAMPLE_LINES + 1 else lines[:_SAMPLE_LINES]
+    return [line for line in whole if line.strip()]
+
+
+def sniff_separator(lines: list[str]) -> str:
+    """The one separator of :data:`SEPARATORS` that cuts every sampled line into
+    the same number (> 1) of fields; the comma when it does; else an error.
+
+    Examples
+    --------
+    >>> sniff_separator(["date;value", "2024-01-01;1,5", "2024-01-02;2"])
+    ';'
+    """
+    fits = []
+    for sep in SEPARATORS:
+        counts = {len(row) for row in csv.reader(lines, delimiter=sep)}
+        if len(counts) == 1 and counts.pop() > 1:
+            fits.append(sep)
+    if not fits or "," in fits:
+        return ","  # one column, or the comma: pandas' own default
+    if len(fits) == 1:
+        return fits[0]
+    shown = " or ".join(repr(s) for s in fits)
+    raise ParameterFixableError(
+        f"the columns of the file may be separated by {shown}: every line has as many "
+        "of each.",
+        {"sep": fits[0]},
+        "if that is the separator",
+    )
+
+
+def _whole_numbers(column: pd.Series) -> bool:
+    values = column.dropna().to_numpy()
+    return len(values) > 0 and bool(np.all(values == np.round(values)))
+
+
+def _number_style(column: pd.Series, name: str, decimal: str) -> None:
+    """Refuse a text column whose values are numbers in another style than
+    ``decimal`` reads, naming the setting that reads them."""
+    values = column.dropna().astype(str)
+    if values.empty:
+        return
+    example = values.iloc[0]
+    if decimal == "." and values.str.match(_DECIMAL_COMMA).all():
+        grouped = values.str.match(_THOUSANDS[","]).all()
+        raise ParameterFixableError(
+            f"column {name!r} holds numbers written with a comma ({example!r}).",
+            {"decimal": ","},
+            "if the comma is the decimal mark",
+            remedy="thousands=',' if it groups thousands" if grouped else "",
+        )
+    other = "," if decimal == "." else "."
+    if (
+        values.str.match(_THOUSANDS[other]).all()
+        and values.str.contains(re.escape(other)).any()
+    ):
+        raise ParameterFixableError(
+            f"column {name!r} holds numbers with {other!r} between groups of thousands "
+            f"({example!r}).",
+            {"thousands": other},
+            "to read them",
+        )
+
+
+def _day_month(column: pd.Series, name: str, dayfirst: bool | None):
+    """Numeric dates with the day and the month in either order (13/01/1990 or
+    01/13/1990): read the one way every value allows; refuse a file where both
+    ways (or neither) read every value, naming ``dayfirst``."""
+    parts = column.str.extract(_DMY)
+    if parts[0].isna().any():
+        return None  # not all in this form
+    first, second = parts[0].astype(int), parts[2].astype(int)
+    day_first_ok = bool((second <= 12).all() and (first <= 31).all())
+    month_first_ok = bool((first <= 12).all() and (second <= 31).all())
+    example = column.iloc[0].strip()
+    if dayfirst is True and not day_first_ok:
+        row = int(np.flatnonzero((second > 12).to_numpy())[0])
+        raise ParameterFixableError(
+            f"the time column {name!r} cannot be read day-first: "
+            f"{column.iloc[row].strip()!r} has no month {second.iloc[row]}.",
+            {"date_format": f"%m{parts[1].iloc[0]}%d{parts[1].iloc[0]}%Y"},
+            "to read them month-first",
+            rows=[row],
+        )
+    if dayfirst is None:
+        if day_first_ok and month_first_ok:
+            regular = [
+                way
+                for way, flag in (("day-first", True), ("month-first", False))
+                if _regular(pd.to_datetime(column, dayfirst=flag))
+            ]
+            seen = (
+                f"; only read {regular[0]} are they evenly spaced"
+                if len(regular) == 1
+                else ""
+            )
+            sep = parts[1].iloc[0]
+            raise ParameterFixableError(
+                f"the dates in {name!r} read both day-first and month-first "
+                f"({example!r}){seen}.",
+                {"dayfirst": True},
+                "to read them day-first",
+                remedy=f"date_format='%m{sep}%d{sep}%Y' to read them month-first",
+            )
+        if not (day_first_ok or month_first_ok):
+            raise ParameterFixableError(
+                f"the dates in {name!r} mix day-first and month-first values "
+                f"({_first(column[(first > 12) | (second > 12)].str.strip(), 3)}).",
+                {},
+                remedy="Write every date in one order",
+            )
+        dayfirst = day_first_ok
+    return pd.to_datetime(column, dayfirst=dayfirst)
+
+
+def _regular(times: pd.Series) -> bool:
+    times = pd.DatetimeIndex(times.drop_duplicates().sort_values())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas 3 on infer_freq's future type
+        return len(times) >= 3 and pd.infer_freq(times) is not None
+
+
+def read_times(
+    column: pd.Series,
+    name: str,
+    *,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+):
+    """A CSV column of times as its author wrote them.
+
+    Integer steps stay integers, whole floats (``1700.0``) become integer steps;
+    text is read with ``date_format`` when given, else as ISO 8601 (UTC offsets
+    that change at a DST switch are read as the instants they name, in the time
+    zone whose offsets they are, else UTC), else as day/month/year numbers in the
+    one order every value allows (see ``dayfirst``), else in the format pandas
+    infers from the first value and applies to all.
+
+    Raises
+    ------
+    ParameterFixableError
+        When no reading fits every value, naming ``date_format`` or ``dayfirst``.
+    """
+    if pd.api.types.is_integer_dtype(column):
+        return column
+    if pd.api.types.is_float_dtype(column):
+        if _whole_numbers(column) and column.notna().all():
+            return column.astype(np.int64)
+        raise ParameterFixableError(
+            f"the time column {name!r} holds numbers that are not whole "
+            f"({_first(column[column != column.round()].dropna(), 3)})",
+            {},
+            remedy="Write the times as dates or integer steps, or pass time_col=NAME "
+            "if another column holds them",
+        )
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(
+        column
+    ):
+        return column
+    text = column.astype("string").str.strip()
+    if date_format is not None:
+        try:
+            return pd.to_datetime(text, format=date_format)
+        except ValueError as exc:
+            raise ParameterFixableError(
+                f"date_format={date_format!r} does not read the time column {name!r}: "
+                f"{str(exc).splitlines()[0]}",
+                {},
+                remedy="Pass a date_format in strftime codes that matches every "
+                "value (e.g. %d.%m.%Y %H:%M)",
+            ) from None
+    dates = _day_month(text.astype(object), name, dayfirst)
+    if dates is not None:
+        return dates
+    try:
+        return _iso(text)
+    except ValueError:
+        pass
+    try:
+        with warnings.catch_warnings():
+            # one format, inferred from the first value, for all: never dateutil's
+            # guess value by value, which may read two values in two orders
+            warnings.filterwarnings("error", "Could not infer format", UserWarning)
+            return pd.to_datetime(text)
+    except (ValueError, TypeError, UserWarning) as exc:
+        detail = (
+            f"no date format fits its first value {text.dropna().iloc[0]!r}"
+            if isinstance(exc, UserWarning)
+            else str(exc).splitlines()[0]
+        )
+        raise ParameterFixableError(
+            f"the time column {name!r} cannot be read as dates or integer steps "
+            f"({detail})",
+            {},
+            remedy="Pass date_format=FORMAT, the strftime codes of its values (e.g. "
+            "%d.%m.%Y %H:%M), or time_col=NAME if another column holds the times",
+        ) from None
+
+
+def _iso(text: pd.Series):
+    """ISO 8601 times; offsets that change (a DST switch) read as instants."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # pandas on mixed offsets
+        try:
+            times = pd.to_datetime(text, format="ISO8601")
+            if pd.api.types.is_datetime64_any_dtype(times):
+                return times
+        except ValueError:
+            pass
+        return _one_zone(text, pd.to_datetime(text, format="ISO8601", utc=True))
+
+
+def _one_zone(column, utc):
+    """The instants ``utc`` in the time zone whose UTC offsets ``column`` wrote.
+
+    A tz-aware frame written to CSV keeps each timestamp's offset (+01:00, then
+    +02:00 after a DST change), not its zone. The first IANA zone (in name
+    order) whose offset at every instant is the one written gives back the
+    author's wall clock, so daily data stays daily; when none does, UTC.
+    """
+    import zoneinfo
+
+    offset = r"(?:Z|[+-]\d\d:?\d\d)$"
+    try:
+        wall = pd.to_datetime(
+            column.str.strip().str.replace(offset, "", regex=True), format="ISO8601"
+        )
+    except (ValueError, TypeError, AttributeError):
+        return utc
+    naive = utc.dt.tz_localize(None)
+    shift = (wall - naive).to_numpy()
+    # each run of one offset: its first and last row are enough to rule a zone out
+    edges = np.flatnonzero(np.diff(shift) != np.timedelta64(0))
+    probe = np.unique(np.r_[0, edges, edges + 1, len(shift) - 1])
+
+    def fits(zone: str, rows) -> bool:
+        local = utc.iloc[rows].dt.tz_convert(zone).dt.tz_localize(None)
+        return bool((local == wall.iloc[rows]).all())
+
+    for zone in sorted(zoneinfo.available_timezones()):
+        if fits(zone, probe) and fits(zone, slice(None)):
+            return utc.dt.tz_convert(zone)
+    return utc
+
+
+def read_csv(
+    source,
+    *,
+    time_col: str | None = None,
+    id_col: str | None = None,
+    target: str | list[str] | None = None,
+    sep: str | None = None,
+    decimal: str = ".",
+    thousands: str | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> pd.DataFrame:
+    """A CSV file as a frame whose time column holds dates or integer steps.
+
+    Parameters
+    ----------
+    source : str, path or io.StringIO
+        The file.
+    time_col : str or None, default=None
+        The column of times; None: the first column.
+    id_col : str or None, default=None
+        The column of series ids, read as text as written (``"007"`` stays
+        ``"007"``).
+    target : str, list of str or None, default=None
+        The columns to forecast; None: every other column. Only these are
+        checked for numbers written in another style than ``decimal``.
+    sep : str or None, default=None
+        The separator; None: the one of :data:`SEPARATORS` that cuts every line
+        into the same number of fields (the comma when it does).
+    decimal : str, default="."
+        The decimal mark.
+    thousands : str or None, default=None
+        The mark between groups of thousands, if the file has one.
+    dayfirst : bool or None, default=None
+        Read day/month/year dates (True) or month/day/year ones (False); None:
+        the one order every value allows, an error when both do.
+    date_format : str or None, default=None
+        strftime codes of the times (``"%d.%m.%Y %H:%M"``); None: see
+        :func:`read_times`.
+    encoding : str, default="utf-8-sig"
+        The text encoding (UTF-8, a byte order mark allowed).
+
+    Returns
+    -------
+    DataFrame
+        The columns as read, the time column converted, in the file's row order.
+
+    Raises
+    ------
+    ParameterFixableError
+        A reading the file leaves open or does not allow, naming the setting.
+    ValueError
+        ``time_col``, ``id_col`` or ``target`` that is not a column.
+    """
+    if sep is None:
+        sep = sniff_separator(_sample(source, encoding))
+    if isinstance(source, io.StringIO):
+        source.seek(0)
+    try:
+        frame = pd.read_csv(
+            source,
+            sep=sep,
+            decimal=decimal,
+            thousands=thousands,
+            encoding=encoding,
+            index_col=False,
+            dtype=None if id_col is None else {id_col: str},
+        )
+    except UnicodeDecodeError as exc:
+        raise ParameterFixableError(
+            f"the file is not {encoding} text ({exc.reason} at byte {exc.start}).",
+            {"encoding": "latin-1"},
+            "if it was written by a Windows or older program",
+            remedy="the encoding its author used",
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise ValueError(
+            f"the file cannot be read as CSV with sep={sep!r}: "
+            f"{str(exc).splitlines()[0]}"
+        ) from None
+    time_col = frame.columns[0] if time_col is None else time_col
+    targets = [target] if isinstance(target, str) else target
+    for role, cols in (
+        ("time_col", [time_col]),
+        ("id_col", [id_col]),
+        ("target", targets),
+    ):
+        for col in cols or ():
+            if col is not None and col not in frame.columns:
+                raise ValueError(
+                    f"{role}={col!r} is not a column of the file; its columns: "
+                    f"{list(frame.columns)}"
+                    + (f" (read with sep={sep!r})" if len(frame.columns) == 1 else "")
+                )
+    values = targets or [c for c in frame.columns if c not in (time_col, id_col)]
+    for col in values:
+        if not pd.api.types.is_numeric_dtype(frame[col]):  # text (object or str)
+            _number_style(frame[col], col, decimal)
+    frame[time_col] = read_times(
+        frame[time_col], time_col, dayfirst=dayfirst, date_format=date_format
+    )
+    # how to read the file again (as text, for advice about its columns)
+    frame.attrs["csv"] = {
+        "filepath_or_buffer": source,
+        "sep": sep,
+        "encoding": encoding,
+    }
+    return frame
