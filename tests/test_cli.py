@@ -102,11 +102,14 @@ def test_forecast_csv_panel(tmp_path, capsys):
             "gru",
             "--output",
             str(tmp_path / "f.csv"),
+            "--plot",  # a panel: plot_forecast returns an array of Axes
+            str(tmp_path / "f.png"),
             *FAST,
         ]
     )
     assert code == 0
     assert "2015-07-03" in capsys.readouterr().out
+    assert (tmp_path / "f.png").stat().st_size > 10_000
     expected = (
         tsrnn.GRUForecaster(
             horizon=3,

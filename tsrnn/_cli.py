@@ -312,9 +312,9 @@ def forecast(args) -> int:
         from tsrnn.plotting import plot_forecast
 
         history = data.set_index([id_col, time_col]) if id_col else data
-        ax = plot_forecast(history, forecast, last=args.plot_history)
-        ax.figure.tight_layout()
-        ax.figure.savefig(args.plot, dpi=110)
+        axes = plot_forecast(history, forecast, last=args.plot_history)
+        fig = getattr(axes, "flat", [axes])[0].figure  # a panel: an array of Axes
+        fig.savefig(args.plot, dpi=110)  # laid out already (constrained layout)
         _say(args, f"plot written to {args.plot}")
     return 0
 
