@@ -33,6 +33,7 @@ MODULES = [
     "tsrnn.datasets",
     "tsrnn.plotting",
     "tsrnn._persistence",
+    "tsrnn._docs",
     "tsrnn.__main__",
 ]
 
