@@ -103,28 +103,6 @@ def torch_threads(n: int) -> Iterator[None]:
             torch.set_num_threads(before)
 
 
-#: the ``n_threads`` entry of every estimator's docstring: a docstring's
-#: ``%(n_threads)s`` line becomes it (see :meth:`BaseRNN.__init_subclass__`)
-N_THREADS_PARAMETER = """n_threads : int or "auto", default="auto"
-        Torch threads for training and prediction, set for the call and restored
-        after it (scikit-learn's ``n_jobs`` for one model). ``"auto"``: one thread,
-        unless a training step is large (at least 3e8 multiply-adds: batch x
-        recurrent steps x gates x hidden x (hidden + inputs), x3 for the backward
-        pass) and the machine has at least 4 cores; then half the cores, at most 4.
-        A recurrent step is a chain of small matrix products that a second thread
-        barely speeds up, while threads that wait for each other on a busy machine
-        cost many times what they save (``benchmarks/threads.py``). The choice
-        depends on the model and data, never on the load: the same seed gives the
-        same result on a busy machine. Resolved in ``n_threads_``."""
-
-
-def document_threads(doc: str | None) -> str | None:
-    """``doc`` with its ``%(n_threads)s`` line filled in."""
-    if doc and "%(n_threads)s" in doc:
-        return doc.replace("%(n_threads)s", N_THREADS_PARAMETER)
-    return doc
-
-
 def _progress(member: int, n_members: int):
     """Where ``verbose`` progress lines go: printed, naming the network of an
     ensemble (``network 2/3  epoch 1 ...``)."""
@@ -213,10 +191,6 @@ class BaseRNN(BaseEstimator):
         self.n_threads = n_threads
         self.verbose = verbose
         self.warm_start = warm_start
-
-    def __init_subclass__(cls, **kwargs) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.__doc__ = document_threads(cls.__doc__)
 
     # -- fitting ---------------------------------------------------------------
     #: what each architecture entry means to a user, for warm_start's error

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from tsrnn._docs import FORECASTING, document
 from tsrnn._forecaster import BaseForecaster
 from tsrnn._naive import seasonal_positions
 from tsrnn._panel import Panel, read_panel, warn_short_series
@@ -14,6 +15,7 @@ from tsrnn._param_validation import Integral, Interval, _fit_context
 __all__ = ["SeasonalNaiveForecaster"]
 
 
+@document(FORECASTING)
 class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
     """Seasonal-naive forecaster: each step repeats the value one season earlier.
 
@@ -28,20 +30,30 @@ class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
     Parameters
     ----------
     season : int or None, default=None
-        Season length; None: from the frequency (24 hourly, 7 daily, 12 monthly,
-        52 weekly, ...; 1 when none). Resolved in ``season_``.
-    horizon : int, default=1
-    target, past_covariates, future_covariates, static_covariates : str, list or None
-        Column roles, as in :class:`~tsrnn.RNNForecaster` (covariates are ignored).
-    %(keys)s
+        Season length in steps: each forecast step repeats the value this many
+        steps earlier. None: from the frequency (24 hourly, 7 daily, 5 business
+        daily, 52 weekly, 12 monthly, 4 quarterly, 60 by minute or second; 1,
+        the last value, for an integer index, a multiple such as '2h', or
+        another frequency). Resolved in ``season_``.
+    %(horizon)s
+    %(target)s
+    past_covariates, future_covariates, static_covariates : str, list of str or None, default=None
+        Covariate columns, named as in :class:`~tsrnn.RNNForecaster` so that
+        they are not taken for targets; the seasonal naive forecast ignores
+        them.
+    %(id_col)s
+    %(time_col)s
+    %(freq)s
 
     Attributes
     ----------
     season_ : int
         The season used (a series shorter than it uses its own length).
-    freq_ : str
-    target_names_ : list of str
-    series_ids_ : list
+    window_ : int
+        Steps of history kept per series for ``predict``: ``season_``.
+    %(freq_)s
+    %(target_names_)s
+    %(series_ids_)s
 
     Examples
     --------

@@ -1,21 +1,27 @@
 """The fixed-cell forecasters: :class:`RNNForecaster` with ``cell`` pinned.
 
 Each spells its own signature (scikit-learn's pattern: ``get_params`` reads it)
-and stores each argument; ``cell`` is a class attribute, not a parameter.
+and stores each argument; ``cell`` is a class attribute, not a parameter. Their
+Parameters and Attributes sections are :class:`RNNForecaster`'s, less ``cell``
+(:func:`~tsrnn._docs.document_like`).
 """
 
 from __future__ import annotations
 
+from tsrnn._docs import document_like
 from tsrnn._forecasting import RNNForecaster
 
 __all__ = ["GRUForecaster", "LSTMForecaster"]
 
 
+@document_like(RNNForecaster, without=("cell",))
 class LSTMForecaster(RNNForecaster):
     """:class:`RNNForecaster` with ``cell="lstm"``.
 
     Takes every parameter of :class:`RNNForecaster` except ``cell``, a class
     attribute here.
+
+    %(sections)s
 
     Examples
     --------
@@ -105,11 +111,14 @@ class LSTMForecaster(RNNForecaster):
         self.warm_start = warm_start
 
 
+@document_like(RNNForecaster, without=("cell",))
 class GRUForecaster(RNNForecaster):
     """:class:`RNNForecaster` with ``cell="gru"``.
 
     Takes every parameter of :class:`RNNForecaster` except ``cell``, a class
     attribute here.
+
+    %(sections)s
 
     Examples
     --------

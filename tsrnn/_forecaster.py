@@ -114,25 +114,6 @@ class BaseForecaster:
     fitted, ``quantiles_``: the sorted levels ``_forecast`` returns, 0.5 among them.
     """
 
-    #: the docs of the panel keys and the grid every forecaster takes: a subclass
-    #: docstring's ``%(keys)s`` line becomes these parameters
-    KEY_PARAMETERS = """id_col, time_col : str or None
-        Columns of a long panel naming the series and the time.
-    freq : str, int or None, default=None
-        The regular grid of the time labels. None: inferred from the data, and
-        data with missing steps is refused with the frequency to pass here. A
-        pandas offset alias ('h', 'B', 'W-SUN', 'MS', ...; for a DatetimeIndex or
-        PeriodIndex) or an int step (integer index): ``fit``, ``predict``,
-        ``score`` and ``backtest`` put each series (covariates too) on that grid
-        from its first label, as ``asfreq`` does; a missing step becomes a NaN
-        target (masked in training) and forecasts follow the grid. A label off
-        the grid is an error naming it, never dropped or moved."""
-
-    def __init_subclass__(cls, **kwargs) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.__doc__ and "%(keys)s" in cls.__doc__:
-            cls.__doc__ = cls.__doc__.replace("%(keys)s", BaseForecaster.KEY_PARAMETERS)
-
     #: parameter constraints of the column roles every forecaster takes
     _role_constraints = {
         "horizon": [Interval(Integral, 1, None, closed="left")],

@@ -31,6 +31,7 @@ from tsrnn._choices import (
     refit_fix,
     resolve,
 )
+from tsrnn._docs import FORECASTING, RNN, document
 from tsrnn._forecaster import BaseForecaster
 from tsrnn._panel import (
     Panel,
@@ -52,6 +53,7 @@ from tsrnn.exceptions import TrainingDivergedError
 __all__ = ["RNNForecaster"]
 
 
+@document(FORECASTING, RNN)
 class RNNForecaster(BaseForecaster, BaseRNN):
     """Recurrent network forecaster for one series, a multivariate frame or a panel.
 
@@ -77,18 +79,18 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
     Parameters
     ----------
-    cell : {"lstm", "gru", "rnn"}, default="lstm"
-        Recurrent cell.
+    %(cell)s
     window : int or None, default=None
-        Input steps per window. None: chosen from the season and the history
-        (:func:`~tsrnn._windowing.default_window`): the longest cycle of the
-        frequency or two seasons (hourly: a week, 168; daily: two weeks; weekly:
-        two years, 104; monthly: 24), at least ``2 * horizon``, when the window and
-        horizon fit in half of the median series length; otherwise two seasons,
-        one season, ``max(2 * horizon, 8)``, ``max(horizon, 8)`` (short series get
-        fewer seasons). Capped by the longest series. Resolved in ``window_``.
-    horizon : int, default=1
-        Steps forecast at once (direct multi-output head).
+        Input steps per window (the history each forecast reads). None: chosen
+        from the season and the history (:func:`~tsrnn._windowing.default_window`):
+        the longest cycle of the frequency or two seasons (hourly: a week, 168;
+        daily: two weeks; weekly: two years, 104; monthly: 24), at least
+        ``2 * horizon`` and 8, when the window and horizon fit in half of the
+        median series length; otherwise two seasons, one season,
+        ``max(2 * horizon, 8)``, ``max(horizon, 8)`` (short series get fewer
+        seasons). Capped at the longest series' length less ``horizon``.
+        Resolved in ``window_``.
+    %(horizon)s
     patch_size : int or "auto", default="auto"
         Input steps per recurrent step: the window is read as non-overlapping
         patches of ``patch_size`` steps, each one input vector (as ES-RNN and
@@ -98,21 +100,21 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         window holds at least 4 seasons (a week of hourly data: 7 patches of a
         day), otherwise ``ceil(window / 16)``, a recurrence of at most 16 steps
         (windows of up to 16 steps: 1). Resolved in ``patch_size_``.
-    hidden_size : int, default=64
-    num_layers : int, default=1
+    %(hidden_size)s
+    %(num_layers)s
     n_ensembles : int or "auto", default="auto"
         Networks trained (one after the other, by the same training loop on the
         same windows, each from its own seed: the fit's seed, drawn from
         ``random_state``, plus the member's index, so two ``random_state`` values
         share no network); the forecast is their mean on the network's scale
-        (with the log transform, the geometric mean of the members' forecasts). Costs ``n_ensembles`` fits; an
-        ensemble of networks trained for fewer epochs often beats one network
-        trained longer. ``"auto"``: 3 networks for fewer than 3,000 training
-        windows (where one network's forecast depends on its seed and fits are
-        cheap), else 1 (:func:`~tsrnn._training.auto_ensembles`). Resolved in
-        ``n_ensembles_``; ``warm_start`` keeps the fitted number.
-    dropout : float, default=0.0
-        Dropout between recurrent layers.
+        (with the log transform, the geometric mean of the members' forecasts).
+        Costs ``n_ensembles`` fits; an ensemble of networks trained for fewer
+        epochs often beats one network trained longer. ``"auto"``: 3 networks for
+        fewer than 3,000 training windows (where one network's forecast depends
+        on its seed and fits are cheap), else 1
+        (:func:`~tsrnn._training.auto_ensembles`). Resolved in ``n_ensembles_``;
+        ``warm_start`` keeps the fitted number.
+    %(dropout)s
     scaler : {"standard", "robust", "mean"} or None, default="standard"
         Per-series target scaling fit on each series' history (mean/std,
         median/IQR, mean absolute value, or none); no threshold is absolute, so
@@ -147,67 +149,38 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         M4 Weekly, where a year-old value is a worse guess than the last one).
         Resolved in ``local_level_``.
     loss : {"mae", "mse", "huber"}, default="mae"
-        Point loss (ignored when ``quantiles`` is set: pinball loss is used).
+        Point loss on the targets as the network reads them (transformed,
+        scaled, relative to the ``local_level`` baseline if any), averaged over
+        every horizon step and target; missing targets are left out. ``"mae"``:
+        absolute error (the forecast estimates a median); ``"mse"``: squared
+        error (a mean, on the transformed scale); ``"huber"``: squared below 1
+        and absolute above, in scaled units. Ignored when ``quantiles`` is set
+        (pinball loss).
     quantiles : list of float or None, default=None
-        Train with the pinball loss on these quantiles (0.5 is always added for the
-        point forecast) and output one column per requested quantile.
-    target, past_covariates, future_covariates, static_covariates : str, list of str or None
-        Column roles. Static covariates are constant per series (panels).
-    %(keys)s
-    learning_rate : float, default=3e-3
-        Adam step size.
-    lr_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over the
-        fit's gradient steps (``max_steps``, or ``max_epochs`` epochs if fewer; half
-        a cosine, updated every batch), which settles the weights of a short fit;
-        early stopping may end it before the decay does.
-    weight_decay : float, default=0.0
-    batch_size : int or "auto", default="auto"
-        Windows per gradient step. ``"auto"``: the power of two nearest
-        ``n_windows / 150`` within [16, 512], where ``n_windows`` counts the
-        training windows of all series (about 150 steps per epoch: small data gets
-        the many small steps it needs, large data batches of 512). Resolved in
-        ``batch_size_``.
-    max_epochs : int or None, default=100
-        Passes over the training windows (None: no limit); bounds tiny data,
-        whose ``max_steps`` would be 1,000 passes over a few windows.
-    max_steps : int or None, default=1000
-        Training budget in gradient steps (batches): the fit ends after
-        ``max_steps`` steps or ``max_epochs`` epochs, whichever comes first, or
-        earlier by early stopping. With ``batch_size="auto"`` a step costs at most
-        a batch of 512 windows, so the cost of a fit is bounded whatever the size of
-        the data. None: only ``max_epochs`` limits it.
-    gradient_clip : float or None, default=1.0
-    early_stopping : bool, default=True
-        Hold out the temporal tail of every series (the last ``validation_fraction``
-        of its windows, never shuffled; training targets end before the validation
-        targets start) and keep the best weights.
-    validation_fraction : float, default=0.1
-    patience : int, default=20
-    random_state : int, RandomState instance or None, default=None
-    device : {"cpu", "cuda", "auto"} or "cuda:N", default="cpu"
-    %(n_threads)s
-    verbose : int, default=0
-    warm_start : bool, default=False
+        Levels strictly between 0 and 1 to forecast besides the point forecast:
+        the network is trained with the pinball loss averaged over them and 0.5
+        (always added: the point forecast, column ``{target}``), and the forecast
+        gets one ``{target}_q{level}`` column per level asked for, sorted so that
+        they never cross. None: point forecasts with ``loss``. Resolved in
+        ``quantiles_``.
+    %(target)s
+    %(past_covariates)s
+    %(future_covariates)s
+    %(static_covariates)s
+    %(id_col)s
+    %(time_col)s
+    %(freq)s
+    %(training)s
 
     Attributes
     ----------
-    module_ : torch.nn.Module
-        The network; with ``n_ensembles > 1`` an ensemble whose ``members`` are
-        the networks.
-    history_ : list of dict
-        Per-epoch losses (on the scaled, level-relative targets); with
-        ``n_ensembles > 1`` each entry names its ``"member"``.
-    n_epochs_ : int
-        Epochs trained (summed over the members of an ensemble); the last epoch of
-        a fit that ``max_steps`` ends may be partial (see ``history_``' steps).
-    n_threads_ : int
-        Torch threads used in fit (``n_threads`` resolved); predict uses them too.
-    batch_size_ : int
-        The batch size used (``batch_size``, resolved and at most the number of
-        training windows).
+    %(module_)s
+    %(history_)s
+    %(n_epochs_)s
+    %(n_threads_)s
+    %(batch_size_)s
     window_ : int
-        The resolved input length.
+        The resolved ``window``: input steps per forecast.
     patch_size_ : int
         The resolved ``patch_size``.
     n_ensembles_ : int
@@ -216,11 +189,12 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         The resolved ``target_transform``.
     local_level_ : {"last", "seasonal"} or None
         The resolved ``local_level`` (None: ``local_level=False``).
-    freq_ : str
-        Frequency of the training index (a pandas alias, or the integer step).
-    target_names_ : list of str
-    series_ids_ : list
-        Series ids seen in fit (``[None]`` for one series).
+    quantiles_ : ndarray of shape (n_quantiles,)
+        The levels the network forecasts, sorted: ``quantiles`` and 0.5 (only
+        0.5 without ``quantiles``).
+    %(freq_)s
+    %(target_names_)s
+    %(series_ids_)s
     center_, scale_ : ndarray of shape (n_series, n_targets)
         Per-series target scaling, in the units of the (transformed) target;
         ``scale_`` is 0 for a target constant over its history.
@@ -230,16 +204,16 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         The columns of each covariate role in fit (keys ``"past_covariates"``,
         ``"future_covariates"``, ``"static_covariates"``): a ``warm_start`` fit
         must keep them.
-    device_ : str
+    %(device_)s
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from tsrnn import LSTMForecaster
+    >>> from tsrnn import RNNForecaster
     >>> t = np.arange(120)
     >>> y = pd.Series(10 + np.sin(2 * np.pi * t / 12),
     ...               index=pd.date_range("2015-01-01", periods=120, freq="MS"))
-    >>> fc = LSTMForecaster(horizon=6, hidden_size=8, max_epochs=3, random_state=0)
+    >>> fc = RNNForecaster("gru", horizon=6, hidden_size=8, max_epochs=3, random_state=0)
     >>> fc.fit(y).predict().index[0]
     Timestamp('2025-01-01 00:00:00')
     """

@@ -1,4 +1,4 @@
-"""The fit and predict template of the sequence estimators, and their shared docs.
+"""The fit and predict template of the sequence estimators.
 
 :func:`fit_sequences` and :func:`predict_raw` are the one path from any input
 form (:mod:`tsrnn._input`) through alignment (:mod:`tsrnn._padding`) and sample
@@ -19,7 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight
 
-from tsrnn._base import document_threads, resolve_device
+from tsrnn._base import resolve_device
 from tsrnn._batches import SequenceBatches
 from tsrnn._input import sequence_values
 from tsrnn._padding import align, has_interior_missing, network_values, token_ids
@@ -30,9 +30,7 @@ from tsrnn.exceptions import _first
 
 __all__ = [
     "SEQUENCE_ATTRIBUTES",
-    "SequenceParams",
     "check_n_targets",
-    "document",
     "fit_sequences",
     "predict_raw",
     "score_inputs",
@@ -445,119 +443,6 @@ def predict_raw(est, X, *, levels: bool = False):
     return (in_order, level_values) if levels else in_order
 
 
-class SequenceParams:
-    """Docstring fragments shared by the two sequence estimators."""
-
-    PARAMETERS = """
-    cell : {"lstm", "gru", "rnn"}, default="lstm"
-        Recurrent cell.
-    hidden_size : int, default=32
-        Units per recurrent layer.
-    num_layers : int, default=1
-        Stacked recurrent layers.
-    dropout : float, default=0.0
-        Dropout between recurrent layers (ignored when ``num_layers=1``).
-    bidirectional : bool, default=False
-        Read each sequence in both directions.
-    embedding_dim : int or None, default=None
-        If set, ``X`` holds integer token ids (0 = padding) that go through
-        ``nn.Embedding(vocab_size_, embedding_dim, padding_idx=0)``.
-    features_per_step : int or None, default=None
-        How to read a 2-D ``X`` (a numpy array, or what a scikit-learn transformer
-        such as ``StandardScaler`` hands on in a Pipeline). None: each row is one
-        univariate sequence, one column per step. An int ``k``: each row is ``k``
-        features x ``n_steps`` steps flattened feature-major (all steps of the
-        first feature, then of the next), the column order of
-        :func:`tsrnn.make_windows` on a multivariate frame; set it to the number of
-        features so that the network reads ``k`` features over ``n_steps`` steps,
-        not one feature over ``k * n_steps``. 3-D, list and MultiIndex-DataFrame
-        input carry their structure and ignore it.
-    learning_rate : float, default=1e-2
-        Adam step size. The default learns small problems in 100 epochs (e.g.
-        scikit-learn's toy problems of 200-300 samples) and stays stable on
-        larger ones.
-    lr_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` decays the step size from ``learning_rate`` to 0 over the
-        fit's gradient steps (``max_epochs`` epochs or ``max_steps``, the fewer;
-        half a cosine, updated every batch); early stopping may end the fit before
-        the end of the decay.
-    weight_decay : float, default=0.0
-        Adam L2 penalty.
-    batch_size : int or "auto", default=32
-        Sequences per gradient step. ``"auto"``: the power of two nearest
-        ``n_train / 150`` within [16, 512] (about 150 steps per epoch), resolved in
-        ``batch_size_``.
-    max_epochs : int or None, default=100
-        Passes over the training data (None: no limit, ``max_steps`` ends the fit).
-    max_steps : int or None, default=2000
-        Training budget in gradient steps: the fit ends after ``max_steps`` batches
-        (or ``max_epochs`` epochs, whichever comes first), so its cost does not grow
-        with the data. None: only ``max_epochs`` limits it. The default leaves
-        small data its 100 epochs (up to 640 sequences at ``batch_size=32``) and
-        bounds the cost on larger data.
-    gradient_clip : float or None, default=None
-        Clip the gradient norm to this value (guards against exploding gradients).
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the samples (at random) and stop when
-        the validation loss has not improved for ``patience`` epochs; the best
-        weights are kept.
-    validation_fraction : float, default=0.1
-        Share of samples held out when ``early_stopping=True``.
-    patience : int, default=10
-        Epochs without improvement before stopping.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight init, batch order and dropout: the same seed gives
-        bit-identical weights on CPU. The global torch RNG is left untouched.
-    device : {"cpu", "cuda", "auto"} or "cuda:N", default="cpu"
-        Where to train and predict; the resolved device is in ``device_``.
-    %(n_threads)s
-    verbose : int, default=0
-        ``1`` prints one line per epoch.
-    warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit`` call, appending
-        to ``history_``. ``X`` and ``y`` are then checked against the fitted
-        network as at predict time (a batch without missing values keeps the
-        mask channel, token ids must be below ``vocab_size_``); a fit that would
-        need another network (changed ``hidden_size``, number of features,
-        outputs or classes, ...) is refused, never restarted silently."""
-
-    ATTRIBUTES = """
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : list of dict
-        Per-epoch ``epoch``, ``train_loss``, ``valid_loss`` (None without early
-        stopping) and ``seconds``.
-    n_epochs_ : int
-        Epochs trained (all ``fit`` calls, with ``warm_start``).
-    n_threads_ : int
-        Torch threads used in fit (``n_threads`` resolved); predict uses them too.
-    batch_size_ : int
-        The batch size used (``batch_size``, resolved and at most the number of
-        training sequences).
-    n_features_in_ : int
-        Columns of a 2-D ``X`` (each a time step of a univariate sequence), or
-        features per step of 3-D / list / MultiIndex-DataFrame input.
-    feature_names_in_ : ndarray of str
-        Column names of a DataFrame ``X`` (first level for MultiIndex columns);
-        only when they are all strings.
-    layout_ : {"table", "sequences"}
-        Whether ``fit`` saw a 2-D table or a sequences form.
-    n_step_features_ : int
-        Features per step the network reads (1 for a univariate 2-D table,
-        ``features_per_step`` for flattened windows).
-    step_names_in_ : ndarray of str
-        Step labels (second column level) of a ``(feature, step)`` DataFrame
-        ``X``, in column order; only when fitted on one. ``predict`` refuses
-        windows whose steps are reordered or relabelled.
-    mask_channel_ : bool
-        Whether the training data had interior missing values, so the network
-        gets one observed-indicator channel per feature.
-    vocab_size_ : int
-        Largest token id seen in fit plus one (only with ``embedding_dim``).
-    device_ : str
-        The device the network lives on."""
-
-
 #: fitted attributes of both sequence estimators (see ``_persisted_attributes``)
 SEQUENCE_ATTRIBUTES = (
     "layout_",
@@ -568,10 +453,3 @@ SEQUENCE_ATTRIBUTES = (
     "feature_names_in_",
     "vocab_size_",
 )
-
-
-def document(cls):
-    cls.__doc__ = cls.__doc__.replace("%(parameters)s", SequenceParams.PARAMETERS)
-    cls.__doc__ = cls.__doc__.replace("%(attributes)s", SequenceParams.ATTRIBUTES)
-    cls.__doc__ = document_threads(cls.__doc__)
-    return cls

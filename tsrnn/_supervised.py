@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from tsrnn._base import BaseRNN
+from tsrnn._docs import RNN, SEQUENCE, document
 from tsrnn._param_validation import (
     Integral,
     Interval,
@@ -25,7 +26,6 @@ from tsrnn._scaling import fit_scaler, inverse_transform, transform
 from tsrnn._sequence import (
     SEQUENCE_ATTRIBUTES,
     check_n_targets,
-    document,
     fit_sequences,
     predict_raw,
     score_inputs,
@@ -52,7 +52,7 @@ def level_link(levels: np.ndarray, y2: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return coef, mean_y - coef * levels.mean()
 
 
-@document
+@document(SEQUENCE, RNN)
 class RNNRegressor(RegressorMixin, BaseRNN):
     """Recurrent network regressor: sequence -> value(s).
 
@@ -65,9 +65,15 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     original units.
 
     Parameters
-    ----------%(parameters)s
+    ----------
+    %(sequence_network)s
+    %(features_per_step)s
     loss : {"mse", "mae", "huber"}, default="mse"
-        Training loss, on the standardized targets.
+        Training loss on the standardized targets (of the change from the level
+        with ``local_level``), averaged over samples (weighted by
+        ``sample_weight``) and outputs: squared error, absolute error, or Huber
+        (squared below 1 and absolute above, in standard deviations of the
+        target).
     local_level : bool or int, default=False
         Read each sequence relative to its level, as the forecasters'
         ``local_level`` does, so that windows of a trending series at levels
@@ -84,9 +90,11 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         sequences take the level at their own last observed step; a sequence
         whose feature is all NaN, token inputs (``embedding_dim``) and ``True``
         with several features are refused. ``False``: absolute inputs.
+    %(training)s
 
     Attributes
-    ----------%(attributes)s
+    ----------
+    %(sequence_attributes)s
     n_outputs_ : int
         Number of targets.
     y_mean_, y_scale_ : ndarray of shape (n_outputs_,)
@@ -329,7 +337,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         return super().score(X, y, sample_weight=sample_weight)
 
 
-@document
+@document(SEQUENCE, RNN)
 class RNNClassifier(ClassifierMixin, BaseRNN):
     """Recurrent network classifier: sequence -> class.
 
@@ -339,15 +347,18 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     :class:`RNNRegressor`.
 
     Parameters
-    ----------%(parameters)s
+    ----------
+    %(sequence_network)s
     class_weight : dict, "balanced" or None, default=None
         Weight of each class in the loss, as in scikit-learn: a dict
         ``{label: weight}`` (labels not in it weigh 1), ``"balanced"`` for
         ``n_samples / (n_classes * np.bincount(y))`` (rare classes weigh more), or
         None for equal weights. Multiplies ``sample_weight`` in :meth:`fit`.
+    %(training)s
 
     Attributes
-    ----------%(attributes)s
+    ----------
+    %(sequence_attributes)s
     classes_ : ndarray of shape (n_classes,)
         Class labels.
 
