@@ -270,6 +270,17 @@ def test_warm_start_keeps_the_resolved_choices_of_the_first_fit():
     assert (fc.target_transform_, fc.local_level_) == first
 
 
+def test_warm_start_on_a_longer_history_keeps_the_fitted_window_and_patches():
+    """window=None chooses from the history of the first fit; a continued fit on
+    more of the series keeps reading windows of that length, patched alike."""
+    y = monthly(multiplicative(n=300))
+    fc = LSTMForecaster(horizon=3, warm_start=True, **FAST).fit(y.iloc[:40])
+    first = (fc.window_, fc.patch_size_)
+    assert LSTMForecaster(horizon=3, **FAST).fit(y).window_ != first[0]
+    fc.fit(y)  # was refused: "patch_size 1 -> 2", no parameter changed
+    assert (fc.window_, fc.patch_size_) == first
+
+
 def test_seasonal_level_on_an_axis_without_season_warns_and_says_last():
     y = pd.Series(5 + np.sin(np.arange(80) * 2 * np.pi / 10))  # integer index
     with pytest.warns(UserWarning, match="has no season, so it is the last value"):

@@ -660,6 +660,20 @@ def test_a_scaler_pipeline_keeps_multivariate_windows_with_features_per_step(
     assert pipe.score(X, Y) == pytest.approx(direct.score(cube, Y))
 
 
+def test_the_classifier_reads_flattened_windows_with_features_per_step_too():
+    X, Y = frame_windows()
+    labels = np.where(Y.iloc[:, 0] > Y.iloc[:, 0].median(), "high", "low")
+    scaled = StandardScaler().fit_transform(X)
+    cube = scaled.reshape(len(X), 2, 12).transpose(0, 2, 1)
+    params = dict(hidden_size=4, max_epochs=2, random_state=0)
+    flat = RNNClassifier(features_per_step=2, **params).fit(scaled, labels)
+    assert flat.get_params()["features_per_step"] == 2 and flat.n_step_features_ == 2
+    direct = RNNClassifier(**params).fit(cube, labels)
+    np.testing.assert_allclose(
+        flat.predict_proba(scaled), direct.predict_proba(cube), rtol=1e-5
+    )
+
+
 def test_features_per_step_errors():
     X, Y = frame_windows()
     with pytest.raises(ValueError, match=r"features_per_step=5.*24 columns.*multiple"):

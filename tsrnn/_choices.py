@@ -79,9 +79,11 @@ def resolve(
     """``est``'s settings for a fit on ``panel`` (series ``lengths``), and the
     targets on the chosen scale (:func:`network_targets`, computed once).
 
-    ``fitted`` holds a ``warm_start`` fit's earlier choices of the target transform
-    and the baseline, which the continued fit keeps (the scaling and the network
-    were fit on them); None for a fresh fit.
+    ``fitted`` holds a ``warm_start`` fit's earlier choices, which the continued
+    fit keeps where the parameter is left to choose (``window=None``,
+    ``"auto"``): the window and patch size, the target transform and the
+    baseline (the scaling and the network were fit on them); None for a fresh
+    fit.
 
     Raises
     ------
@@ -89,12 +91,18 @@ def resolve(
         ``patch_size`` longer than the window.
     """
     horizon, season = int(est.horizon), panel.axis.season
-    window = int(est.window or default_window(season, horizon, lengths))
-    patch = (
-        default_patch_size(window, season)
-        if est.patch_size == "auto"
-        else int(est.patch_size)
-    )
+    if est.window:
+        window = int(est.window)
+    elif fitted is not None:  # the network was fit on windows of this length
+        window = fitted.window
+    else:
+        window = default_window(season, horizon, lengths)
+    if est.patch_size != "auto":
+        patch = int(est.patch_size)
+    elif fitted is not None and window == fitted.window:
+        patch = fitted.patch_size
+    else:
+        patch = default_patch_size(window, season)
     if patch > window:
         raise ValueError(
             f"patch_size={est.patch_size} exceeds the window of {window} steps; "

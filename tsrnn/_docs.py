@@ -251,11 +251,19 @@ n_threads : int or "auto"
     depends on the model and data, never on the load: the same seed gives the
     same result on a busy machine. Resolved in ``n_threads_``.
 verbose : int
-    0: silent. Any other value (there are no further levels): one line per
-    epoch on stdout, ``epoch    3  train_loss 0.41  valid_loss 0.52  0.01s``
-    (the mean loss of the epoch's batches, the validation loss when there is a
-    validation set, and the epoch's seconds), each line of an ensemble's
-    network starting with ``network 2/3``. Warnings are not affected.
+    0: silent. Any other value (there are no further levels) prints on stdout
+    a start-up line (training and validation windows or sequences, the choices
+    made for the data, networks and their parameter count, batch size, the
+    budget of gradient steps, threads), one line per epoch,
+    ``epoch    3  train_loss 0.41  valid_loss 0.52  0.01s`` (the mean loss of
+    the epoch's batches, the validation loss when there is a validation set,
+    and the epoch's seconds), and an end-of-fit line: the epochs run, why
+    training stopped (patience, or the step budget and which of ``max_steps``
+    / ``max_epochs`` set it), the best epoch and whether its weights were kept.
+    Each line of an ensemble's network starts with ``network 2/3``. Warnings
+    are not affected: a ``sklearn.exceptions.ConvergenceWarning`` says when the
+    validation loss of a network (of half an ensemble or more) was lowest after
+    its first epoch and did not improve for ``patience`` epochs.
 module_ : torch.nn.Module
     The trained network, in eval mode on ``device_``: the recurrent stack and a
     linear output layer. A forecaster with ``n_ensembles_`` above 1 has an

@@ -360,7 +360,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             self,
             panel,
             lengths,
-            Choices(self.window_, 0, self._transform(), self._level())
+            Choices(self.window_, self.patch_size_, self._transform(), self._level())
             if warm
             else None,
         )

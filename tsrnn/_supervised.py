@@ -349,6 +349,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     Parameters
     ----------
     %(sequence_network)s
+    %(features_per_step)s
     class_weight : dict, "balanced" or None, default=None
         Weight of each class in the loss, as in scikit-learn: a dict
         ``{label: weight}`` (labels not in it weigh 1), ``"balanced"`` for
@@ -395,6 +396,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         dropout: float = 0.0,
         bidirectional: bool = False,
         embedding_dim: int | None = None,
+        features_per_step: int | None = None,
         class_weight: dict | str | None = None,
         learning_rate: float = 1e-2,
         lr_schedule: str = "constant",
@@ -419,6 +421,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             dropout=dropout,
             bidirectional=bidirectional,
             embedding_dim=embedding_dim,
+            features_per_step=features_per_step,
             learning_rate=learning_rate,
             lr_schedule=lr_schedule,
             weight_decay=weight_decay,
