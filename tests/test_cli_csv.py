@@ -218,3 +218,32 @@ def test_missing_values_are_masked_not_dropped(tmp_path, capsys):
     assert code == 0, err
     assert list(frame.index) == ["2021-03-06", "2021-03-07", "2021-03-08"]
     assert np.isfinite(frame.to_numpy()).all()
+
+
+def test_a_text_column_names_the_target_flag_and_is_then_not_read(tmp_path, capsys):
+    path = tmp_path / "f.csv"
+    pd.DataFrame(
+        {"date": DAYS.strftime("%Y-%m-%d"), "weekday": DAYS.day_name(), "v": VALUES}
+    ).to_csv(path, index=False)
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "['weekday'] holds text" in err and "Pass --target v " in err
+    code, frame, err = _run(path, capsys, "--target", "v")
+    assert code == 0, err
+    assert list(frame.columns) == ["v"]
+
+
+def test_a_column_of_series_ids_names_the_id_flag(tmp_path, capsys):
+    path = tmp_path / "f.csv"
+    pd.DataFrame(
+        {
+            "date": np.tile(DAYS.strftime("%Y-%m-%d"), 2),
+            "symbol": np.repeat(["AAPL", "MSFT"], 60),
+            "close": np.r_[VALUES, VALUES * 2],
+        }
+    ).to_csv(path, index=False)
+    code, _, err = _run(path, capsys)
+    assert code == 1 and "pass --id-col symbol" in err
+    code, frame, err = _run(path, capsys, "--id-col", "symbol")
+    assert code == 0, err
+    assert len(frame) == 6 and np.isfinite(frame["close"]).all()

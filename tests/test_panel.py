@@ -57,6 +57,21 @@ def test_roles_split_the_columns_and_the_rest_is_the_target():
     assert tail.past[0].shape == (3, 1) and tail.static is panel.static
 
 
+def test_with_target_named_other_columns_are_not_read():
+    data = frame().assign(note="text", ticker="AAPL")  # not numbers, not named
+    panel = read_panel(data, None, Roles.from_params(target="sales"))
+    assert panel.target_names == ["sales"]
+    np.testing.assert_array_equal(panel.target[0][:, 0], np.arange(10.0))
+    long = data.reset_index().assign(store=lambda d: ["a"] * 5 + ["b"] * 5)
+    roles = Roles.from_params(target=["sales"], id_col="store", time_col="date")
+    panel = read_panel(long, None, roles)
+    assert panel.ids == ["a", "b"] and panel.target_names == ["sales"]
+    with pytest.raises(
+        TypeError, match=r"non-numeric column\(s\) \['note', 'ticker'\]"
+    ):
+        read_panel(data, None, Roles.from_params())  # every column a target
+
+
 def test_a_long_panel_keeps_the_order_of_first_appearance():
     parts = {"b": frame(6), "a": frame(4, "2021-01-03")}
     long = pd.concat(parts, names=["shop", "date"])

@@ -231,6 +231,8 @@ def _load(args):
     if not args.id_col:
         read = frame.attrs["csv"]
         args.hint = lambda: _panel_hint(read, time_col, args.target)
+    if args.target is None:
+        _check_text_columns(frame, time_col, args)
     if args.id_col is None:
         frame = frame.sort_values(time_col, kind="stable")
         args.source = (frame.index.to_numpy(), n_lines == len(frame) + 1)
@@ -238,6 +240,39 @@ def _load(args):
         return frame, None, None, args.target
     args.source = (frame.index.to_numpy(), n_lines == len(frame) + 1)
     return frame, args.id_col, time_col, args.target
+
+
+def _check_text_columns(frame, time_col: str, args) -> None:
+    """Without ``--target`` every column but the keys is forecast: refuse text
+    columns, naming the flag that reads the file (``--id-col`` for a column of
+    series ids, else ``--target`` with the columns of numbers)."""
+    import pandas as pd
+
+    keys = (time_col, args.id_col)
+    text = [
+        c for c in frame.columns if c not in keys and frame[c].dtype.kind not in "biuf"
+    ]
+    if not text:
+        return
+    numbers = [c for c in frame.columns if c not in keys and c not in text]
+    hint = args.hint()
+    if not hint:
+        if not numbers:
+            hint = "Pass --target NAME, the column of numbers to forecast."
+        elif len(numbers) == 1:
+            hint = f"Pass --target {numbers[0]} to forecast it (other columns are then not read)."
+        else:
+            hint = (
+                f"Pass --target NAME, one of {numbers}, to forecast it (other columns are "
+                "then not read)."
+            )
+    shown = frame[text[0]].dropna()
+    example = f" ({text[0]!r}: {shown.iloc[0]!r})" if len(shown) else ""
+    raise CLIError(
+        f"without --target every column but the times is forecast, and "
+        f"{pd.Index(text).tolist()} hold{'s' * (len(text) == 1)} text, not numbers{example}. "
+        f"{hint}"
+    )
 
 
 def _model(args, id_col, time_col, target):

@@ -319,6 +319,10 @@ def read_panel(
             name,
             fitted=_describe([(r, v) for r, v in [*keys, *fitted] if v]),
         )
+    if roles.target and isinstance(frame, pd.DataFrame):
+        # target= named: other columns are not read (a ticker name, a comment)
+        used = {roles.id_col, roles.time_col, *roles.target, *past, *future, *static}
+        frame = frame[[c for c in frame.columns if c in used]]
     blocks, columns, index_names = split_series(
         frame, id_col=roles.id_col, time_col=roles.time_col, name=name
     )
