@@ -247,3 +247,11 @@ def test_a_column_of_series_ids_names_the_id_flag(tmp_path, capsys):
     code, frame, err = _run(path, capsys, "--id-col", "symbol")
     assert code == 0, err
     assert len(frame) == 6 and np.isfinite(frame["close"]).all()
+
+
+def test_quarters_are_read_as_quarterly_periods(tmp_path, capsys):
+    quarters = pd.period_range("2006Q1", periods=60, freq="Q")
+    path = _write(tmp_path / "f.csv", [f"{q.year}-Q{q.quarter}" for q in quarters])
+    code, frame, err = _run(path, capsys)
+    assert code == 0, err
+    assert list(frame.index) == ["2021Q1", "2021Q2", "2021Q3"]

@@ -186,3 +186,43 @@ def test_readme_test_command_is_the_ci_command():
     command = "python -m pytest -q"
     assert command in readme and command in ci
     assert os.access(ROOT / ".ci" / "run", os.X_OK) or ci.startswith("#!")
+
+
+def _readme_commands():
+    """Every ``tsrnn ...`` command line in README's bash blocks, as argv."""
+    import shlex
+
+    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    for block in blocks:
+        for line in block.splitlines():
+            for part in line.split("&&"):
+                part = part.split("#")[0].strip()
+                if part.startswith("tsrnn "):
+                    yield shlex.split(part)[1:]
+
+
+def test_readme_commands_use_flags_the_command_line_has():
+    from tsrnn.__main__ import build_parser
+
+    commands = list(_readme_commands())
+    assert len(commands) >= 4
+    parser = build_parser()
+    for argv in commands:
+        if "--help" in argv:
+            continue
+        parser.parse_args(argv)  # exits (SystemExit) on a flag that does not exist
+
+
+def test_readme_your_own_csv_names_every_flag_for_reading_a_file():
+    from tsrnn.__main__ import build_parser
+
+    section = (ROOT / "README.md").read_text().split("## Your own CSV")[1]
+    section = section.split("\n## ")[0]
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    group = next(
+        g
+        for g in sub.choices["forecast"]._action_groups
+        if g.title == "reading a CSV file"
+    )
+    flags = [a.option_strings[0] for a in group._group_actions]
+    assert flags and all(f"`{flag}" in section for flag in flags), flags

@@ -37,6 +37,7 @@ SEPARATORS = (",", ";", "\t", "|")
 _SAMPLE_LINES = 200
 #: day/month/year or month/day/year with one separator: 13/01/1990, 1.2.90
 _DMY = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T].*)?\s*$")
+_QUARTER = re.compile(r"\d{4}[-\s]?Q[1-4]")
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+\s*$")
 _THOUSANDS = {
     ",": re.compile(r"^\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$"),
@@ -199,7 +200,8 @@ def read_times(
     text is read with ``date_format`` when given, else as ISO 8601 (UTC offsets
     that change at a DST switch are read as the instants they name, in the time
     zone whose offsets they are, else UTC), else as day/month/year numbers in the
-    one order every value allows (see ``dayfirst``), else in the format pandas
+    one order every value allows (see ``dayfirst``), else as quarters
+    (``2020Q1``, ``2020-Q1``: a quarterly PeriodIndex), else in the format pandas
     infers from the first value and applies to all.
 
     Raises
@@ -238,6 +240,11 @@ def read_times(
     dates = _day_month(text.astype(object), name, dayfirst)
     if dates is not None:
         return dates
+    if text.dropna().str.fullmatch(_QUARTER).all():  # 2020Q1, 2020-Q1, 2020 Q1
+        return pd.Series(
+            pd.PeriodIndex(text.str.replace(r"[-\s]", "", regex=True), freq="Q"),
+            index=text.index,
+        )
     try:
         return _iso(text)
     except ValueError:
