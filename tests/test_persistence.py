@@ -282,8 +282,9 @@ def test_older_version_warns(tmp_path):
     est = tsrnn.RNNRegressor(**TINY).fit(np.ones((10, 3)), np.arange(10.0))
     path = tsrnn.save(est, tmp_path / "m.tsrnn")
     _rewrite(path, meta=lambda m: {**m, "tsrnn_version": "0.0.1"})
-    with pytest.warns(VersionMismatchWarning, match="saved with tsrnn 0.0.1"):
+    with pytest.warns(VersionMismatchWarning, match="saved with tsrnn 0.0.1") as w:
         loaded = tsrnn.load(path)
+    assert w[0].filename == __file__  # the user's line, not tsrnn's
     np.testing.assert_array_equal(
         loaded.predict(np.ones((2, 3))), est.predict(np.ones((2, 3)))
     )

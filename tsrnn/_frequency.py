@@ -153,7 +153,8 @@ def infer_axis(index: pd.Index, *, name: str, key=None) -> TimeAxis | None:
     raise TypeError(
         f"{name}{where} must be indexed by time: a DatetimeIndex, PeriodIndex or "
         f"integer index; got {type(index).__name__} of dtype {index.dtype}. Set the "
-        "time column as index (data.set_index(...)) or pass time_col=."
+        "time column as index (data.set_index(...)) or pass time_col=NAME, the column of "
+        "times."
     )
 
 

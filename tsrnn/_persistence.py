@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import json
-import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ import pandas as pd
 import torch
 
 from tsrnn._version import __version__
-from tsrnn.exceptions import VersionMismatchWarning
+from tsrnn.exceptions import VersionMismatchWarning, _warn_user
 
 __all__ = ["FORMAT_VERSION", "load", "save"]
 
@@ -345,12 +344,11 @@ def load(path):
     except Exception as exc:  # a crafted or damaged file: say so, never half-load
         raise ValueError(f"{str(path)!r} has unexpected content: {exc}") from exc
     if meta.get("tsrnn_version") != __version__:
-        warnings.warn(
+        _warn_user(
             f"{str(path)!r} was saved with tsrnn {meta.get('tsrnn_version')} and is loaded "
             f"with tsrnn {__version__}; predictions may differ. Save it again with this "
             "version to silence this warning.",
             VersionMismatchWarning,
-            stacklevel=2,
         )
     try:
         estimator = cls(**params)

@@ -11,7 +11,6 @@ tail is written as the plain arrays of :func:`panel_state`.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ import numpy as np
 from tsrnn._frequency import TimeAxis
 from tsrnn._panel import Panel
 from tsrnn._version import __version__
-from tsrnn.exceptions import VersionMismatchWarning
+from tsrnn.exceptions import VersionMismatchWarning, _warn_user
 
 __all__ = [
     "attributes_state",
@@ -92,12 +91,11 @@ def setstate(est, state: dict[str, Any]) -> None:
     """
     version = state.get("tsrnn_version", state.get("_tsrnn_version"))
     if version != __version__:
-        warnings.warn(
+        _warn_user(
             f"This {type(est).__name__} was pickled with tsrnn {version} and is "
             f"loaded with tsrnn {__version__}. It may behave differently; refit "
             "it or save it again with this version.",
             VersionMismatchWarning,
-            stacklevel=3,
         )
     if "params" not in state or "state" not in state:
         raise ValueError(
