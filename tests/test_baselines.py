@@ -109,6 +109,7 @@ def test_the_persisted_state_is_plain_values():
         "history",
         "axis_kind",
         "naive_scale",
+        "scale_note",
         "fit_horizon",
     }
     assert "_plan" not in est.__getstate__()["state"]

@@ -255,3 +255,146 @@ def test_quarters_are_read_as_quarterly_periods(tmp_path, capsys):
     code, frame, err = _run(path, capsys)
     assert code == 0, err
     assert list(frame.index) == ["2021Q1", "2021Q2", "2021Q3"]
+
+
+def test_what_a_spreadsheet_export_adds_is_left_out_and_said(tmp_path, capsys, plain):
+    # a separator at the end of every line (a column with neither header nor
+    # cell) and rows of separators only at the end
+    lines = ["time;value;"] + [
+        f"{t};{v:.2f};".replace(f"{v:.2f}", f"{v:.2f}".replace(".", ","))
+        for t, v in zip(DAYS.strftime("%d.%m.%Y"), VALUES)
+    ]
+    path = tmp_path / "f.csv"
+    path.write_text("\r\n".join([*lines, ";;", ";;"]) + "\r\n")
+    code, frame, err = _run(path, capsys, "--decimal", ",")
+    assert code == 0, err
+    _same(frame, plain["daily"])
+    assert main(["forecast", str(path), *FAST[:-1], "--decimal", ","]) == 0
+    said = capsys.readouterr().err.splitlines()[0]
+    assert "left out 2 rows with no cell" in said
+    assert "left out 1 columns with neither header nor cell" in said
+
+
+def test_a_panel_whose_ids_come_first_is_timed_by_its_date_column(tmp_path, capsys):
+    rows = [
+        f'"{sid}",{t},{v:.2f}'
+        for sid in ("007", "012")
+        for t, v in zip(DAYS.strftime("%Y-%m-%d"), VALUES)
+    ]
+    path = tmp_path / "f.csv"
+    path.write_text("store,date,sales\n" + "\n".join(rows) + "\n")
+    code, _, err = _run(path, capsys)
+    assert code == 1 and "pass --id-col store " in err
+    out = tmp_path / "o.csv"
+    argv = ["forecast", str(path), *FAST, "--id-col", "store", "--output", str(out)]
+    assert main(argv) == 0
+    ids = pd.read_csv(out, dtype=str)["store"].unique().tolist()
+    assert ids == ["007", "012"]
+
+
+def test_thousands_dots_leave_day_first_dates_alone(tmp_path, capsys, plain):
+    german = [f"{v:,.2f}".translate(str.maketrans(",.", ".,")) for v in VALUES]
+    lines = ["time;value"] + [
+        f"{t};{v}" for t, v in zip(DAYS.strftime("%d.%m.%Y"), german)
+    ]
+    path = tmp_path / "f.csv"
+    path.write_text("\n".join(lines) + "\n")
+    code, _, err = _run(path, capsys, "--decimal", ",")
+    assert code == 1 and "Pass --thousands . " in err
+    code, frame, err = _run(path, capsys, "--decimal", ",", "--thousands", ".")
+    assert code == 0, err
+    _same(frame, plain["daily"])  # dates stayed dates: 05.01.2021 is not 5012021
+
+
+def test_decimal_commas_with_whole_numbers_among_them(tmp_path, capsys):
+    values = [f"{v:.2f}".replace(".", ",") for v in VALUES]
+    values[0] = "100"  # pandas would read this one, and the column as text
+    path = tmp_path / "f.csv"
+    body = "".join(f"{t};{v}\n" for t, v in zip(DAYS.strftime("%Y-%m-%d"), values))
+    path.write_text("time;value\n" + body)
+    code, _, err = _run(path, capsys)
+    assert code == 1 and "Pass --decimal , " in err
+    code, frame, err = _run(path, capsys, "--decimal", ",")
+    assert code == 0, err
+    assert np.isfinite(frame.to_numpy()).all()
+
+
+def test_thousands_marks_with_small_numbers_among_them(tmp_path, capsys):
+    values = [f'"{v:,.2f}"' for v in VALUES]
+    values[5] = "959.90"  # under a thousand: no mark
+    path = tmp_path / "f.csv"
+    body = "".join(f"{t},{v}\n" for t, v in zip(DAYS.strftime("%Y-%m-%d"), values))
+    path.write_text("time,value\n" + body)
+    code, _, err = _run(path, capsys)
+    assert code == 1 and "Pass --thousands , " in err
+    assert _run(path, capsys, "--thousands", ",")[0] == 0
+
+
+def test_cells_that_are_no_numbers_are_named_with_their_lines(tmp_path, capsys):
+    values = [f"{v:.2f}" for v in VALUES]
+    values[9], values[30] = "-", "n.a."
+    path = tmp_path / "f.csv"
+    body = "".join(f"{t},{v}\n" for t, v in zip(DAYS.strftime("%Y-%m-%d"), values))
+    path.write_text("time,value\n" + body)
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "'-' (CSV line 11), 'n.a.' (CSV line 32)" in err
+    assert "Pass --na-values=-,n.a. if they mark missing values" in err
+    code, frame, err = _run(path, capsys, "--na-values=-,n.a.")
+    assert code == 0, err
+    assert np.isfinite(frame.to_numpy()).all()
+    # a number with a unit is no placeholder: no flag reads it, the advice says so
+    values[9], values[30] = "20.9%", "21%"
+    path.write_text(
+        "time,value,other\n"
+        + "".join(f"{t},{v},1\n" for t, v in zip(DAYS.strftime("%Y-%m-%d"), values))
+    )
+    code, _, err = _run(path, capsys)
+    assert code == 1 and "'20.9%' (CSV line 11)" in err
+    assert "Write them as plain numbers" in err
+    assert "--target NAME, one of ['other']" in err
+
+
+def test_month_first_dates_that_read_both_ways_advise_the_regular_order_first(
+    tmp_path, capsys
+):
+    path = _write(tmp_path / "f.csv", MONTHS.strftime("%m/%d/%Y"))  # 02/01/2001
+    code, _, err = _run(path, capsys)
+    assert code == 1
+    assert "only read month-first are they evenly spaced" in err
+    assert "Pass --date-format %m/%d/%Y to read them month-first, or --dayfirst" in err
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [("", "the file is empty"), ("date,value\n", "has a header")],
+)
+def test_a_file_without_rows_is_one_line(text, problem, tmp_path, capsys):
+    path = tmp_path / "f.csv"
+    path.write_text(text)
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and problem in err
+
+
+@pytest.mark.parametrize("flag", ["--output", "--plot"])
+def test_an_output_folder_that_does_not_exist_is_refused_before_fitting(
+    flag, tmp_path, capsys, monkeypatch
+):
+    path = _write(tmp_path / "f.csv", DAYS.strftime("%Y-%m-%d"))
+    monkeypatch.setattr("tsrnn._cli._load", lambda args: pytest.fail("read the data"))
+    target = str(tmp_path / "nowhere" / "f.out")
+    assert main(["forecast", str(path), "--horizon", "2", flag, target]) == 1
+    err = capsys.readouterr().err
+    assert f"{flag} {target}: the folder" in err and "does not exist" in err
+
+
+def test_a_grid_that_is_mostly_missing_is_warned_about():
+    import tsrnn
+
+    # month-first dates read day-first, or the wrong freq: 12 days a year
+    days = pd.to_datetime(
+        [f"{y}-01-{d:02d}" for y in range(2001, 2006) for d in range(1, 13)]
+    )
+    y = pd.Series(VALUES, index=days)
+    with pytest.warns(UserWarning, match=r"of which 1413 \(96%\) are missing"):
+        tsrnn.SeasonalNaiveForecaster(horizon=2, freq="D").fit(y)

@@ -53,6 +53,11 @@ def _csv_flags(p: argparse.ArgumentParser) -> None:
         "(default: ISO 8601, or day/month/year in the order every date allows)",
     )
     g.add_argument(
+        "--na-values",
+        help="comma-separated cells that mean a missing value, e.g. - or n.a. "
+        "(default: empty cells and pandas' NA, n/a, #N/A, ...)",
+    )
+    g.add_argument(
         "--encoding",
         default="utf-8-sig",
         help="text encoding, e.g. latin-1 (default: UTF-8, a byte order mark allowed)",

@@ -153,6 +153,8 @@ class BaseRNN(BaseEstimator):
         bidirectional: bool = False,
         embedding_dim: int | None = None,
         features_per_step: int | None = None,
+        max_length: int | None = None,
+        truncating: str = "pre",
         learning_rate: float = 1e-2,
         lr_schedule: str = "constant",
         weight_decay: float = 0.0,
@@ -176,6 +178,8 @@ class BaseRNN(BaseEstimator):
         self.bidirectional = bidirectional
         self.embedding_dim = embedding_dim
         self.features_per_step = features_per_step
+        self.max_length = max_length
+        self.truncating = truncating
         self.learning_rate = learning_rate
         self.lr_schedule = lr_schedule
         self.weight_decay = weight_decay

@@ -47,6 +47,7 @@ FLAGS = {
     "dayfirst": "--dayfirst",
     "date_format": "--date-format",
     "encoding": "--encoding",
+    "na_values": "--na-values",
 }
 #: ``name=value`` in a message, for a parameter that has a flag
 _SETTING = re.compile(r"\b(" + "|".join(FLAGS) + r")=('[^']*'|\[[^\]]*\]|-?[\w.]*\w)")
@@ -66,6 +67,8 @@ def _as_flag(name: str, value) -> str:
     if isinstance(value, list | tuple):
         value = ",".join(str(v) for v in value)
     value = "tab" if value == "\t" else str(value)
+    if value.startswith("-"):  # argparse would take it for a flag
+        return f"{FLAGS[name]}={shlex.quote(value)}"
     return f"{FLAGS[name]} {shlex.quote(value)}"
 
 
@@ -216,13 +219,23 @@ def _load(args):
         dayfirst=True if args.dayfirst else None,
         date_format=args.date_format,
         encoding=args.encoding,
+        na_values=args.na_values.split(",") if args.na_values else None,
     )
-    time_col = args.time_col or frame.columns[0]
+    time_col = frame.attrs["time_col"]
     n_series = frame[args.id_col].nunique() if args.id_col else 1
+    skipped = frame.attrs["skipped"]
+    left_out = "".join(
+        f"; left out {n} {what}"
+        for n, what in (
+            (skipped["rows"], "rows with no cell"),
+            (len(skipped["columns"]), "columns with neither header nor cell"),
+        )
+        if n
+    )
     _say(
         args,
         f"read {path.name}: {len(frame):,} rows, {n_series:,} series, times "
-        f"{frame[time_col].min()} to {frame[time_col].max()}",
+        f"({time_col!r}) {frame[time_col].min()} to {frame[time_col].max()}{left_out}",
     )
     # each row's CSV line, for errors: exact when every line holds one row
     with open(path, "rb") as f:
@@ -330,7 +343,18 @@ def _needs(module: str, extra: str, flag: str) -> None:
         )
 
 
+def _writable(path: str | None, flag: str) -> None:
+    """Refuse, before any work, an output file whose folder does not exist."""
+    if path and not Path(path).resolve().parent.is_dir():
+        raise CLIError(
+            f"{flag} {path}: the folder {str(Path(path).resolve().parent)!r} does not "
+            "exist; create it or write elsewhere"
+        )
+
+
 def forecast(args) -> int:
+    _writable(args.output, "--output")
+    _writable(args.plot, "--plot")
     if args.plot:
         _needs("matplotlib", "plot", "--plot")
     data, id_col, time_col, target = _load(args)

@@ -36,7 +36,9 @@ __all__ = ["SEPARATORS", "read_csv"]
 SEPARATORS = (",", ";", "\t", "|")
 _SAMPLE_LINES = 200
 #: day/month/year or month/day/year with one separator: 13/01/1990, 1.2.90
-_DMY = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T].*)?\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})([ T].*)?\s*$")
+#: a number with a short unit before or after it
+_WITH_UNIT = re.compile(r"\s*\D{0,3}?\s*[+-]?\d[\d.,]*\s*\D{0,3}\s*")
 _QUARTER = re.compile(r"\d{4}[-\s]?Q[1-4]")
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+\s*$")
 _THOUSANDS = {
@@ -101,83 +103,163 @@ def _whole_numbers(column: pd.Series) -> bool:
     return len(values) > 0 and bool(np.all(values == np.round(values)))
 
 
-def _number_style(column: pd.Series, name: str, decimal: str) -> None:
-    """Refuse a text column whose values are numbers in another style than
-    ``decimal`` reads, naming the setting that reads them."""
-    values = column.dropna().astype(str)
-    if values.empty:
+def _as_number(text: str, decimal: str, thousands: str | None) -> bool:
+    """Whether ``text`` reads as a number with these marks, as pandas reads it."""
+    if thousands:
+        text = text.replace(thousands, "")
+    try:
+        float(text.replace(decimal, ".") if decimal != "." else text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number_style(
+    column: pd.Series,
+    name: str,
+    decimal: str,
+    thousands: str | None,
+    line,
+    others: list[str] | None = None,
+) -> None:
+    """Refuse a column of numbers that the marks given do not read: numbers in
+    another style (decimal comma, thousands marks), naming the setting, or a few
+    cells that are no numbers (``-``, ``20%``), naming them and their lines.
+    A column of text (most cells no numbers) is left as it is.
+
+    ``column`` holds the cells as written (text); ``line(row)`` is a row's CSV line.
+    """
+    cells = column.dropna().astype(str).str.strip()
+    cells = cells[cells != ""]
+    odd = cells[[not _as_number(v, decimal, thousands) for v in cells]]
+    if odd.empty:
         return
-    example = values.iloc[0]
-    if decimal == "." and values.str.match(_DECIMAL_COMMA).all():
-        grouped = values.str.match(_THOUSANDS[","]).all()
+    other = "," if decimal == "." else "."
+    none = pd.Series(False, index=odd.index)
+    comma = odd.str.match(_DECIMAL_COMMA) if decimal == "." else none
+    grouped = odd.str.match(_THOUSANDS[other]) if thousands is None else none
+    styled = comma | grouped
+    numbers = styled | odd.str.fullmatch(_WITH_UNIT)  # 20.9%, $1,234, 2.97M
+    if 2 * (len(cells) - len(odd) + int(numbers.sum())) < len(cells):
+        return  # mostly text: a column of names or notes, not numbers
+    example = odd[styled].iloc[0] if styled.any() else odd.iloc[0]
+    if styled.all() and comma.all():
         raise ParameterFixableError(
             f"column {name!r} holds numbers written with a comma ({example!r}).",
             {"decimal": ","},
             "if the comma is the decimal mark",
-            remedy="thousands=',' if it groups thousands" if grouped else "",
+            remedy="thousands=',' if it groups thousands" if grouped.all() else "",
         )
-    other = "," if decimal == "." else "."
-    if (
-        values.str.match(_THOUSANDS[other]).all()
-        and values.str.contains(re.escape(other)).any()
-    ):
+    if styled.all():
         raise ParameterFixableError(
-            f"column {name!r} holds numbers with {other!r} between groups of thousands "
-            f"({example!r}).",
+            f"column {name!r} holds numbers with {other!r} between groups of "
+            f"thousands ({example!r}).",
             {"thousands": other},
             "to read them",
         )
+    bad = odd[~styled]
+    skip = (
+        f"; or target=NAME, one of {others}, to forecast those and not read {name!r}"
+        if others
+        else ""
+    )
+    shown = ", ".join(f"{v!r} (CSV line {line(r)})" for r, v in bad.iloc[:3].items())
+    more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+    words = sorted({v for v in bad if not any(ch.isdigit() for ch in v)})
+    if words and len(words) == len(set(bad)):  # placeholders for missing values
+        raise ParameterFixableError(
+            f"column {name!r} holds cells that are no numbers: {shown}{more}.",
+            {"na_values": ",".join(words)},
+            "if they mark missing values",
+            remedy=skip[2:],
+        )
+    raise ParameterFixableError(
+        f"column {name!r} holds cells that are no numbers: {shown}{more}.",
+        {},
+        remedy="Write them as plain numbers (20.9% as 20.9), or leave the cell "
+        f"empty for a missing value{skip}",
+    )
+
+
+def _dmy_format(example: str, dayfirst: bool) -> str:
+    """The strftime codes of a day/month date like ``example`` (``13.01.90 14:00``)."""
+    _, sep, _, year, rest = _DMY.match(example).groups()
+    codes = f"%d{sep}%m" if dayfirst else f"%m{sep}%d"
+    codes += f"{sep}{'%Y' if len(year) == 4 else '%y'}"
+    clock = {1: "%H", 2: "%H:%M", 3: "%H:%M:%S"}.get(len((rest or "").split(":")))
+    return codes + (f"{(rest or ' ')[0]}{clock}" if rest else "")
 
 
 def _day_month(column: pd.Series, name: str, dayfirst: bool | None):
     """Numeric dates with the day and the month in either order (13/01/1990 or
     01/13/1990): read the one way every value allows; refuse a file where both
     ways (or neither) read every value, naming ``dayfirst``."""
-    parts = column.str.extract(_DMY)
-    if parts[0].isna().any():
+    present = column.dropna().str.strip()
+    parts = present.str.extract(_DMY)
+    if parts.empty or parts[0].isna().any():
         return None  # not all in this form
     first, second = parts[0].astype(int), parts[2].astype(int)
     day_first_ok = bool((second <= 12).all() and (first <= 31).all())
     month_first_ok = bool((first <= 12).all() and (second <= 31).all())
-    example = column.iloc[0].strip()
+    example = present.iloc[0]
     if dayfirst is True and not day_first_ok:
-        row = int(np.flatnonzero((second > 12).to_numpy())[0])
+        row = second.index[int(np.argmax((second > 12).to_numpy()))]
         raise ParameterFixableError(
             f"the time column {name!r} cannot be read day-first: "
-            f"{column.iloc[row].strip()!r} has no month {second.iloc[row]}.",
-            {"date_format": f"%m{parts[1].iloc[0]}%d{parts[1].iloc[0]}%Y"},
+            f"{present[row]!r} has no month {second[row]}.",
+            {"date_format": _dmy_format(example, dayfirst=False)},
             "to read them month-first",
-            rows=[row],
+            rows=[column.index.get_loc(row)],
         )
     if dayfirst is None:
         if day_first_ok and month_first_ok:
             regular = [
                 way
                 for way, flag in (("day-first", True), ("month-first", False))
-                if _regular(pd.to_datetime(column, dayfirst=flag))
+                if _regular(_read_dmy(column, example, flag))
             ]
             seen = (
                 f"; only read {regular[0]} are they evenly spaced"
                 if len(regular) == 1
                 else ""
             )
-            sep = parts[1].iloc[0]
+            day, month = (
+                ({"dayfirst": True}, "to read them day-first"),
+                (
+                    {"date_format": _dmy_format(example, False)},
+                    "to read them month-first",
+                ),
+            )
+            first_fix, other_fix = (
+                (month, day) if regular == ["month-first"] else (day, month)
+            )
+            ((key, value),) = other_fix[0].items()
             raise ParameterFixableError(
                 f"the dates in {name!r} read both day-first and month-first "
                 f"({example!r}){seen}.",
-                {"dayfirst": True},
-                "to read them day-first",
-                remedy=f"date_format='%m{sep}%d{sep}%Y' to read them month-first",
+                *first_fix,
+                remedy=f"{key}={value!r} {other_fix[1]}",
             )
         if not (day_first_ok or month_first_ok):
             raise ParameterFixableError(
                 f"the dates in {name!r} mix day-first and month-first values "
-                f"({_first(column[(first > 12) | (second > 12)].str.strip(), 3)}).",
+                f"({_first(present[(first > 12) | (second > 12)], 3)}).",
                 {},
                 remedy="Write every date in one order",
             )
         dayfirst = day_first_ok
-    return pd.to_datetime(column, dayfirst=dayfirst)
+    return _read_dmy(column, example, dayfirst)
+
+
+def _read_dmy(column: pd.Series, example: str, dayfirst: bool) -> pd.Series:
+    """Day/month dates in one order, with the format of ``example`` when every
+    value has it (else pandas' reading of that order, value by value)."""
+    try:
+        return pd.to_datetime(column.str.strip(), format=_dmy_format(example, dayfirst))
+    except ValueError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return pd.to_datetime(column, dayfirst=dayfirst)
 
 
 def _regular(times: pd.Series) -> bool:
@@ -212,8 +294,8 @@ def read_times(
     if pd.api.types.is_integer_dtype(column):
         return column
     if pd.api.types.is_float_dtype(column):
-        if _whole_numbers(column) and column.notna().all():
-            return column.astype(np.int64)
+        if _whole_numbers(column):  # a missing time stays missing (named later)
+            return column.astype(np.int64 if column.notna().all() else "Int64")
         raise ParameterFixableError(
             f"the time column {name!r} holds numbers that are not whole "
             f"({_first(column[column != column.round()].dropna(), 3)})",
@@ -328,6 +410,7 @@ def read_csv(
     dayfirst: bool | None = None,
     date_format: str | None = None,
     encoding: str = "utf-8-sig",
+    na_values: list[str] | None = None,
 ) -> pd.DataFrame:
     """A CSV file as a frame whose time column holds dates or integer steps.
 
@@ -336,7 +419,8 @@ def read_csv(
     source : str, path or io.StringIO
         The file.
     time_col : str or None, default=None
-        The column of times; None: the first column.
+        The column of times; None: the first column whose cells all read as
+        dates (a panel may start with its ids), else the first column.
     id_col : str or None, default=None
         The column of series ids, read as text as written (``"007"`` stays
         ``"007"``).
@@ -358,11 +442,17 @@ def read_csv(
         :func:`read_times`.
     encoding : str, default="utf-8-sig"
         The text encoding (UTF-8, a byte order mark allowed).
+    na_values : list of str or None, default=None
+        Cells that mean "no value" besides pandas' own (empty, ``NA``, ``n/a``,
+        ``#N/A``, ...), e.g. ``["-"]``.
 
     Returns
     -------
     DataFrame
-        The columns as read, the time column converted, in the file's row order.
+        The columns as read, the time column converted, in the file's row order;
+        ``attrs["time_col"]`` names the time column. Rows with no cell at all and
+        columns with neither a header nor a cell (what a spreadsheet export adds)
+        are left out and counted in ``attrs["skipped"]``.
 
     Raises
     ------
@@ -373,51 +463,70 @@ def read_csv(
     """
     if sep is None:
         sep = sniff_separator(_sample(source, encoding))
-    if isinstance(source, io.StringIO):
-        source.seek(0)
-    try:
-        frame = pd.read_csv(
-            source,
-            sep=sep,
-            decimal=decimal,
-            thousands=thousands,
-            encoding=encoding,
-            index_col=False,
-            dtype=None if id_col is None else {id_col: str},
-        )
-    except UnicodeDecodeError as exc:
-        raise ParameterFixableError(
-            f"the file is not {encoding} text ({exc.reason} at byte {exc.start}).",
-            {"encoding": "latin-1"},
-            "if it was written by a Windows or older program",
-            remedy="the encoding its author used",
-        ) from None
-    except pd.errors.ParserError as exc:
+    options = dict(sep=sep, encoding=encoding, index_col=False, na_values=na_values)
+
+    def read(**kwargs) -> pd.DataFrame:
+        if isinstance(source, io.StringIO):
+            source.seek(0)
+        try:
+            return pd.read_csv(source, **options, **kwargs)
+        except UnicodeDecodeError as exc:
+            raise ParameterFixableError(
+                f"the file is not {encoding} text ({exc.reason} at byte {exc.start}).",
+                {"encoding": "latin-1"},
+                "if it was written by a Windows or older program",
+                remedy="the encoding its author used",
+            ) from None
+        except pd.errors.EmptyDataError:
+            raise ValueError("the file is empty: no header, no rows.") from None
+        except pd.errors.ParserError as exc:
+            raise ValueError(
+                f"the file cannot be read as CSV with sep={sep!r}: "
+                f"{str(exc).splitlines()[0]}"
+            ) from None
+
+    text = read(dtype=str)  # the cells as written
+    if text.empty:
         raise ValueError(
-            f"the file cannot be read as CSV with sep={sep!r}: "
-            f"{str(exc).splitlines()[0]}"
-        ) from None
-    time_col = frame.columns[0] if time_col is None else time_col
+            f"the file has a header ({list(text.columns)}) but no rows of data."
+        )
+    # what a spreadsheet export adds: rows of separators only, and a column
+    # without a header or a value (a separator at the end of every line)
+    blank = text.isna().all(axis=1)
+    empty = [
+        c
+        for c in text.columns
+        if str(c).startswith("Unnamed: ") and text[c].isna().all()
+    ]
+    text = text.loc[~blank].drop(columns=empty)
+    for role, col in (("time_col", time_col), ("id_col", id_col)):
+        if col is not None and col not in text.columns:
+            _not_a_column(role, col, text, sep)
+    if time_col is None:
+        time_col = _first_time_column(text, id_col)
     targets = [target] if isinstance(target, str) else target
-    for role, cols in (
-        ("time_col", [time_col]),
-        ("id_col", [id_col]),
-        ("target", targets),
-    ):
-        for col in cols or ():
-            if col is not None and col not in frame.columns:
-                raise ValueError(
-                    f"{role}={col!r} is not a column of the file; its columns: "
-                    f"{list(frame.columns)}"
-                    + (f" (read with sep={sep!r})" if len(frame.columns) == 1 else "")
-                )
-    values = targets or [c for c in frame.columns if c not in (time_col, id_col)]
+    for col in targets or ():
+        if col not in text.columns:
+            _not_a_column("target", col, text, sep)
+    exact = _lines_are_rows(source, len(blank))  # rows before any was left out
+    line = (lambda r: r + 2) if exact else (lambda r: f"~{r + 2}")
+    values = targets or [c for c in text.columns if c not in (time_col, id_col)]
     for col in values:
-        if not pd.api.types.is_numeric_dtype(frame[col]):  # text (object or str)
-            _number_style(frame[col], col, decimal)
+        others = None if targets else [c for c in values if c != col]
+        _number_style(text[col], col, decimal, thousands, line, others)
+    keys = {c: str for c in (time_col, id_col) if c is not None}
+    frame = read(dtype=keys, decimal=decimal, thousands=thousands)
+    frame = frame.loc[~blank].drop(columns=empty)
+    frame.attrs["skipped"] = {"rows": int(blank.sum()), "columns": empty}
+    if id_col is not None:
+        frame[id_col] = text[id_col]  # as written: "007" stays "007"
+    frame[time_col] = text[time_col]
+    if pd.to_numeric(text[time_col], errors="coerce").notna().all():
+        frame[time_col] = pd.to_numeric(text[time_col])  # integer steps or years
     frame[time_col] = read_times(
         frame[time_col], time_col, dayfirst=dayfirst, date_format=date_format
     )
+    frame.attrs["time_col"] = time_col
     # how to read the file again (as text, for advice about its columns)
     frame.attrs["csv"] = {
         "filepath_or_buffer": source,
@@ -425,3 +534,38 @@ def read_csv(
         "encoding": encoding,
     }
     return frame
+
+
+def _not_a_column(role: str, col, text: pd.DataFrame, sep: str):
+    raise ValueError(
+        f"{role}={col!r} is not a column of the file; its columns: "
+        f"{list(text.columns)}"
+        + (f" (read with sep={sep!r})" if len(text.columns) == 1 else "")
+    )
+
+
+def _first_time_column(text: pd.DataFrame, id_col: str | None) -> str:
+    """The default time column: the first column whose cells all read as dates
+    (ids or numbers may come first in a panel); else the first column."""
+    for col in text.columns:
+        cells = text[col].dropna().astype(str).str.strip()
+        if col == id_col or cells.empty:
+            continue
+        if pd.to_numeric(cells, errors="coerce").notna().all():
+            continue  # numbers: a step count or a value, never a date here
+        try:
+            read_times(cells.iloc[:50], str(col))
+        except (ValueError, TypeError):
+            continue
+        return col
+    return text.columns[0]
+
+
+def _lines_are_rows(source, n_rows: int) -> bool:
+    """Whether each row of the file is one line (no quoted line breaks), so that
+    a row is named by its CSV line exactly."""
+    if isinstance(source, io.StringIO):
+        return True
+    with open(source, "rb") as f:
+        data = f.read()
+    return data.count(b"\n") + (not data.endswith(b"\n")) == n_rows + 1

@@ -406,6 +406,15 @@ features_per_step : int or None
     features so that the network reads ``k`` features over ``n_steps`` steps,
     not one feature over ``k * n_steps``. 3-D, list and MultiIndex-DataFrame
     input carry their structure and ignore it.
+max_length : int or None
+    Keep at most this many steps of each sequence, in ``fit`` and ``predict``
+    alike (after its padding is trimmed; a missing value inside a sequence is a
+    step). Bounds the cost and memory of very long sequences. None keeps every
+    step.
+truncating : {"pre", "post"}
+    Which steps ``max_length`` drops: ``"pre"`` the first ones (keeps the most
+    recent steps, what a forecast reads), ``"post"`` the last ones; as Keras'
+    ``pad_sequences(maxlen, truncating=...)``.
 learning_rate : float
     Adam's step size (the starting one with ``lr_schedule="cosine"``). The
     default learns small problems in 100 epochs (e.g. scikit-learn's toy

@@ -37,9 +37,10 @@ from tsrnn.exceptions import ParameterFixableError, _listed, _warn_user
 __all__ = ["BaseForecaster", "PredictPlan", "naive_scales"]
 
 
-def naive_scales(ids, targets, season: int) -> np.ndarray:
+def naive_scales(ids, targets, season: int) -> tuple[np.ndarray, str]:
     """Each series' MASE scale (:func:`~tsrnn._naive.forecast_scale`),
-    ``(n_series, n_targets)``, and one warning naming the series that fell back.
+    ``(n_series, n_targets)``, and the warning naming the series that fell back
+    ("" when none did), for the scores that use the scale to give.
 
     Each series falls back alone: the others keep the lag of one season.
     """
@@ -48,14 +49,14 @@ def naive_scales(ids, targets, season: int) -> np.ndarray:
         notes: list[str] = []
         scales.append(forecast_scale(target, season, notes))
         fell += [f"{series_name(sid)} {note}" for note in notes]
-    if fell:
-        _warn_user(
-            f"{_listed(fell, '; ')}. The 'scale' column of rolling_forecasts / backtest (the MASE "
-            f"scale) falls back for these series only; the others keep lag {season}. "
-            "Pass a longer history to score them on their season.",
-            UserWarning,
-        )
-    return np.array(scales, dtype=np.float64)
+    note = (
+        f"{_listed(fell, '; ')}. The 'scale' column of rolling_forecasts / backtest "
+        f"(the MASE scale) falls back for these series only; the others keep lag "
+        f"{season}. Pass a longer history to score them on their season."
+        if fell
+        else ""
+    )
+    return np.array(scales, dtype=np.float64), note
 
 
 class PredictPlan:
@@ -135,6 +136,7 @@ class BaseForecaster:
             state["history"] = panel_state(self._history)
             state["axis_kind"] = self._axis.kind
             state["naive_scale"] = self._naive_scale
+            state["scale_note"] = self._scale_note
             state["fit_horizon"] = self._fit_horizon
         return state
 
@@ -143,6 +145,7 @@ class BaseForecaster:
         history = state.pop("history", None)
         kind, naive_scale = state.pop("axis_kind", None), state.pop("naive_scale", None)
         fit_horizon = state.pop("fit_horizon", None)
+        scale_note = state.pop("scale_note", "")
         parent = getattr(super(), "_set_persisted_state", None)
         if parent is not None:
             parent(state)
@@ -152,6 +155,7 @@ class BaseForecaster:
             self._axis = TimeAxis.from_freqstr(kind, self.freq_)
             self._history = panel_from_state(history, self._axis)
             self._naive_scale = np.asarray(naive_scale, dtype=np.float64)
+            self._scale_note = str(scale_note)
             self._fit_horizon = int(fit_horizon)
             self._future_index = self._future_labels(self._history, self._fit_horizon)
 
@@ -315,7 +319,11 @@ class BaseForecaster:
         self._history = panel.tail(self.window_)
         self._future_index = self._future_labels(panel)
         # each series' own scale: it never depends on the other series of a panel
-        self._naive_scale = naive_scales(panel.ids, panel.target, panel.axis.season)
+        # warned about where the scale is used (rolling_forecasts, backtest), not
+        # at fit: a forecast does not use it
+        self._naive_scale, self._scale_note = naive_scales(
+            panel.ids, panel.target, panel.axis.season
+        )
 
     def future_index(self, X=None, y=None) -> pd.Index:
         """The timestamps ``predict`` will forecast (to build its ``future`` frame).
@@ -474,11 +482,15 @@ class BaseForecaster:
         median, heads = self._quantile_heads()
         parts, start = [], 0
         new = [i for i, c in enumerate(cutoffs) if len(c) and fitted[i] is None]
-        new_scale = naive_scales(
+        new_scale, note = naive_scales(
             [panel.ids[i] for i in new],
             [panel.target[i][: upto[i]] for i in new],
             self._axis.season,
         )
+        uses_fitted = any(f is not None for f, c in zip(fitted, cutoffs) if len(c))
+        for text in (self._scale_note if uses_fitted else "", note):
+            if text:
+                _warn_user(text, UserWarning)
         for i, cut in enumerate(cutoffs):
             n = len(cut)
             if n == 0:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tsrnn._time_index import SeriesBlock
-from tsrnn.exceptions import ParameterFixableError, _first
+from tsrnn.exceptions import ParameterFixableError, _first, _warn_user
 
 __all__ = [
     "SEASONS",
@@ -405,6 +405,17 @@ def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
         values = np.full((len(grid), block.values.shape[1]), np.nan)
         values[pos] = block.values
         out.append(SeriesBlock(block.id, grid, values))
+    on = sum(len(b.index) for b in blocks)
+    steps = sum(len(b.index) for b in out)
+    if steps > 2 * on:  # most of the grid is missing: misread times, wrong freq?
+        _warn_user(
+            f"freq={freq!r} puts {name} on a grid of {steps} steps of which "
+            f"{steps - on} ({(steps - on) / steps:.0%}) are missing: the forecasts "
+            "learn from the few observed steps. Check that the times were read as "
+            "written (day-first or month-first dates) and that freq is the step "
+            "the data were recorded at.",
+            UserWarning,
+        )
     return out
 
 

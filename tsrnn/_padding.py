@@ -26,6 +26,7 @@ __all__ = [
     "network_values",
     "step_rows",
     "token_ids",
+    "truncate",
 ]
 
 
@@ -117,6 +118,30 @@ def align(
     if (lengths == sizes).all():
         return Ragged(flat, lengths)
     return Ragged(flat[step_rows(first, lengths)], lengths)
+
+
+def truncate(
+    aligned: Ragged, max_length: int | None, truncating: str = "pre"
+) -> Ragged:
+    """Keep at most ``max_length`` steps of each aligned sequence.
+
+    ``truncating="pre"`` drops steps from the start (keeps the most recent ones,
+    as a forecaster reads a history), ``"post"`` from the end; as Keras'
+    ``pad_sequences(maxlen, truncating=...)``. Steps are counted after the
+    padding is trimmed: a missing value inside a sequence is a step, padding is
+    not. None keeps every step.
+
+    Examples
+    --------
+    >>> r = Ragged(np.arange(7.0)[:, None], np.array([5, 2]))
+    >>> truncate(r, 3).values[:, 0].tolist(), truncate(r, 3, "post").lengths.tolist()
+    ([2.0, 3.0, 4.0, 5.0, 6.0], [3, 2])
+    """
+    if max_length is None or (aligned.lengths <= max_length).all():
+        return aligned
+    kept = np.minimum(aligned.lengths, max_length)
+    starts = aligned.offsets + (aligned.lengths - kept if truncating == "pre" else 0)
+    return Ragged(aligned.values[step_rows(starts, kept)], kept)
 
 
 def has_interior_missing(aligned: Ragged) -> bool:

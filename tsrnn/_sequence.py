@@ -22,7 +22,13 @@ from sklearn.utils.validation import _check_sample_weight
 from tsrnn._base import resolve_device
 from tsrnn._batches import SequenceBatches
 from tsrnn._input import sequence_values
-from tsrnn._padding import align, has_interior_missing, network_values, token_ids
+from tsrnn._padding import (
+    align,
+    has_interior_missing,
+    network_values,
+    token_ids,
+    truncate,
+)
 from tsrnn._panel import first_difference
 from tsrnn._param_validation import check_is_fitted
 from tsrnn._training import make_loss
@@ -118,6 +124,7 @@ def sequence_inputs(
     embedding = est.embedding_dim if reset else est._arch.get("embedding_dim")
     tokens = embedding is not None
     aligned = align(values, padding=0.0 if tokens else None)  # token 0 = padding
+    aligned = truncate(aligned, est.max_length, est.truncating)
     lengths = aligned.lengths
     if reset and hasattr(est, "local_level"):  # RNNRegressor's option
         est.level_feature_ = level_feature(est, aligned.values.shape[1], tokens)

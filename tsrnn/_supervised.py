@@ -68,6 +68,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     ----------
     %(sequence_network)s
     %(features_per_step)s
+    %(max_length)s
+    %(truncating)s
     loss : {"mse", "mae", "huber"}, default="mse"
         Training loss on the standardized targets (of the change from the level
         with ``local_level``), averaged over samples (weighted by
@@ -140,6 +142,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         "bidirectional": ["boolean"],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "features_per_step": [Interval(Integral, 1, None, closed="left"), None],
+        "max_length": [Interval(Integral, 1, None, closed="left"), None],
+        "truncating": [StrOptions({"pre", "post"})],
         "loss": [StrOptions({"mse", "mae", "huber"})],
         "local_level": ["boolean", Interval(Integral, 0, None, closed="left")],
     }
@@ -154,6 +158,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         bidirectional: bool = False,
         embedding_dim: int | None = None,
         features_per_step: int | None = None,
+        max_length: int | None = None,
+        truncating: str = "pre",
         loss: str = "mse",
         local_level: bool | int = False,
         learning_rate: float = 1e-2,
@@ -180,6 +186,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             bidirectional=bidirectional,
             embedding_dim=embedding_dim,
             features_per_step=features_per_step,
+            max_length=max_length,
+            truncating=truncating,
             learning_rate=learning_rate,
             lr_schedule=lr_schedule,
             weight_decay=weight_decay,
@@ -350,6 +358,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     ----------
     %(sequence_network)s
     %(features_per_step)s
+    %(max_length)s
+    %(truncating)s
     class_weight : dict, "balanced" or None, default=None
         Weight of each class in the loss, as in scikit-learn: a dict
         ``{label: weight}`` (labels not in it weigh 1), ``"balanced"`` for
@@ -384,6 +394,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         "bidirectional": ["boolean"],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "features_per_step": [Interval(Integral, 1, None, closed="left"), None],
+        "max_length": [Interval(Integral, 1, None, closed="left"), None],
+        "truncating": [StrOptions({"pre", "post"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
@@ -397,6 +409,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         bidirectional: bool = False,
         embedding_dim: int | None = None,
         features_per_step: int | None = None,
+        max_length: int | None = None,
+        truncating: str = "pre",
         class_weight: dict | str | None = None,
         learning_rate: float = 1e-2,
         lr_schedule: str = "constant",
@@ -422,6 +436,8 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             bidirectional=bidirectional,
             embedding_dim=embedding_dim,
             features_per_step=features_per_step,
+            max_length=max_length,
+            truncating=truncating,
             learning_rate=learning_rate,
             lr_schedule=lr_schedule,
             weight_decay=weight_decay,
