@@ -566,7 +566,7 @@ CATALOGUE = [
         "cli forecast holiday names --freq",
         lambda: _cli_error(HOLIDAY.rename_axis("day").to_csv()),
         CLIFailed,
-        r"^tsrnn forecast: error: X has an irregular DatetimeIndex.*steps by 'B'.*"
+        r"^tsrnn forecast: error: the data has an irregular DatetimeIndex.*steps by 'B'.*"
         r"Pass --freq B to put it on that grid \(missing steps become NaN, which "
         r"tsrnn masks\)\.$",
     ),
@@ -1196,7 +1196,7 @@ CATALOGUE = [
             "t,id,v\n2024-01-01,a,1\n2024-01-02,,2\n2024-01-03,a,3\n", "--id-col", "id"
         ),
         CLIFailed,
-        r"^tsrnn forecast: error: X has 1 row\(s\) with a missing series id .* in "
+        r"^tsrnn forecast: error: the data has 1 row\(s\) with a missing series id .* in "
         r"--id-col id, e\.g\. CSV line 3\. Every row must belong to a series at a "
         r"time: drop those rows or fill in their series id\.$",
     ),
@@ -1206,7 +1206,7 @@ CATALOGUE = [
             DAILY.to_csv().replace("2021-01-03,2.0", "2021-01-03,2.0\n2021-01-03,2.5")
         ),
         CLIFailed,
-        r"^tsrnn forecast: error: X has duplicate timestamps, e\.g\. CSV lines 4, 5\. "
+        r"^tsrnn forecast: error: the data has duplicate timestamps, e\.g\. CSV lines 4, 5\. "
         r"Aggregate or drop duplicates first: one row per timestamp\.$",
     ),
     (
@@ -1240,7 +1240,7 @@ CATALOGUE = [
             "t",
         ),
         CLIFailed,
-        r"^tsrnn forecast: error: X \(series 'a'\) is not sorted by time, e\.g\. CSV "
+        r"^tsrnn forecast: error: the data \(series 'a'\) is not sorted by time, e\.g\. CSV "
         r"line 3\. Sort it by time first\.$",
     ),
     (

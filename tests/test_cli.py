@@ -640,3 +640,13 @@ def test_backtest_refit_shows_progress_over_origins_and_quiet_is_silent(capsys):
     assert captured.err.count("origin 4/4 done") == 2
     assert main([*argv, "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_backtest_start_may_be_a_year_of_integer_times(tmp_path, capsys):
+    text = "year,v\n" + "".join(f"{y},{np.sin(y / 3):.4f}\n" for y in range(1950, 2020))
+    csv = _csv(tmp_path, text)
+    argv = ["backtest", csv, "--horizon", "3", "--max-epochs", "1", "--quiet"]
+    assert main([*argv, "--start", "2010"]) == 0  # the year, not 2010 steps
+    by_year = capsys.readouterr().out
+    assert main([*argv, "--start", "60"]) == 0  # 1950 + 60 steps: the same origin
+    assert capsys.readouterr().out == by_year

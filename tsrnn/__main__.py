@@ -148,7 +148,9 @@ def _model_flags(p: argparse.ArgumentParser) -> None:
         "where the library's random_state=None draws one)",
     )
     p.add_argument(
-        "--quiet", action="store_true", help="no progress lines (default: shown)"
+        "--quiet",
+        action="store_true",
+        help="no progress lines; warnings are still shown (default: progress shown)",
     )
     p.add_argument(
         "--debug",
@@ -193,8 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--start",
                 default="0.8",
-                help="first origin: share of timestamps (0.8), a step count (120) or "
-                "a timestamp (2020-03-01) (default: 0.8)",
+                help="first time forecast: a share of the timestamps (0.8), a step "
+                "count (120), a timestamp (2020-03-01) or, on integer times, one of "
+                "them above the count (1990) (default: 0.8)",
             )
             p.add_argument(
                 "--refit",

@@ -111,6 +111,11 @@ def message(exc: Exception, source=None, panel_hint: str = "") -> str:
     the CSV, and whether the line numbers are exact), and its Python alternative
     is left out. ``panel_hint`` follows advice about the data's rows.
     """
+    text = _in_flags(exc, source, panel_hint)
+    return re.sub(r"\bX\b", "the data", text)  # what tsrnn calls the data it reads
+
+
+def _in_flags(exc: Exception, source, panel_hint: str) -> str:
     from tsrnn.exceptions import _Fixable
 
     if not isinstance(exc, _Fixable):
@@ -386,13 +391,23 @@ def _scores(frame) -> dict[str, float]:
     return {"sMAPE": errors["smape"], "MASE": errors["mase"], "MAE": errors["mae"]}
 
 
-def _start(text: str):
-    """``--start``: a step count (120), a share of the timestamps (0.8) or a time label."""
+def _start(text: str, times):
+    """``--start``: a step count (120), a share of the timestamps (0.8) or a time
+    label (2020-03-01; 1990 on integer times, when it is one of them and more
+    than the number of timestamps, so not a count)."""
+    import numpy as np
+    import pandas as pd
+
     for kind in (int, float):
         try:
-            return kind(text)
+            value = kind(text)
         except ValueError:
             continue
+        unique = pd.unique(np.asarray(times))
+        label = kind is int and pd.api.types.is_integer_dtype(unique)
+        if label and value in unique and value > len(unique):  # not a count
+            return int((unique < value).sum())  # the timestamps before it
+        return value
     return text  # a timestamp: backtest reads it on the data's time axis
 
 
@@ -401,7 +416,7 @@ def backtest(args) -> int:
     from tsrnn.model_selection import backtest
 
     data, id_col, time_col, target = _load(args)
-    start = _start(args.start)
+    start = _start(args.start, data[time_col] if time_col else data.index)
     model = _model(args, id_col, time_col, target)
     naive = tsrnn.SeasonalNaiveForecaster(
         horizon=args.horizon,
