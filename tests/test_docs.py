@@ -40,6 +40,7 @@ MODULES = [
     "tsrnn._docs",
     "tsrnn.__main__",
     "tsrnn._csv",
+    "tsrnn._padding",
 ]
 
 

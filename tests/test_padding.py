@@ -11,6 +11,7 @@ from tsrnn._padding import (
     network_values,
     step_rows,
     token_ids,
+    truncate,
 )
 
 NAN = np.nan
@@ -300,3 +301,67 @@ def test_step_rows_and_ragged_shape():
     np.testing.assert_array_equal(
         ragged.padded()[:, :, 0], [[0, NAN, NAN, NAN, NAN], [1, 2, 3, 4, 5]]
     )
+
+
+# -- truncation: max_length / truncating ---------------------------------------------
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+@pytest.mark.parametrize("max_length", [1, 3, 7, 50])
+def test_truncate_keeps_exactly_the_intended_steps(max_length, truncating):
+    rng = np.random.default_rng(max_length)
+    seqs = [rng.normal(size=(n, 2)) for n in rng.integers(1, 12, size=30)]
+    seqs[4] = rng.normal(size=(6, 2))
+    seqs[4][2, :] = NAN  # a missing step inside is a step
+    aligned = align(Ragged(np.concatenate(seqs), np.array([len(x) for x in seqs])))
+    cut = truncate(aligned, max_length, truncating)
+    for i, seq in enumerate(seqs):
+        kept = seq[-max_length:] if truncating == "pre" else seq[:max_length]
+        got = cut.values[cut.offsets[i] : cut.offsets[i] + cut.lengths[i]]
+        np.testing.assert_array_equal(got, kept)
+    assert truncate(aligned, None) is aligned  # None keeps every step
+
+
+def test_steps_are_counted_after_the_padding_is_trimmed():
+    table = np.array([[NAN, NAN, 1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, NAN, NAN, NAN]])
+    cut = truncate(align(table[:, :, None]), 2, "pre")
+    assert cut.values[:, 0].tolist() == [3.0, 4.0, 2.0, 3.0]
+    cut = truncate(align(table[:, :, None]), 2, "post")
+    assert cut.values[:, 0].tolist() == [1.0, 2.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+@pytest.mark.parametrize("cls", [RNNRegressor, RNNClassifier])
+def test_max_length_is_the_same_as_cutting_the_sequences_first(cls, truncating):
+    """fit and predict alike: a model with max_length=k on long sequences is the
+    model fitted and asked on the sequences cut to k steps by hand."""
+    rng = np.random.default_rng(0)
+    X = ragged(rng, 40, low=2, high=20)
+    y = np.array([x[-2:].sum() for x in X])
+    if cls is RNNClassifier:
+        y = np.where(y > 0, "up", "down")
+    cut = [x[-5:] if truncating == "pre" else x[:5] for x in X]
+    params = dict(hidden_size=4, max_epochs=3, random_state=0)
+    truncated = cls(max_length=5, truncating=truncating, **params).fit(X, y)
+    by_hand = cls(**params).fit(cut, y)
+    predict = "predict_proba" if cls is RNNClassifier else "predict"
+    np.testing.assert_allclose(
+        getattr(truncated, predict)(X), getattr(by_hand, predict)(cut), rtol=1e-5
+    )
+    # a 2-D table, NaN-padded at either end, is cut the same way
+    table = np.full((len(X), 25), NAN)
+    for i, x in enumerate(X):
+        table[i, 3 : 3 + len(x)] = x
+    np.testing.assert_allclose(
+        getattr(truncated, predict)(table), getattr(by_hand, predict)(cut), rtol=1e-5
+    )
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [({"max_length": 0}, "max_length"), ({"truncating": "middle"}, "truncating")],
+)
+def test_truncation_parameters_are_validated(params, match):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = np.ones((6, 4)), np.arange(6.0)
+    with pytest.raises(InvalidParameterError, match=match):
+        RNNRegressor(max_epochs=1, **params).fit(X, y)
