@@ -41,6 +41,7 @@ MODULES = [
     "tsrnn.__main__",
     "tsrnn._csv",
     "tsrnn._padding",
+    "tsrnn._per_step",
 ]
 
 
@@ -143,6 +144,10 @@ def _fitted(cls):
         y = pd.Series(np.arange(30.0), name="y")
         return cls(**tiny).fit(*tsrnn.make_windows(y.to_frame(), window=4))
     tokens = np.random.default_rng(0).integers(1, 9, size=(20, 5))  # vocab_size_
+    if issubclass(cls, tsrnn.RNNSequenceRegressor):  # a target per step
+        return cls(**tiny).fit(tokens.astype(float), np.cumsum(tokens, axis=1))
+    if issubclass(cls, tsrnn.RNNSequenceClassifier):
+        return cls(embedding_dim=3, **tiny).fit(tokens, tokens > 4)
     return cls(embedding_dim=3, **tiny).fit(tokens, tokens[:, 0] > 4)
 
 

@@ -29,6 +29,8 @@ _LAZY = {
     "LSTMForecaster": "tsrnn._fixed_cell",
     "GRUForecaster": "tsrnn._fixed_cell",
     "SeasonalNaiveForecaster": "tsrnn._baselines",
+    "RNNSequenceClassifier": "tsrnn._per_step",
+    "RNNSequenceRegressor": "tsrnn._per_step",
     "save": "tsrnn._persistence",
     "load": "tsrnn._persistence",
 }
@@ -41,6 +43,8 @@ __all__ = [
     "RNNClassifier",
     "RNNForecaster",
     "RNNRegressor",
+    "RNNSequenceClassifier",
+    "RNNSequenceRegressor",
     "SeasonalNaiveForecaster",
     "__version__",
     "datasets",

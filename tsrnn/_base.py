@@ -397,7 +397,7 @@ class BaseRNN(BaseEstimator):
     def _module_device(self) -> torch.device:
         return next(self.module_.parameters()).device
 
-    def _outputs(self, batches: list[Batch]) -> np.ndarray:
+    def _outputs(self, batches: list[Batch], *, per_step: bool = False) -> np.ndarray:
         """Network outputs for gathered ``batches``; never hands NaN/inf on silently.
 
         Runs with ``n_threads`` torch threads (``"auto"``: the fit's choice).
@@ -408,7 +408,7 @@ class BaseRNN(BaseEstimator):
             else int(self.n_threads)
         )
         with torch_threads(threads):
-            out = forward_in_order(self.module_, batches)
+            out = forward_in_order(self.module_, batches, per_step=per_step)
         if not np.isfinite(out).all():
             raise TrainingDivergedError(
                 f"The network of this {type(self).__name__} produced non-finite outputs "

@@ -107,10 +107,20 @@ class SequenceBatches:
         each row are kept.
     lengths : array-like of shape (n,), int64
     targets : Tensor of shape (n, ...) or None
+        One target per sequence; with ``step_targets``, one per step:
+        ``(total_steps, ...)``, each sequence's steps in turn as ``inputs``.
     target_mask : Tensor like ``targets`` (1.0 = observed, or a sample weight) or None
+    step_targets : bool, default=False
+        Whether ``targets`` hold a target per step. A batch then gathers them
+        padded like its inputs, ``(batch, longest, ...)``, with a mask that is 0
+        on the padding steps (and the given mask elsewhere), so padding never
+        enters the loss.
     """
 
-    def __init__(self, inputs, lengths, targets=None, target_mask=None) -> None:
+    def __init__(
+        self, inputs, lengths, targets=None, target_mask=None, *, step_targets=False
+    ) -> None:
+        self.step_targets = bool(step_targets)
         self.lengths = torch.as_tensor(lengths, dtype=torch.int64).cpu()
         flat_dims = 2 if inputs.is_floating_point() else 1
         if inputs.dim() == flat_dims + 1:  # padded rows: keep each row's own steps
@@ -140,7 +150,11 @@ class SequenceBatches:
         """The same rows with tensors on ``device`` (moved once per fit)."""
         move = lambda t: None if t is None else t.to(device)  # noqa: E731
         return SequenceBatches(
-            move(self.inputs), self.lengths, move(self.targets), move(self.target_mask)
+            move(self.inputs),
+            self.lengths,
+            move(self.targets),
+            move(self.target_mask),
+            step_targets=self.step_targets,
         )
 
     def subset(self, idx: np.ndarray) -> SequenceBatches:
@@ -148,13 +162,14 @@ class SequenceBatches:
         idx = np.asarray(idx, dtype=np.int64)
         lengths = self.lengths.numpy()[idx]
         rows = step_rows(self.offsets.numpy()[idx], lengths)
-        t = torch.from_numpy(idx)
+        t = torch.from_numpy(rows if self.step_targets else idx)
         pick = lambda v: None if v is None else v[t.to(v.device)]  # noqa: E731
         return SequenceBatches(
             self.inputs[torch.from_numpy(rows).to(self.inputs.device)],
             lengths,
             pick(self.targets),
             pick(self.target_mask),
+            step_targets=self.step_targets,
         )
 
     def gather(self, idx: torch.Tensor) -> Batch:
@@ -177,9 +192,25 @@ class SequenceBatches:
             x = self.inputs[torch.minimum(start[:, None] + steps, last[:, None])]
             if bool((lengths == max_len).all()):
                 lengths = None
+        if self.step_targets and self.targets is not None:
+            y, m = self._step_targets(dev_idx)
+            return Batch((x, lengths), y, m)
         y = None if self.targets is None else self.targets[dev_idx]
         m = None if self.target_mask is None else self.target_mask[dev_idx]
         return Batch((x, lengths), y, m)
+
+    def _step_targets(self, dev_idx: torch.Tensor):
+        """Per-step targets of rows ``dev_idx``, padded like their inputs, and a
+        mask that is 0 on padding steps: ``(batch, longest, ...)`` both."""
+        start, length = self._offsets[dev_idx], self._lengths[dev_idx]
+        steps = torch.arange(int(length.max()), device=start.device)
+        inside = steps[None, :] < length[:, None]
+        at = torch.minimum(start[:, None] + steps, (start + length - 1)[:, None])
+        y = self.targets[at]
+        valid = inside.reshape(*inside.shape, *([1] * (y.dim() - 2))).to(torch.float32)
+        if self.target_mask is None:
+            return y, valid.expand_as(y).contiguous() if y.dim() > 2 else valid
+        return y, self.target_mask[at] * valid
 
     def shuffled_batches(
         self, batch_size: int, generator: torch.Generator

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 __all__ = [
     "CELLS",
@@ -52,6 +52,10 @@ class RNNNetwork(nn.Module):
         of this many steps, each one input vector of ``patch_size * input_size``
         values, so the recurrence is ``patch_size`` times shorter (see
         :func:`patch`). 1 feeds every step.
+    per_step : bool, default=False
+        Apply the head to the top layer's output at every step (``y_t = W h_t +
+        b``): the output is ``(batch, steps, output_size)``, zeros past each
+        row's length. False: the head reads the last hidden state only.
     """
 
     def __init__(
@@ -68,9 +72,13 @@ class RNNNetwork(nn.Module):
         embedding_dim: int | None = None,
         extra_size: int = 0,
         patch_size: int = 1,
+        per_step: bool = False,
     ) -> None:
         super().__init__()
+        if per_step and (patch_size > 1 or extra_size):
+            raise ValueError("per-step outputs read every step: no patches, no extra")
         self.patch_size = int(patch_size)
+        self.per_step = bool(per_step)
         self.embedding = None
         if vocab_size is not None and embedding_dim is not None:
             self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
@@ -107,12 +115,32 @@ class RNNNetwork(nn.Module):
             return torch.cat((h_n[-2], h_n[-1]), dim=1)
         return h_n[-1]
 
+    def outputs(
+        self, x: torch.Tensor, lengths: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """The top layer's output at every step, ``(batch, steps, hidden_size *
+        directions)``; zeros past each row's length (rows valid-steps-first)."""
+        if self.embedding is not None:
+            x = self.embedding(x)
+        steps = x.shape[1]
+        if lengths is None:
+            return self.rnn(x)[0]
+        packed = pack_padded_sequence(
+            x, lengths, batch_first=True, enforce_sorted=False
+        )
+        out, _ = pad_packed_sequence(
+            self.rnn(packed)[0], batch_first=True, total_length=steps
+        )
+        return out
+
     def forward(
         self,
         x: torch.Tensor,
         lengths: torch.Tensor | None = None,
         extra: torch.Tensor | None = None,
     ) -> torch.Tensor:
+        if self.per_step:
+            return self.head(self.outputs(x, lengths))
         state = self.encode(x, lengths)
         if extra is not None:
             state = torch.cat((state, extra), dim=1)

@@ -22,11 +22,15 @@ import numpy as np
 __all__ = [
     "Ragged",
     "align",
+    "as_ragged",
     "has_interior_missing",
     "network_values",
     "step_rows",
+    "take",
     "token_ids",
     "truncate",
+    "truncated_spans",
+    "valid_spans",
 ]
 
 
@@ -91,17 +95,37 @@ def align(
         O(total steps), whatever the longest sequence; nothing is copied when
         there is nothing to trim.
     """
-    if not isinstance(values, Ragged):
-        n, n_steps = values.shape[:2]
-        values = Ragged(
-            values.reshape(n * n_steps, *values.shape[2:]),
-            np.full(n, n_steps, dtype=np.int64),
-        )
+    values = as_ragged(values)
+    starts, lengths = valid_spans(values, name=name, padding=padding)
+    if (lengths == values.lengths).all():
+        return Ragged(values.values, lengths)
+    return take(values, starts, lengths)
+
+
+def as_ragged(values: np.ndarray | Ragged) -> Ragged:
+    """A padded ``(n, T, ...)`` array as a :class:`Ragged` of ``n`` rows of ``T``
+    steps (a view), or a Ragged as it is."""
+    if isinstance(values, Ragged):
+        return values
+    n, n_steps = values.shape[:2]
+    return Ragged(
+        values.reshape(n * n_steps, *values.shape[2:]),
+        np.full(n, n_steps, dtype=np.int64),
+    )
+
+
+def valid_spans(
+    values: Ragged, *, name: str = "X", padding: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each sequence's first present step (counted from its own start) and the
+    number of steps from there to its last present one; see :func:`align`."""
     flat, sizes = values
     absent = np.isnan(flat)
     if padding is not None:
         absent |= flat == padding
-    present = np.flatnonzero(~absent.all(axis=1))
+    if absent.ndim > 1:
+        absent = absent.all(axis=tuple(range(1, absent.ndim)))
+    present = np.flatnonzero(~absent)
     owner = np.searchsorted(np.cumsum(sizes), present, side="right")
     seqs = np.arange(len(sizes))
     begin = np.searchsorted(owner, seqs, side="left")
@@ -114,10 +138,22 @@ def align(
             f"e.g. row {rows[0]}. Drop them or fill them before fitting/predicting."
         )
     first, last = present[begin], present[end - 1]
-    lengths = (last - first + 1).astype(np.int64)
-    if (lengths == sizes).all():
-        return Ragged(flat, lengths)
-    return Ragged(flat[step_rows(first, lengths)], lengths)
+    return first - values.offsets, (last - first + 1).astype(np.int64)
+
+
+def take(values: Ragged, starts: np.ndarray, lengths: np.ndarray) -> Ragged:
+    """Steps ``starts[i] .. starts[i] + lengths[i] - 1`` of each sequence ``i``."""
+    return Ragged(values.values[step_rows(values.offsets + starts, lengths)], lengths)
+
+
+def truncated_spans(
+    starts: np.ndarray, lengths: np.ndarray, max_length: int | None, truncating: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The spans :func:`truncate` keeps of spans ``(starts, lengths)``."""
+    if max_length is None:
+        return starts, lengths
+    kept = np.minimum(lengths, max_length)
+    return starts + (lengths - kept if truncating == "pre" else 0), kept
 
 
 def truncate(
@@ -139,9 +175,10 @@ def truncate(
     """
     if max_length is None or (aligned.lengths <= max_length).all():
         return aligned
-    kept = np.minimum(aligned.lengths, max_length)
-    starts = aligned.offsets + (aligned.lengths - kept if truncating == "pre" else 0)
-    return Ragged(aligned.values[step_rows(starts, kept)], kept)
+    no_pad = np.zeros(len(aligned.lengths), dtype=np.int64)
+    return take(
+        aligned, *truncated_spans(no_pad, aligned.lengths, max_length, truncating)
+    )
 
 
 def has_interior_missing(aligned: Ragged) -> bool:

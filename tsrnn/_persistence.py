@@ -42,6 +42,7 @@ def _estimator_classes() -> dict[str, type]:
     from tsrnn._baselines import SeasonalNaiveForecaster
     from tsrnn._fixed_cell import GRUForecaster, LSTMForecaster
     from tsrnn._forecasting import RNNForecaster
+    from tsrnn._per_step import RNNSequenceClassifier, RNNSequenceRegressor
     from tsrnn._supervised import RNNClassifier, RNNRegressor
 
     return {
@@ -49,6 +50,8 @@ def _estimator_classes() -> dict[str, type]:
         for c in (
             RNNRegressor,
             RNNClassifier,
+            RNNSequenceRegressor,
+            RNNSequenceClassifier,
             RNNForecaster,
             LSTMForecaster,
             GRUForecaster,
@@ -213,7 +216,7 @@ def save(estimator, path) -> Path:
 
     Parameters
     ----------
-    estimator : RNNRegressor, RNNClassifier, RNNForecaster, LSTMForecaster, GRUForecaster or SeasonalNaiveForecaster
+    estimator : RNNRegressor, RNNClassifier, RNNSequenceRegressor, RNNSequenceClassifier, RNNForecaster, LSTMForecaster, GRUForecaster or SeasonalNaiveForecaster
     path : str or Path
         The file to write (a zip archive; any suffix, ``.tsrnn`` by convention).
         Parent folders must exist; an existing file is replaced.

@@ -23,11 +23,14 @@ from tsrnn._base import resolve_device
 from tsrnn._batches import SequenceBatches
 from tsrnn._input import sequence_values
 from tsrnn._padding import (
-    align,
+    Ragged,
+    as_ragged,
     has_interior_missing,
     network_values,
+    take,
     token_ids,
-    truncate,
+    truncated_spans,
+    valid_spans,
 )
 from tsrnn._panel import first_difference
 from tsrnn._param_validation import check_is_fitted
@@ -38,6 +41,7 @@ __all__ = [
     "SEQUENCE_ATTRIBUTES",
     "check_n_targets",
     "fit_sequences",
+    "fit_start",
     "predict_raw",
     "score_inputs",
     "sequence_inputs",
@@ -105,10 +109,12 @@ def relative_to_level(aligned, feature: int):
     return aligned._replace(values=values), levels.astype(np.float64)
 
 
-def sequence_inputs(
-    est, X, *, reset: bool
-) -> tuple[torch.Tensor, np.ndarray, np.ndarray | None]:
+def sequence_inputs(est, X, *, reset: bool, spans: bool = False):
     """Validate ``X`` into a CPU input tensor, lengths and levels; at fit, decide the mode.
+
+    ``spans=True`` also returns ``(starts, lengths, given)``: the steps kept of each
+    sequence (its padding trimmed, ``max_length`` applied) as first step and count
+    in the sequence as ``X`` gave it, and the given lengths, for per-step targets.
 
     The tensor holds the sequences' valid steps back to back (memory O(total
     steps)): ``(total_steps,)`` int64 token ids with ``embedding_dim``, else
@@ -123,9 +129,18 @@ def sequence_inputs(
     # after fit, X is read for the fitted network (set_params acts at the next fit)
     embedding = est.embedding_dim if reset else est._arch.get("embedding_dim")
     tokens = embedding is not None
-    aligned = align(values, padding=0.0 if tokens else None)  # token 0 = padding
-    aligned = truncate(aligned, est.max_length, est.truncating)
-    lengths = aligned.lengths
+    ragged = as_ragged(values)
+    starts, lengths = truncated_spans(
+        *valid_spans(ragged, padding=0.0 if tokens else None),  # token 0 = padding
+        est.max_length,
+        est.truncating,
+    )
+    if (starts == 0).all() and (lengths == ragged.lengths).all():
+        aligned = Ragged(ragged.values, lengths)  # nothing to trim: no copy
+    else:
+        aligned = take(ragged, starts, lengths)
+    # the steps kept, as (first step, count) of each sequence as X gave it
+    kept = (starts, lengths, ragged.lengths)
     if reset and hasattr(est, "local_level"):  # RNNRegressor's option
         est.level_feature_ = level_feature(est, aligned.values.shape[1], tokens)
     feature = getattr(est, "level_feature_", None)
@@ -142,7 +157,8 @@ def sequence_inputs(
                 f"ids below vocab_size_={est.vocab_size_}. Map unseen tokens to a "
                 "reserved id seen in fit (e.g. 1 for 'unknown')."
             )
-        return torch.from_numpy(ids), lengths, None
+        out = torch.from_numpy(ids), lengths, None
+        return (*out, kept) if spans else out
     missing = has_interior_missing(aligned)
     if reset:
         est.mask_channel_ = missing
@@ -154,7 +170,8 @@ def sequence_inputs(
             "that has missing values."
         )
     inputs = network_values(aligned, mask_channel=est.mask_channel_)
-    return torch.from_numpy(inputs), lengths, levels
+    out = torch.from_numpy(inputs), lengths, levels
+    return (*out, kept) if spans else out
 
 
 def require_y(est, y) -> None:
@@ -364,6 +381,28 @@ def loss_weights(weights: np.ndarray | None, targets: np.ndarray):
     return torch.from_numpy(np.broadcast_to(w, shape).astype(np.float32))
 
 
+def fit_start(est, y):
+    """What every sequence fit settles first: ``y`` given, the device (a bad one
+    fails before any work), the seed, whether it continues the fitted network
+    (then its layers are checked against the parameters before ``X`` is read
+    for it), and the recurrent layers' part of the architecture."""
+    require_y(est, y)
+    device = resolve_device(est.device)
+    seed = est._seed()
+    warm = est._warm()
+    layers = dict(
+        cell=est.cell,
+        hidden_size=int(est.hidden_size),
+        num_layers=int(est.num_layers),
+        dropout=float(est.dropout),
+        bidirectional=bool(est.bidirectional),
+        embedding_dim=est.embedding_dim,
+    )
+    if warm:
+        est._check_warm_arch({**est._arch, **layers})
+    return device, seed, warm, layers
+
+
 def fit_sequences(
     est, X, y, encode_targets, *, loss: str, sample_weight=None, class_weight=None
 ):
@@ -377,20 +416,7 @@ def fit_sequences(
     samples of weight 0 are left out of the fit altogether, so that weight 0 is
     the same as removing the sample.
     """
-    require_y(est, y)
-    device = resolve_device(est.device)  # a bad device fails before any work is done
-    seed = est._seed()
-    warm = est._warm()
-    layers = dict(
-        cell=est.cell,
-        hidden_size=int(est.hidden_size),
-        num_layers=int(est.num_layers),
-        dropout=float(est.dropout),
-        bidirectional=bool(est.bidirectional),
-        embedding_dim=est.embedding_dim,
-    )
-    if warm:  # the parameters first: X is then read for the fitted network
-        est._check_warm_arch({**est._arch, **layers})
+    device, seed, warm, layers = fit_start(est, y)
     try:  # a warm fit reads X for the fitted network, as predict does
         inputs, lengths, levels = sequence_inputs(est, X, reset=not warm)
     except ValueError as exc:

@@ -52,6 +52,8 @@ def huber_loss(pred, target, mask=None):
 
 
 def cross_entropy_loss(pred, target, mask=None):
+    if pred.dim() == 3:  # per step: (batch, steps, classes) -> classes second
+        pred = pred.transpose(1, 2)
     if mask is None:
         return F.cross_entropy(pred, target)
     return masked_mean(F.cross_entropy(pred, target, reduction="none"), mask)
@@ -381,11 +383,27 @@ def fit_summary(history: list[dict], stop: str, *, kept_best: bool = True) -> st
 
 
 @torch.inference_mode()
-def forward_in_order(module: nn.Module, batches: list[Batch]) -> np.ndarray:
+def forward_in_order(
+    module: nn.Module, batches: list[Batch], *, per_step: bool = False
+) -> np.ndarray:
     """Network outputs of each gathered batch, in order, as float32 numpy.
 
     ``batches`` is :func:`~tsrnn._batches.gather_in_order` of a batch source.
+    ``per_step``: the network outputs ``(batch, steps, outputs)``; each row's
+    valid steps are kept, in turn: ``(total_steps, outputs)``, never padded to
+    the longest row of the data.
     """
     if module.training:
         module.eval()
-    return torch.cat([module(*b.inputs).float().cpu() for b in batches]).numpy()
+    outs = []
+    for b in batches:
+        out = module(*b.inputs).float()
+        if per_step:
+            x, lengths = b.inputs[0], b.inputs[1]
+            if lengths is None:  # every row as long as the batch
+                out = out.reshape(-1, out.shape[-1])
+            else:
+                inside = torch.arange(x.shape[1])[None, :] < lengths[:, None]
+                out = out[inside.to(out.device)]
+        outs.append(out.cpu())
+    return torch.cat(outs).numpy()

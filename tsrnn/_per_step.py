@@ -1,0 +1,478 @@
+"""Per-step estimators: an output at every step of a sequence (many-to-many).
+
+The recurrent network's output at step ``t`` is ``y_t = W h_t + b`` and training
+minimises the mean of the per-step losses over the observed steps (``L = Σ_t L_t``
+up to normalisation): sequence labelling (a label per step) and per-step
+regression. The same network builder, training loop and persistence as the other
+estimators; the head reads every step (``per_step`` in the architecture).
+
+The contract of ``y``: one target per step of each sequence of ``X``, as ``X``
+gives them — a list of 1-D (or ``(n_steps, n_outputs)``) arrays of the same
+lengths as ``X``'s sequences, or an array ``(n_samples, n_steps[, n_outputs])``.
+Steps that are padding in ``X`` (NaN at either end), steps that ``max_length``
+drops, and missing targets (NaN, None) are left out of the loss and the score.
+``predict`` answers in ``X``'s form: a list for a list, an array for an array,
+with NaN (None for labels) where ``X`` has no step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import ClassifierMixin, RegressorMixin
+
+from tsrnn._base import BaseRNN
+from tsrnn._batches import SequenceBatches
+from tsrnn._docs import RNN, SEQUENCE, document
+from tsrnn._padding import Ragged, take
+from tsrnn._param_validation import (
+    Integral,
+    Interval,
+    StrOptions,
+    _fit_context,
+    check_is_fitted,
+)
+from tsrnn._scaling import fit_scaler, inverse_transform, transform
+from tsrnn._sequence import (
+    SEQUENCE_ATTRIBUTES,
+    fit_start,
+    sequence_inputs,
+    split_validation,
+)
+from tsrnn._training import make_loss
+
+__all__ = ["RNNSequenceClassifier", "RNNSequenceRegressor"]
+
+_LIST = (list, tuple)
+
+
+def _is_list(X) -> bool:
+    return isinstance(X, _LIST) or (isinstance(X, pd.Series) and X.dtype == object)
+
+
+def step_targets(y, kept, *, name: str = "y") -> Ragged:
+    """``y`` as one row per step of the sequences of ``X``, on the steps kept.
+
+    ``kept`` is :func:`~tsrnn._sequence.sequence_inputs`'s ``(starts, lengths,
+    given)``: the steps kept of each sequence and the lengths ``X`` gave.
+    Values stay as given (numbers or labels, ``object`` for mixed types).
+    """
+    starts, lengths, given = kept
+    n = len(given)
+    if _is_list(y):
+        seqs = [np.asarray(v) for v in y]
+        if len(seqs) != n:
+            raise ValueError(
+                f"{name} has {len(seqs)} sequences of targets, X has {n}: pass one "
+                "target sequence per sequence of X."
+            )
+        bad = [i for i, (v, g) in enumerate(zip(seqs, given)) if len(v) != g]
+        if bad:
+            i = bad[0]
+            raise ValueError(
+                f"{name}[{i}] has {len(seqs[i])} targets, but X[{i}] has {given[i]} "
+                "steps: pass one target per step (NaN where a step has none)."
+            )
+        values = np.concatenate([v.reshape(len(v), -1) for v in seqs])
+    else:
+        arr = np.asarray(y)
+        if arr.ndim not in (2, 3) or arr.shape[0] != n:
+            raise ValueError(
+                f"{name} must hold one target per step of each sequence of X: an "
+                f"array (n_samples={n}, n_steps[, n_outputs]) or a list of {n} "
+                f"arrays; got shape {arr.shape}. A 1-D y (one target per "
+                "sequence) is for RNNRegressor / RNNClassifier."
+            )
+        if arr.shape[1] < given.max():
+            raise ValueError(
+                f"{name} has {arr.shape[1]} steps per sample, but X has sequences of "
+                f"up to {int(given.max())} steps: pass one target per step."
+            )
+        arr = arr.reshape(n, arr.shape[1], -1)
+        values = np.concatenate([arr[i, :g] for i, g in enumerate(given)])
+    return take(Ragged(values, np.asarray(given, dtype=np.int64)), starts, lengths)
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    """Whether each target is missing (NaN, None, pd.NA)."""
+    return np.asarray(pd.isna(values), dtype=bool)
+
+
+def fit_per_step(est, X, y, encode, loss: str):
+    """The fit template of the per-step estimators (one loop, one builder).
+
+    ``encode(values, missing) -> (targets, mask, output_size)`` turns the kept
+    steps' targets into the network's (float32, or int64 class codes) and the
+    loss mask (0 for a missing target).
+    """
+    device, seed, warm, layers = fit_start(est, y)
+    inputs, lengths, _, kept = sequence_inputs(est, X, reset=not warm, spans=True)
+    targets = step_targets(y, kept)
+    missing = _missing(targets.values)
+    if missing.all():
+        raise ValueError("y has no observed target at any step kept of X.")
+    values, mask, output_size = encode(targets.values, missing)
+    data = SequenceBatches(
+        inputs,
+        lengths,
+        torch.from_numpy(values),
+        torch.from_numpy(mask),
+        step_targets=True,
+    )
+    train_idx, valid_idx = split_validation(est, len(data), seed)
+    arch = dict(
+        **layers,
+        input_size=1 if est.embedding_dim is not None else inputs.shape[1],
+        output_size=output_size,
+        vocab_size=est.vocab_size_ if est.embedding_dim is not None else None,
+        per_step=True,
+    )
+    est._check_warm_arch(arch)
+    if train_idx is None:
+        batches = data.to(device), None
+    else:
+        batches = data.subset(train_idx).to(device), data.subset(valid_idx).to(device)
+    return est._fit_network(arch, batches, make_loss(loss), seed, device)
+
+
+def predict_steps(est, X) -> tuple[np.ndarray, tuple]:
+    """Network outputs at every kept step of ``X``, ``(total_kept_steps,
+    outputs)`` with each sequence's steps in turn, and the kept spans."""
+    check_is_fitted(est)
+    inputs, lengths, _, kept = sequence_inputs(est, X, reset=False, spans=True)
+    batches = SequenceBatches(inputs, lengths).to(est._module_device())
+    plan = batches.sorted_batches()
+    out = est._outputs([batches.gather(idx) for idx in plan], per_step=True)
+    order = torch.cat(plan).numpy()  # rows in the order they were computed
+    offsets = np.concatenate([[0], np.cumsum(lengths[order])[:-1]])
+    at = np.empty(len(order), dtype=np.int64)
+    at[order] = offsets
+    rows = np.concatenate([np.arange(a, a + n) for a, n in zip(at, lengths)])
+    return out[rows], kept
+
+
+def in_form(X, values: np.ndarray, kept, fill, *, squeeze: bool):
+    """Per-step ``values`` of the kept steps in ``X``'s form: a list for a list
+    (each sequence's given length), else an array ``(n_samples, n_steps[, k])``;
+    ``fill`` where a step was not kept (padding, truncated: then an ``object``
+    array unless ``fill`` is NaN). ``squeeze`` drops a last axis of 1."""
+    starts, lengths, given = kept
+    every = bool((starts == 0).all() and (lengths == given).all())
+    dtype = values.dtype if every or fill is np.nan else object
+    seqs, pos = [], 0
+    for s, n, g in zip(starts, lengths, given):
+        seq = np.full((g, *values.shape[1:]), fill, dtype=dtype)
+        seq[s : s + n] = values[pos : pos + n]
+        pos += n
+        seqs.append(seq[..., 0] if squeeze else seq)
+    if _is_list(X):
+        return seqs
+    return np.stack(seqs)
+
+
+def _observed_steps(est, X, y):
+    """Targets and predictions at the observed, kept steps (for ``score``)."""
+    out, kept = predict_steps(est, X)
+    targets = step_targets(y, kept).values
+    seen = ~_missing(targets).any(axis=1)
+    return targets[seen], out[seen]
+
+
+_PER_STEP_CONSTRAINTS = {
+    **BaseRNN._parameter_constraints,
+    "bidirectional": ["boolean"],
+    "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+    "features_per_step": [Interval(Integral, 1, None, closed="left"), None],
+    "max_length": [Interval(Integral, 1, None, closed="left"), None],
+    "truncating": [StrOptions({"pre", "post"})],
+}
+
+
+@document(SEQUENCE, RNN)
+class RNNSequenceRegressor(RegressorMixin, BaseRNN):
+    """Recurrent network regressor with an output at every step (many-to-many).
+
+    ``y`` holds one target per step of each sequence of ``X`` (see the module
+    docstring for its forms); the network's output at step ``t`` reads steps
+    ``<= t`` only, unless ``bidirectional=True`` (which reads the whole
+    sequence: for labelling complete sequences, not for forecasting). Targets
+    are standardized internally (per output, over the observed steps).
+    scikit-learn's ``check_estimator`` does not apply (its ``y`` is one value per
+    sample); ``clone``, ``get_params``/``set_params``, ``Pipeline``,
+    ``GridSearchCV`` (with the default ``score``), pickling and
+    ``tsrnn.save``/``tsrnn.load`` do.
+
+    Parameters
+    ----------
+    %(sequence_network)s
+    %(features_per_step)s
+    %(max_length)s
+    %(truncating)s
+    loss : {"mse", "mae", "huber"}, default="mse"
+        Per-step loss on the standardized targets, averaged over the observed
+        steps of every sequence and over the outputs.
+    %(training)s
+
+    Attributes
+    ----------
+    %(sequence_attributes)s
+    n_outputs_ : int
+        Targets per step.
+    y_mean_, y_scale_ : ndarray of shape (n_outputs_,)
+        The standardization of the targets (mean and standard deviation over the
+        observed steps of fit).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsrnn import RNNSequenceRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = [rng.normal(size=n) for n in (5, 8, 6)] * 10
+    >>> y = [np.cumsum(x) for x in X]  # the running sum at every step
+    >>> est = RNNSequenceRegressor(max_epochs=5, random_state=0).fit(X, y)
+    >>> [p.shape for p in est.predict(X[:3])]
+    [(5,), (8,), (6,)]
+    """
+
+    _parameter_constraints = {
+        **_PER_STEP_CONSTRAINTS,
+        "loss": [StrOptions({"mse", "mae", "huber"})],
+    }
+
+    def __init__(
+        self,
+        cell: str = "lstm",
+        *,
+        hidden_size: int = 32,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        embedding_dim: int | None = None,
+        features_per_step: int | None = None,
+        max_length: int | None = None,
+        truncating: str = "pre",
+        loss: str = "mse",
+        learning_rate: float = 1e-2,
+        lr_schedule: str = "constant",
+        weight_decay: float = 0.0,
+        batch_size: int = 32,
+        max_epochs: int | None = 100,
+        max_steps: int | None = 2000,
+        gradient_clip: float | None = None,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        random_state=None,
+        device: str = "cpu",
+        n_threads: int | str = "auto",
+        verbose: int = 0,
+        warm_start: bool = False,
+    ) -> None:
+        super().__init__(
+            cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            dropout=dropout,
+            bidirectional=bidirectional,
+            embedding_dim=embedding_dim,
+            features_per_step=features_per_step,
+            max_length=max_length,
+            truncating=truncating,
+            learning_rate=learning_rate,
+            lr_schedule=lr_schedule,
+            weight_decay=weight_decay,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            max_steps=max_steps,
+            gradient_clip=gradient_clip,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            patience=patience,
+            random_state=random_state,
+            device=device,
+            n_threads=n_threads,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.loss = loss
+
+    _persisted_attributes = (
+        *BaseRNN._persisted_attributes,
+        *SEQUENCE_ATTRIBUTES,
+        "n_outputs_",
+        "y_mean_",
+        "y_scale_",
+        "_y_1d",
+    )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y) -> RNNSequenceRegressor:
+        """Fit on sequences ``X`` and their per-step targets ``y``.
+
+        Parameters
+        ----------
+        X : sequences in any form of :class:`RNNRegressor`
+            ``(n_samples, n_steps)``, ``(n_samples, n_steps, n_features)``, or a
+            list of ``(n_steps_i[, n_features])`` arrays.
+        y : list of arrays ``(n_steps_i[, n_outputs])``, or array ``(n_samples,
+            n_steps[, n_outputs])``
+            One target per step, NaN for a step without one.
+
+        Returns
+        -------
+        self : RNNSequenceRegressor
+        """
+        return fit_per_step(self, X, y, self._encode, self.loss)
+
+    def _encode(self, values, missing):
+        try:
+            y2 = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"y must hold numbers per step: {exc}") from exc
+        self._y_1d = y2.shape[1] == 1  # set at fit from the targets' form
+        if self._warm() and y2.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"With warm_start=True, y must have the {self.n_outputs_} target(s) "
+                f"per step of the first fit; got {y2.shape[1]}."
+            )
+        if not self._warm():
+            center, scale = fit_scaler([y2], "standard")  # NaN-aware, per output
+            self.y_mean_, self.y_scale_ = center[0], scale[0]
+        self.n_outputs_ = y2.shape[1]
+        scaled = transform(y2, self.y_mean_, self.y_scale_)
+        mask = (~np.isnan(scaled)).astype(np.float32)
+        return np.nan_to_num(scaled).astype(np.float32), mask, self.n_outputs_
+
+    def predict(self, X):
+        """Targets at every step of ``X``, in ``X``'s form: a list of
+        ``(n_steps_i[, n_outputs])`` arrays for a list, else an array
+        ``(n_samples, n_steps[, n_outputs])``; NaN where ``X`` has no step."""
+        out, kept = predict_steps(self, X)
+        values = inverse_transform(out.astype(np.float64), self.y_mean_, self.y_scale_)
+        return in_form(X, values, kept, np.nan, squeeze=self._y_1d)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """R² over the observed steps (every output's, uniform average)."""
+        from sklearn.metrics import r2_score
+
+        targets, out = _observed_steps(self, X, y)
+        pred = inverse_transform(out.astype(np.float64), self.y_mean_, self.y_scale_)
+        return float(r2_score(targets.astype(np.float64), pred))
+
+
+@document(SEQUENCE, RNN)
+class RNNSequenceClassifier(ClassifierMixin, BaseRNN):
+    """Recurrent network classifier with a label at every step (sequence labelling).
+
+    ``y`` holds one label per step of each sequence of ``X`` (labels of any
+    type; None or NaN for a step without one). The prediction at step ``t`` reads
+    steps ``<= t`` only, unless ``bidirectional=True``. Training minimises the
+    mean cross-entropy over the labelled steps. A next-token model is this
+    classifier with ``y`` the inputs shifted by one step. scikit-learn's
+    ``check_estimator`` does not apply (its ``y`` is one label per sample).
+
+    Parameters
+    ----------
+    %(sequence_network)s
+    %(features_per_step)s
+    %(max_length)s
+    %(truncating)s
+    %(training)s
+
+    Attributes
+    ----------
+    %(sequence_attributes)s
+    classes_ : ndarray of shape (n_classes,)
+        The labels seen at the labelled steps of fit, sorted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tsrnn import RNNSequenceClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = [rng.normal(size=n) for n in (6, 9, 7)] * 20
+    >>> y = [np.where(np.cumsum(x) > 0, "up", "down") for x in X]
+    >>> clf = RNNSequenceClassifier(max_epochs=10, random_state=0).fit(X, y)
+    >>> clf.predict(X[:1])[0].shape, clf.classes_.tolist()
+    ((6,), ['down', 'up'])
+    """
+
+    _parameter_constraints = dict(_PER_STEP_CONSTRAINTS)
+    # __init__: BaseRNN's, which takes exactly the sequence parameters
+
+    _persisted_attributes = (
+        *BaseRNN._persisted_attributes,
+        *SEQUENCE_ATTRIBUTES,
+        "classes_",
+    )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y) -> RNNSequenceClassifier:
+        """Fit on sequences ``X`` and their per-step labels ``y``.
+
+        Parameters
+        ----------
+        X : sequences in any form of :class:`RNNClassifier`
+        y : list of 1-D label arrays ``(n_steps_i,)``, or array ``(n_samples,
+            n_steps)``
+            One label per step, None or NaN for a step without one.
+
+        Returns
+        -------
+        self : RNNSequenceClassifier
+        """
+        return fit_per_step(self, X, y, self._encode, "cross_entropy")
+
+    def _encode(self, values, missing):
+        if values.shape[1] != 1:
+            raise ValueError(
+                f"y must hold one label per step; got {values.shape[1]} per step."
+            )
+        labels = values[:, 0][~missing[:, 0]]
+        try:
+            classes = np.unique(labels)
+        except TypeError as exc:
+            raise TypeError(
+                f"y mixes labels of types that cannot be ordered ({exc}); use one "
+                "type, e.g. all strings."
+            ) from exc
+        if self._warm():
+            unseen = sorted(set(classes.tolist()) - set(self.classes_.tolist()))
+            if unseen:
+                raise ValueError(
+                    f"With warm_start=True, y may only hold the classes of the first "
+                    f"fit {self.classes_.tolist()}; got {unseen}."
+                )
+        else:
+            if len(classes) < 2:
+                raise ValueError(
+                    f"y has only one class ({classes.tolist()}) at its labelled steps; "
+                    "a classifier needs at least two."
+                )
+            self.classes_ = classes
+        codes = np.zeros(len(values), dtype=np.int64)
+        codes[~missing[:, 0]] = np.searchsorted(self.classes_, labels)
+        mask = (~missing[:, 0]).astype(np.float32)
+        return codes, mask, len(self.classes_)
+
+    def predict_proba(self, X):
+        """Class probabilities at every step, in ``X``'s form: a list of
+        ``(n_steps_i, n_classes)`` arrays for a list, else ``(n_samples, n_steps,
+        n_classes)``; NaN where ``X`` has no step. Columns follow ``classes_``."""
+        out, kept = predict_steps(self, X)
+        proba = torch.softmax(torch.from_numpy(out), dim=1).numpy().astype(np.float64)
+        return in_form(X, proba, kept, np.nan, squeeze=False)
+
+    def predict(self, X):
+        """The most probable label at every step, in ``X``'s form; None where
+        ``X`` has no step (padding, or dropped by ``max_length``)."""
+        out, kept = predict_steps(self, X)
+        labels = self.classes_[out.argmax(axis=1)][:, None]
+        return in_form(X, labels, kept, None, squeeze=True)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy over the labelled steps."""
+        targets, out = _observed_steps(self, X, y)
+        pred = self.classes_[out.argmax(axis=1)]
+        return float(np.mean(pred == targets[:, 0]))
