@@ -517,7 +517,7 @@ def test_the_early_stopping_warning_speaks_in_flags(tmp_path, capsys):
     text = "date,v\n" + "".join(f"{d},{i}.0\n" for i, d in enumerate(_daily(14)))
     assert main(["forecast", _csv(tmp_path, text), "--horizon", "5", *FAST]) == 0
     err = capsys.readouterr().err
-    assert "tsrnn forecast: warning: early_stopping=True" in err
+    assert "tsrnn forecast: warning: early stopping" in err
     assert "--validation-fraction 0.1 and --horizon 5" in err
     assert "validation_fraction=" not in err and "horizon=" not in err
 

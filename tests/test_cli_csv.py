@@ -5,6 +5,9 @@ line either forecasts it as it forecasts the plain file (same numbers), or stops
 with one line that names the flag that reads it, and then, given that flag, does.
 """
 
+import re
+import shlex
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -398,3 +401,109 @@ def test_a_grid_that_is_mostly_missing_is_warned_about():
     y = pd.Series(VALUES, index=days)
     with pytest.warns(UserWarning, match=r"of which 1413 \(96%\) are missing"):
         tsrnn.SeasonalNaiveForecaster(horizon=2, freq="D").fit(y)
+
+
+@pytest.mark.parametrize(
+    "mark, flag",
+    [
+        (" ", ["--thousands", " "]),
+        ("\xa0", ["--thousands", "nbsp"]),
+        ("\u202f", ["--thousands", "nnbsp"]),
+        ("'", ["--thousands", "'"]),
+        ("\u2019", ["--thousands", "\u2019"]),
+    ],
+    ids=["space", "no-break space", "narrow no-break space", "apostrophe", "quote"],
+)
+def test_other_thousands_marks_are_named_and_read(mark, flag, tmp_path, capsys, plain):
+    cells = [f"{v:,.2f}".replace(",", mark) for v in VALUES]
+    body = "".join(f"{t};{v}\n" for t, v in zip(DAYS.strftime("%Y-%m-%d"), cells))
+    path = tmp_path / "f.csv"
+    path.write_text("time;value\n" + body, encoding="utf-8")
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    advice = re.search(r"Pass (--thousands (?:'[^']*'|\"[^\"]*\"|\S+)) to", err)
+    assert advice and shlex.split(advice.group(1)) == flag, err  # as a shell reads it
+    code, frame, err = _run(path, capsys, *flag)
+    assert code == 0, err
+    _same(frame, plain["daily"])
+
+
+def test_dots_that_may_group_thousands_are_refused_in_a_european_file(tmp_path, capsys):
+    whole = np.round(VALUES).astype(int)  # 1200 -> '1.200' in every cell
+    cells = [f"{v:,}".replace(",", ".") for v in whole]
+    body = "".join(f"{t};{v}\n" for t, v in zip(DAYS.strftime("%d.%m.%Y"), cells))
+    path = tmp_path / "f.csv"
+    path.write_text("Datum;Absatz\n" + body)
+    code, _, err = _run(path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "Pass --thousands . if it groups thousands, or --decimal . if it is" in err
+    code, as_thousands, err = _run(path, capsys, "--thousands", ".")
+    assert code == 0, err
+    code, as_decimals, err = _run(path, capsys, "--decimal", ".")
+    assert code == 0, err
+    # the two readings differ by the factor the dot means
+    ratio = as_thousands.to_numpy() / as_decimals.to_numpy()
+    assert np.all((ratio > 300) & (ratio < 3000))
+
+
+def test_compact_dates_are_named_with_their_format(tmp_path, capsys, plain):
+    path = _write(tmp_path / "f.csv", DAYS.strftime("%Y%m%d"))
+    code, _, err = _run(path, capsys)
+    assert code == 1 and "Pass --date-format %Y%m%d to read them as dates" in err
+    code, frame, err = _run(path, capsys, "--date-format", "%Y%m%d")
+    assert code == 0, err
+    _same(frame, plain["daily"])
+
+
+def test_iso_weeks_are_read_as_their_mondays(tmp_path, capsys):
+    weeks = pd.date_range("2019-12-30", periods=60, freq="W-MON")
+    path = _write(tmp_path / "f.csv", weeks.strftime("%G-W%V"))
+    code, frame, err = _run(path, capsys)
+    assert code == 0, err
+    assert list(frame.index) == ["2021-02-22", "2021-03-01", "2021-03-08"]
+
+
+def test_comment_lines_before_the_header_are_left_out_and_said(tmp_path, capsys, plain):
+    path = _write(tmp_path / "f.csv", DAYS.strftime("%Y-%m-%d"))
+    path.write_text("# exported by a logger, sensor T-17\n#\n" + path.read_text())
+    code, frame, err = _run(path, capsys)
+    assert code == 0, err
+    _same(frame, plain["daily"])
+    assert main(["forecast", str(path), *FAST[:-1]]) == 0
+    assert "left out 2 '#' lines before the header" in capsys.readouterr().err
+
+
+def test_header_names_are_read_without_their_surrounding_blanks(tmp_path, capsys):
+    body = "".join(
+        f"{t}\t{v:.2f} \n" for t, v in zip(DAYS.strftime("%Y-%m-%d"), VALUES)
+    )
+    path = tmp_path / "f.tsv"
+    path.write_text("date \tsales \n" + body)
+    code, frame, err = _run(path, capsys, "--target", "sales", "--time-col", "date")
+    assert code == 0, err
+    assert list(frame.columns) == ["sales"]
+
+
+def test_text_ids_with_digits_are_named_as_an_id_column(tmp_path, capsys):
+    ids = np.repeat(["A-01", "00123", "a-01"], 60)
+    path = tmp_path / "f.csv"
+    pd.DataFrame(
+        {
+            "store": ids,
+            "date": np.tile(DAYS.strftime("%Y-%m-%d"), 3),
+            "sales": 3 * [*VALUES],
+        }
+    ).to_csv(path, index=False)
+    code, _, err = _run(path, capsys)
+    assert code == 1 and "pass --id-col store " in err
+
+
+def test_placeholders_are_named_together_with_those_already_given(tmp_path, capsys):
+    values = [f"{v:.2f}" for v in VALUES]
+    values[3], values[8] = "mm", "%"
+    path = tmp_path / "f.csv"
+    body = "".join(f"{t},{v}\n" for t, v in zip(DAYS.strftime("%Y-%m-%d"), values))
+    path.write_text("time,value\n" + body)
+    code, _, err = _run(path, capsys, "--na-values", "mm")
+    assert code == 1 and "Pass --na-values mm,% " in err and "or or" not in err
+    assert _run(path, capsys, "--na-values", "mm,%")[0] == 0

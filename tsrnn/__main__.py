@@ -36,10 +36,17 @@ def _csv_flags(p: argparse.ArgumentParser) -> None:
         help="column separator, e.g. ';' or tab (default: the one of , ; tab | "
         "that cuts every line into as many fields, the comma when it does)",
     )
-    g.add_argument("--decimal", default=".", help="decimal mark, e.g. ',' (default: .)")
+    g.add_argument(
+        "--decimal",
+        help="decimal mark, e.g. ',' (default: the dot; in a file not separated by "
+        "commas, numbers like 3.306 in every cell are refused as they may be "
+        "3306: pass --decimal . to read the dot as decimal mark)",
+    )
+
     g.add_argument(
         "--thousands",
-        help="mark between groups of thousands, e.g. ',' in 1,234.5 (default: none)",
+        help="mark between groups of thousands, e.g. ',' in 1,234.5, \"'\" or "
+        "nbsp (a no-break space) (default: none)",
     )
     g.add_argument(
         "--dayfirst",

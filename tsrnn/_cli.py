@@ -66,10 +66,15 @@ def _as_flag(name: str, value) -> str:
         return FLAGS[name]
     if isinstance(value, list | tuple):
         value = ",".join(str(v) for v in value)
-    value = "tab" if value == "\t" else str(value)
+    from tsrnn._csv import MARK_NAMES
+
+    value = MARK_NAMES.get(value, str(value))  # a tab or a no-break space by name
+    quoted = shlex.quote(value)
+    if "'" in value and not set(value) & set('"$`\\!'):
+        quoted = f'"{value}"'  # "'" rather than the shell's ''"'"''
     if value.startswith("-"):  # argparse would take it for a flag
-        return f"{FLAGS[name]}={shlex.quote(value)}"
-    return f"{FLAGS[name]} {shlex.quote(value)}"
+        return f"{FLAGS[name]}={quoted}"
+    return f"{FLAGS[name]} {quoted}"
 
 
 def _flagged(text: str) -> str:
@@ -112,7 +117,16 @@ def message(exc: Exception, source=None, panel_hint: str = "") -> str:
     is left out. ``panel_hint`` follows advice about the data's rows.
     """
     text = _in_flags(exc, source, panel_hint)
+    for python, command_line in _SAID_IN_PYTHON.items():
+        text = text.replace(python, command_line)
     return re.sub(r"\bX\b", "the data", text)  # what tsrnn calls the data it reads
+
+
+#: what the library says in Python, as the command line says it
+_SAID_IN_PYTHON = {
+    "tsrnn.model_selection.backtest": "tsrnn backtest",
+    "early_stopping=True": "early stopping",
+}
 
 
 def _in_flags(exc: Exception, source, panel_hint: str) -> str:
@@ -162,9 +176,13 @@ def _freq(text: str | None) -> str | int | None:
     return int(text) if text.lstrip("+").isdigit() else text
 
 
-def _separator(text: str | None) -> str | None:
-    """``--sep``: the character itself, or ``tab`` / ``\\t`` for a tab."""
-    return "\t" if text in ("tab", "\\t") else text
+def _mark(text: str | None) -> str | None:
+    """``--sep`` / ``--thousands``: the character itself, or its name for one that
+    is hard to type (``tab`` or ``\\t``, ``nbsp``, ``nnbsp``)."""
+    from tsrnn._csv import MARK_NAMES
+
+    names = {name: mark for mark, name in MARK_NAMES.items()} | {"\\t": "\t"}
+    return names.get(text, text)
 
 
 def info() -> str:
@@ -218,9 +236,9 @@ def _load(args):
         time_col=args.time_col,
         id_col=args.id_col,
         target=args.target,
-        sep=_separator(args.sep),
+        sep=_mark(args.sep),
         decimal=args.decimal,
-        thousands=args.thousands,
+        thousands=_mark(args.thousands),
         dayfirst=True if args.dayfirst else None,
         date_format=args.date_format,
         encoding=args.encoding,
@@ -232,6 +250,7 @@ def _load(args):
     left_out = "".join(
         f"; left out {n} {what}"
         for n, what in (
+            (skipped["comments"], "'#' lines before the header"),
             (skipped["rows"], "rows with no cell"),
             (len(skipped["columns"]), "columns with neither header nor cell"),
         )

@@ -37,8 +37,14 @@ SEPARATORS = (",", ";", "\t", "|")
 _SAMPLE_LINES = 200
 #: day/month/year or month/day/year with one separator: 13/01/1990, 1.2.90
 _DMY = re.compile(r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})([ T].*)?\s*$")
-#: a number with a short unit before or after it
-_WITH_UNIT = re.compile(r"\s*\D{0,3}?\s*[+-]?\d[\d.,]*\s*\D{0,3}\s*")
+#: a number with a currency sign before it or a unit after it (20.9%, $1,234, 2.97M)
+_WITH_UNIT = re.compile(r"\s*[$€£¥]?\s*[+-]?\(?\d[\d.,]*\)?\s*(?:%|[kKMB]|bn)?\s*")
+#: marks that group thousands besides ',' and '.' (French, Swiss, ISO 31-0)
+_GROUP_MARKS = (" ", "\xa0", "\u202f", "'", "\u2019")
+#: names the command line takes for marks that are hard to type
+MARK_NAMES = {"\t": "tab", "\xa0": "nbsp", "\u202f": "nnbsp"}
+_ISO_WEEK = re.compile(r"\d{4}-?W\d{2}")
+_YYYYMMDD = re.compile(r"(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
 _QUARTER = re.compile(r"\d{4}[-\s]?Q[1-4]")
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+\s*$")
 _THOUSANDS = {
@@ -121,6 +127,7 @@ def _number_style(
     thousands: str | None,
     line,
     others: list[str] | None = None,
+    na_values: list[str] | None = None,
 ) -> None:
     """Refuse a column of numbers that the marks given do not read: numbers in
     another style (decimal comma, thousands marks), naming the setting, or a few
@@ -139,6 +146,19 @@ def _number_style(
     comma = odd.str.match(_DECIMAL_COMMA) if decimal == "." else none
     grouped = odd.str.match(_THOUSANDS[other]) if thousands is None else none
     styled = comma | grouped
+    for mark in _GROUP_MARKS if thousands is None else ():
+        pattern = re.compile(
+            rf"\s*[+-]?\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+(?:[.,]\d+)?\s*"
+        )
+        marked = odd.str.fullmatch(pattern)
+        if marked.any() and (marked | odd.str.fullmatch(_DECIMAL_COMMA)).all():
+            commas = odd.str.contains(",").any() and decimal == "."
+            raise ParameterFixableError(
+                f"column {name!r} holds numbers with {MARK_NAMES.get(mark, mark)!r} "
+                f"between groups of thousands ({odd[marked].iloc[0]!r}).",
+                {"thousands": mark, **({"decimal": ","} if commas else {})},
+                "to read them",
+            )
     numbers = styled | odd.str.fullmatch(_WITH_UNIT)  # 20.9%, $1,234, 2.97M
     if 2 * (len(cells) - len(odd) + int(numbers.sum())) < len(cells):
         return  # mostly text: a column of names or notes, not numbers
@@ -159,7 +179,7 @@ def _number_style(
         )
     bad = odd[~styled]
     skip = (
-        f"; or target=NAME, one of {others}, to forecast those and not read {name!r}"
+        f"target=NAME, one of {others}, to forecast those and not read {name!r}"
         if others
         else ""
     )
@@ -169,15 +189,15 @@ def _number_style(
     if words and len(words) == len(set(bad)):  # placeholders for missing values
         raise ParameterFixableError(
             f"column {name!r} holds cells that are no numbers: {shown}{more}.",
-            {"na_values": ",".join(words)},
+            {"na_values": ",".join([*(na_values or []), *words])},
             "if they mark missing values",
-            remedy=skip[2:],
+            remedy=skip,
         )
     raise ParameterFixableError(
         f"column {name!r} holds cells that are no numbers: {shown}{more}.",
         {},
         remedy="Write them as plain numbers (20.9% as 20.9), or leave the cell "
-        f"empty for a missing value{skip}",
+        f"empty for a missing value{'; or ' + skip if skip else ''}",
     )
 
 
@@ -322,6 +342,9 @@ def read_times(
     dates = _day_month(text.astype(object), name, dayfirst)
     if dates is not None:
         return dates
+    if text.dropna().str.fullmatch(_ISO_WEEK).all():  # 2021-W01: its Monday
+        monday = text.str.replace(r"-?W", "-W", regex=True) + "-1"
+        return pd.to_datetime(monday, format="%G-W%V-%u")
     if text.dropna().str.fullmatch(_QUARTER).all():  # 2020Q1, 2020-Q1, 2020 Q1
         return pd.Series(
             pd.PeriodIndex(text.str.replace(r"[-\s]", "", regex=True), freq="Q"),
@@ -405,7 +428,7 @@ def read_csv(
     id_col: str | None = None,
     target: str | list[str] | None = None,
     sep: str | None = None,
-    decimal: str = ".",
+    decimal: str | None = None,
     thousands: str | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
@@ -430,8 +453,10 @@ def read_csv(
     sep : str or None, default=None
         The separator; None: the one of :data:`SEPARATORS` that cuts every line
         into the same number of fields (the comma when it does).
-    decimal : str, default="."
-        The decimal mark.
+    decimal : str or None, default=None
+        The decimal mark. None: the dot, and in a file not separated by commas,
+        a column whose every number is like ``3.306`` is refused (the dot may
+        group thousands there); pass ``"."`` to read the dot as decimal mark.
     thousands : str or None, default=None
         The mark between groups of thousands, if the file has one.
     dayfirst : bool or None, default=None
@@ -461,15 +486,22 @@ def read_csv(
     ValueError
         ``time_col``, ``id_col`` or ``target`` that is not a column.
     """
+    comments = _leading_comments(source, encoding)
     if sep is None:
-        sep = sniff_separator(_sample(source, encoding))
-    options = dict(sep=sep, encoding=encoding, index_col=False, na_values=na_values)
+        sep = sniff_separator(_sample(source, encoding)[comments:])
+    options = dict(
+        sep=sep,
+        encoding=encoding,
+        index_col=False,
+        na_values=na_values,
+        skiprows=comments,
+    )
 
     def read(**kwargs) -> pd.DataFrame:
         if isinstance(source, io.StringIO):
             source.seek(0)
         try:
-            return pd.read_csv(source, **options, **kwargs)
+            frame = pd.read_csv(source, **options, **kwargs)
         except UnicodeDecodeError as exc:
             raise ParameterFixableError(
                 f"the file is not {encoding} text ({exc.reason} at byte {exc.start}).",
@@ -484,6 +516,11 @@ def read_csv(
                 f"the file cannot be read as CSV with sep={sep!r}: "
                 f"{str(exc).splitlines()[0]}"
             ) from None
+        # a header's surrounding blanks (a tab-separated file's) are no part of it
+        stripped = [c.strip() if isinstance(c, str) else c for c in frame.columns]
+        if len(set(stripped)) == len(stripped):
+            frame.columns = stripped
+        return frame
 
     text = read(dtype=str)  # the cells as written
     if text.empty:
@@ -508,20 +545,33 @@ def read_csv(
     for col in targets or ():
         if col not in text.columns:
             _not_a_column("target", col, text, sep)
-    exact = _lines_are_rows(source, len(blank))  # rows before any was left out
-    line = (lambda r: r + 2) if exact else (lambda r: f"~{r + 2}")
+    exact = _lines_are_rows(source, len(blank) + comments)
+    line = (lambda r: r + 2 + comments) if exact else (lambda r: f"~{r + 2 + comments}")
+    mark = decimal or "."
     values = targets or [c for c in text.columns if c not in (time_col, id_col)]
     for col in values:
         others = None if targets else [c for c in values if c != col]
-        _number_style(text[col], col, decimal, thousands, line, others)
-    keys = {c: str for c in (time_col, id_col) if c is not None}
-    frame = read(dtype=keys, decimal=decimal, thousands=thousands)
+        _number_style(text[col], col, mark, thousands, line, others, na_values)
+        if decimal is None and thousands is None and sep != ",":
+            _dot_groups(text[col], col)
+    frame = read(dtype={c: str for c in (time_col, id_col) if c is not None})
     frame = frame.loc[~blank].drop(columns=empty)
-    frame.attrs["skipped"] = {"rows": int(blank.sum()), "columns": empty}
+    frame.attrs["skipped"] = {
+        "rows": int(blank.sum()),
+        "columns": empty,
+        "comments": comments,
+    }
+    for col in values:  # numbers in the marks given, read here (any mark, any width)
+        cells = text[col].dropna().astype(str).str.strip()
+        cells = cells[cells != ""]
+        if (mark != "." or thousands) and all(
+            _as_number(v, mark, thousands) for v in cells
+        ):
+            frame[col] = _to_numbers(text[col], mark, thousands)
     if id_col is not None:
         frame[id_col] = text[id_col]  # as written: "007" stays "007"
     frame[time_col] = text[time_col]
-    if pd.to_numeric(text[time_col], errors="coerce").notna().all():
+    if date_format is None and _numeric_times(text[time_col], time_col):
         frame[time_col] = pd.to_numeric(text[time_col])  # integer steps or years
     frame[time_col] = read_times(
         frame[time_col], time_col, dayfirst=dayfirst, date_format=date_format
@@ -534,6 +584,68 @@ def read_csv(
         "encoding": encoding,
     }
     return frame
+
+
+def _leading_comments(source, encoding: str) -> int:
+    """How many lines before the header start with ``#`` (a logger's notes)."""
+    if isinstance(source, io.StringIO):
+        lines = source.getvalue().splitlines()
+    else:
+        with open(source, "rb") as f:
+            lines = f.read(1 << 16).decode(encoding, errors="replace").splitlines()
+    count = 0
+    for text in lines:
+        if not text.lstrip().startswith("#"):
+            break
+        count += 1
+    return count
+
+
+def _to_numbers(cells: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """Text numbers with these marks (of any width: a narrow no-break space too)."""
+    text = cells.astype("string").str.strip()
+    if thousands:
+        text = text.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        text = text.str.replace(decimal, ".", regex=False)
+    return pd.to_numeric(text.replace("", pd.NA)).astype("float64")
+
+
+def _dot_groups(cells: pd.Series, name: str) -> None:
+    """In a file not separated by commas (a European export), numbers like
+    ``3.306`` in every cell read as 3.306 or as 3306: refuse, naming both."""
+    cells = cells.dropna().astype(str).str.strip()
+    grouped = cells.str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+")
+    if len(cells) and grouped.all():
+        raise ParameterFixableError(
+            f"column {name!r} holds numbers like {cells.iloc[0]!r} in every cell, "
+            "whose dot may group thousands or mark decimals.",
+            {"thousands": "."},
+            "if it groups thousands",
+            remedy="decimal='.' if it is the decimal mark",
+        )
+
+
+def _numeric_times(cells: pd.Series, name: str) -> bool:
+    """Whether the time column holds numbers (integer steps, years); 8-digit
+    ones that all read as dates (``20230115``) are refused, naming the format."""
+    numbers = pd.to_numeric(cells, errors="coerce")
+    if numbers.isna().any():
+        return False
+    text = cells.astype(str).str.strip()
+    if text.str.fullmatch(_YYYYMMDD).all():
+        try:
+            pd.to_datetime(text, format="%Y%m%d")
+        except ValueError:
+            return True
+        raise ParameterFixableError(
+            f"the time column {name!r} holds 8-digit numbers that all read as dates "
+            f"({text.iloc[0]!r}).",
+            {"date_format": "%Y%m%d"},
+            "to read them as dates",
+            remedy="write them as integer steps of one if they count steps",
+        )
+    return True
 
 
 def _not_a_column(role: str, col, text: pd.DataFrame, sep: str):
