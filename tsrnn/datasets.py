@@ -26,6 +26,7 @@ __all__ = [
     "load_air_passengers",
     "load_bike_sharing",
     "load_japanese_vowels",
+    "load_tiny_shakespeare",
     "load_us_weather",
 ]
 
@@ -36,6 +37,8 @@ _DESCRIPTIONS = {
     "us_weather": "daily weather of 10 US cities, 2014-07-01..2015-06-30: a panel of 10 x 365",
     "japanese_vowels": "speaker recognition from 12 LPC coefficients, variable-length "
     "sequences (7-29 steps), 9 classes, 270 train / 370 test",
+    "tiny_shakespeare": "the first 100 kB of Shakespeare's plays (public domain), "
+    "for character-level models",
 }
 
 
@@ -210,3 +213,24 @@ def load_japanese_vowels(subset: str = "train") -> tuple[list[np.ndarray], np.nd
         X.append(np.array([[float(v) for v in c.split(",")] for c in channels]).T)
         y.append(label.strip())
     return X, np.array(y)
+
+
+def load_tiny_shakespeare() -> str:
+    """The first 99,843 bytes of Karpathy's *tiny shakespeare*.
+
+    Speeches from Shakespeare's plays (public domain), as bundled with
+    ``karpathy/char-rnn`` (``data/tinyshakespeare/input.txt``, MIT), cut at the
+    end of the last whole speech in the first 100,000 bytes: the text of
+    character-level language models (``examples/char_rnn.py``).
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from tsrnn.datasets import load_tiny_shakespeare
+    >>> load_tiny_shakespeare()[:14]
+    'First Citizen:'
+    """
+    return data_path("tiny_shakespeare.txt").read_text(encoding="utf-8")
