@@ -8,13 +8,16 @@ runs is reported with the ratio to the bare loop measured in the same process.
 Cases (issue 6):
 * small: one AirPassengers-like series of 500 steps, window 24, horizon 12,
   batch 32;
-* panel: 1,000 series x 500 steps, window 48, horizon 24, batch 256, 2 epochs.
+* panel: 1,000 series x 500 steps, window 48, horizon 24, batch 256, 2 epochs;
+* per_step (issue 21): 2,000 sequences x 50 steps with a target at every step (the
+  running sum), batch 64, 5 epochs: ``RNNSequenceRegressor`` against a bare loop
+  whose head reads every step and whose loss is the mean over all steps.
 
 Optional peers: when ``skorch`` is importable, its ``NeuralNetRegressor`` wrapping
 the same module (same Adam, batch size, epochs, no internal validation split) runs
 on the same windows too. It is never a dependency of tsrnn or its tests.
 
-Run: ``python benchmarks/overhead.py [--case small|panel|all] [--repeats 3]``
+Run: ``python benchmarks/overhead.py [--case small|panel|per_step|all] [--repeats 3]``
 (``--quick`` shrinks everything for a smoke test). Writes
 ``benchmarks/results/overhead.json``.
 """
@@ -92,6 +95,53 @@ def bare_loop(
             loss = nn.functional.mse_loss(model(Xt[idx]), Yt[idx])
             loss.backward()
             opt.step()
+    return time.perf_counter() - t0
+
+
+class BarePerStep(nn.Module):
+    def __init__(self, hidden: int = 64) -> None:
+        super().__init__()
+        self.rnn = nn.LSTM(1, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        return self.head(self.rnn(x)[0])  # an output at every step
+
+
+def bare_per_step(
+    X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int, seed: int = 0
+) -> float:
+    """The bare loop of a per-step model: ``L = mean_t L_t`` over every step."""
+    torch.manual_seed(seed)
+    Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)[..., None]
+    model = BarePerStep()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    gen = torch.Generator().manual_seed(seed)
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        order = torch.randperm(len(Xt), generator=gen)
+        for start in range(0, len(Xt), batch):
+            idx = order[start : start + batch]
+            opt.zero_grad(set_to_none=True)
+            loss = nn.functional.mse_loss(model(Xt[idx]), Yt[idx])
+            loss.backward()
+            opt.step()
+    return time.perf_counter() - t0
+
+
+def tsrnn_per_step(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) -> float:
+    reg = tsrnn.RNNSequenceRegressor(
+        "lstm",
+        hidden_size=64,
+        batch_size=batch,
+        max_epochs=epochs,
+        max_steps=None,
+        n_threads=torch.get_num_threads(),  # the bare loop's threads
+        learning_rate=1e-3,
+        random_state=0,
+    )
+    t0 = time.perf_counter()
+    reg.fit(X, Y)
     return time.perf_counter() - t0
 
 
@@ -184,14 +234,44 @@ CASES = {
     "panel": dict(
         n_series=1000, length=500, window=48, horizon=24, batch=256, epochs=2
     ),
+    "per_step": dict(n_sequences=2000, steps=50, batch=64, epochs=5),
 }
 QUICK = {
     "small": dict(n_series=1, length=120, window=12, horizon=6, batch=32, epochs=2),
     "panel": dict(n_series=20, length=100, window=12, horizon=6, batch=64, epochs=1),
+    "per_step": dict(n_sequences=64, steps=10, batch=32, epochs=1),
 }
 
 
+def run_per_step(name: str, cfg: dict, repeats: int) -> dict:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(cfg["n_sequences"], cfg["steps"], 1)).astype(np.float32)
+    Y = np.cumsum(X[..., 0], axis=1).astype(np.float32)  # a target per step
+    kw = dict(epochs=cfg["epochs"], batch=cfg["batch"])
+    runners = {
+        "bare torch": lambda: bare_per_step(X, Y, **kw),
+        "RNNSequenceRegressor": lambda: tsrnn_per_step(X, Y, **kw),
+    }
+    for warm in (bare_per_step, tsrnn_per_step):  # first-call costs are no overhead
+        warm(X[:64], Y[:64], epochs=1, batch=cfg["batch"])
+    times = {k: [] for k in runners}
+    for _ in range(repeats):  # interleaved
+        for key, run in runners.items():
+            times[key].append(run())
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {
+        "case": name,
+        "config": cfg,
+        "n_windows": len(X),
+        "seconds": times,
+        "median_seconds": med,
+        "ratio_vs_bare": {k: med[k] / med["bare torch"] for k in med},
+    }
+
+
 def run_case(name: str, cfg: dict, repeats: int) -> dict:
+    if "n_sequences" in cfg:
+        return run_per_step(name, cfg, repeats)
     values = make_panel(cfg["n_series"], cfg["length"])
     X, Y = windows(values, cfg["window"], cfg["horizon"])
     kw = dict(epochs=cfg["epochs"], batch=cfg["batch"])
@@ -227,7 +307,9 @@ def run_case(name: str, cfg: dict, repeats: int) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--case", choices=["small", "panel", "all"], default="all")
+    parser.add_argument(
+        "--case", choices=["small", "panel", "per_step", "all"], default="all"
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
     parser.add_argument("--output", default=str(RESULTS / "overhead.json"))

@@ -137,6 +137,15 @@ class SequenceBatches:
         self._lengths = self.lengths.to(device)
         if self.uniform and n:  # all one length: rows are a free view
             self._rows = inputs.reshape(n, int(self.lengths[0]), *inputs.shape[1:])
+            if self.step_targets and targets is not None:
+                steps = int(self.lengths[0])
+                self._target_rows = targets.reshape(n, steps, *targets.shape[1:])
+                observed = target_mask is None or bool((target_mask == 1).all())
+                self._mask_rows = (  # None: every step observed, a plain mean
+                    None
+                    if observed
+                    else target_mask.reshape(n, steps, *target_mask.shape[1:])
+                )
 
     @property
     def row_steps(self) -> float:
@@ -202,6 +211,9 @@ class SequenceBatches:
     def _step_targets(self, dev_idx: torch.Tensor):
         """Per-step targets of rows ``dev_idx``, padded like their inputs, and a
         mask that is 0 on padding steps: ``(batch, longest, ...)`` both."""
+        if self.uniform:  # no padding step: views, as for the inputs
+            m = self._mask_rows
+            return self._target_rows[dev_idx], None if m is None else m[dev_idx]
         start, length = self._offsets[dev_idx], self._lengths[dev_idx]
         steps = torch.arange(int(length.max()), device=start.device)
         inside = steps[None, :] < length[:, None]
