@@ -24,9 +24,12 @@ def run(name, argv):
 def test_overhead_quick(tmp_path):
     out = tmp_path / "o.json"
     result = run("overhead.py", ["--quick", "--repeats", "1", "--output", str(out)])
-    assert {r["case"] for r in result["results"]} == {"small", "panel"}
+    assert {r["case"] for r in result["results"]} == {"small", "panel", "per_step"}
     peers = {"skorch"} if importlib.util.find_spec("skorch") else set()
     for r in result["results"]:
+        if r["case"] == "per_step":  # a per-step model against its bare loop
+            assert set(r["ratio_vs_bare"]) == {"bare torch", "RNNSequenceRegressor"}
+            continue
         assert set(r["ratio_vs_bare"]) == {
             "bare torch",
             "RNNRegressor",
