@@ -40,6 +40,7 @@ MODULES = [
     "tsrnn._docs",
     "tsrnn.__main__",
     "tsrnn._csv",
+    "tsrnn._csv_times",
     "tsrnn._padding",
     "tsrnn._per_step",
 ]

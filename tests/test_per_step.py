@@ -185,7 +185,8 @@ def test_the_scikit_learn_contract_that_applies(tmp_path, classifier):
     "y, match",
     [
         (lambda X: [v[:-1] for v in X], r"y\[0\] has \d+ targets, but X\[0\] has"),
-        (lambda X: np.zeros(len(X)), "one target per step"),
+        (lambda X: np.zeros(len(X)), "must be a list of target arrays"),
+        (lambda X: [1.0] * len(X), r"y\[0\] is one value, not a target per step"),
         (lambda X: X[:-1], "sequences of targets, X has"),
     ],
 )
@@ -193,3 +194,53 @@ def test_targets_not_aligned_with_the_steps_are_refused(y, match):
     X, _ = running(10)
     with pytest.raises(ValueError, match=match):
         RNNSequenceRegressor(**TINY).fit(X, y(X))
+
+
+def test_a_nan_among_string_labels_is_a_missing_label_not_a_class():
+    X, y = running(40)
+    holes = [
+        [np.nan if k % 4 == 0 else v for k, v in enumerate(labels)] for labels in y
+    ]
+    clf = RNNSequenceClassifier(**TINY).fit(X, holes)
+    assert clf.classes_.tolist() == ["down", "up"]
+
+
+def test_integer_labels_without_padding_predict_integers():
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(1, 6, size=(40, 8))  # a next-token model's ids
+    clf = RNNSequenceClassifier(embedding_dim=4, **TINY).fit(
+        tokens[:, :-1], tokens[:, 1:]
+    )
+    pred = clf.predict(tokens[:2, :-1])
+    assert pred.shape == (2, 7) and pred.dtype.kind == "i"
+
+
+def test_targets_that_do_not_line_up_with_the_steps_of_x_are_refused():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = np.full((30, 10), NAN)
+    for i in range(30):
+        X[i, 3:] = rng.normal(size=7)  # padded at the start
+    y_wrong_side = np.where(np.isnan(X), NAN, 1.0)[:, ::-1]  # padded at the end
+    with pytest.raises(ValueError, match="targets on steps that are padding in X"):
+        RNNSequenceRegressor(**TINY).fit(X, y_wrong_side)
+    with pytest.raises(ValueError, match=r"shape \(n_samples=30, n_steps=10"):
+        RNNSequenceRegressor(**TINY).fit(X, np.ones((30, 12)))
+    frame = pd.DataFrame(np.nan_to_num(X))
+    targets = pd.DataFrame(np.cumsum(np.nan_to_num(X), axis=1))
+    with pytest.raises(ValueError, match="different indexes"):
+        RNNSequenceRegressor(**TINY).fit(frame, targets.iloc[::-1])
+    with pytest.raises(ValueError, match="infinite target"):
+        RNNSequenceRegressor(**TINY).fit(frame, targets.replace(0.0, np.inf))
+
+
+def test_score_weighs_each_sequence_s_steps_and_labels_are_one_kind(classifier):
+    X, y = running(30, seed=7)
+    weights = np.r_[np.zeros(15), np.ones(15)]
+    assert classifier.score(X, y, sample_weight=weights) == pytest.approx(
+        classifier.score(X[15:], y[15:])
+    )
+    mixed = [np.array([True, 1] * len(x), dtype=object)[: len(x)] for x in X]
+    with pytest.raises(TypeError, match="several kinds"):
+        RNNSequenceClassifier(**TINY).fit(X, mixed)

@@ -198,8 +198,9 @@ cell : {"lstm", "gru", "rnn"}
     (:class:`torch.nn.GRU`) or ``"rnn"`` (:class:`torch.nn.RNN`, tanh).
 hidden_size : int
     Units of each recurrent layer: the length of its hidden state. The linear
-    output layer reads the top layer's hidden state after the last step. The
-    cost of a step grows about with ``hidden_size * (hidden_size + inputs)``.
+    output layer reads the top layer's hidden state after the last step (the
+    per-step estimators: after every step). The cost of a step grows about with
+    ``hidden_size * (hidden_size + inputs)``.
 num_layers : int
     Recurrent layers stacked, each reading the hidden states of the one below.
 dropout : float
@@ -391,7 +392,9 @@ SEQUENCE = _entries(
 bidirectional : bool
     Read each sequence forwards and backwards (a second recurrent stack); the
     output layer reads the final hidden states of both directions
-    (``2 * hidden_size`` values). About doubles the cost.
+    (``2 * hidden_size`` values; the per-step estimators: both directions' states
+    at every step, so a step's output also reads the steps after it). About
+    doubles the cost.
 embedding_dim : int or None
     If set, ``X`` holds integer token ids (0 = padding) that go through
     ``nn.Embedding(vocab_size_, embedding_dim, padding_idx=0)``, a learned

@@ -25,7 +25,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from tsrnn._base import BaseRNN
 from tsrnn._batches import SequenceBatches
 from tsrnn._docs import RNN, SEQUENCE, document
-from tsrnn._padding import Ragged, take
+from tsrnn._padding import Ragged, step_rows, take
 from tsrnn._param_validation import (
     Integral,
     Interval,
@@ -36,6 +36,8 @@ from tsrnn._param_validation import (
 from tsrnn._scaling import fit_scaler, inverse_transform, transform
 from tsrnn._sequence import (
     SEQUENCE_ATTRIBUTES,
+    check_pairing,
+    check_weights,
     fit_start,
     sequence_inputs,
     split_validation,
@@ -51,21 +53,40 @@ def _is_list(X) -> bool:
     return isinstance(X, _LIST) or (isinstance(X, pd.Series) and X.dtype == object)
 
 
-def step_targets(y, kept, *, name: str = "y") -> Ragged:
+def step_targets(y, kept, x_is_list: bool, *, name: str = "y") -> Ragged:
     """``y`` as one row per step of the sequences of ``X``, on the steps kept.
 
-    ``kept`` is :func:`~tsrnn._sequence.sequence_inputs`'s ``(starts, lengths,
-    given)``: the steps kept of each sequence and the lengths ``X`` gave.
-    Values stay as given (numbers or labels, ``object`` for mixed types).
+    ``kept`` is :func:`~tsrnn._sequence.sequence_inputs`'s spans: the steps kept of
+    each sequence, the lengths ``X`` gave and its steps that are not padding. A
+    list ``X`` pairs with a list ``y`` (each as long as its sequence), an array
+    ``X`` with an array ``y`` of the same ``(n_samples, n_steps)``; a target on a
+    step that is padding in ``X`` is refused (``y`` padded on the other side).
+    Values stay as given: labels are read as objects, so a NaN among strings
+    stays a missing label (never the string ``'nan'``).
     """
-    starts, lengths, given = kept
+    starts, lengths, given, first, present = kept
     n = len(given)
+    if x_is_list != _is_list(y) and not (
+        x_is_list and isinstance(y, np.ndarray) and y.dtype == object
+    ):
+        raise ValueError(
+            f"X is {'a list of sequences' if x_is_list else 'an array'}, so {name} "
+            f"must be {'a list of target arrays, one as long as each sequence' if x_is_list else 'an array (n_samples, n_steps[, n_outputs]) aligned with X, padded as X is'}"
+            f"; got {type(y).__name__}."
+        )
     if _is_list(y):
-        seqs = [np.asarray(v) for v in y]
+        seqs = [np.asarray(v, dtype=object) for v in y]
         if len(seqs) != n:
             raise ValueError(
                 f"{name} has {len(seqs)} sequences of targets, X has {n}: pass one "
                 "target sequence per sequence of X."
+            )
+        scalar = [i for i, v in enumerate(seqs) if v.ndim == 0]
+        if scalar:
+            raise ValueError(
+                f"{name}[{scalar[0]}] is one value, not a target per step: per-step "
+                "estimators take a sequence of targets per sequence of X (one value "
+                "per sequence is for RNNRegressor / RNNClassifier)."
             )
         bad = [i for i, (v, g) in enumerate(zip(seqs, given)) if len(v) != g]
         if bad:
@@ -77,21 +98,32 @@ def step_targets(y, kept, *, name: str = "y") -> Ragged:
         values = np.concatenate([v.reshape(len(v), -1) for v in seqs])
     else:
         arr = np.asarray(y)
-        if arr.ndim not in (2, 3) or arr.shape[0] != n:
+        if arr.ndim not in (2, 3) or arr.shape[0] != n or arr.shape[1] != given.max():
             raise ValueError(
                 f"{name} must hold one target per step of each sequence of X: an "
-                f"array (n_samples={n}, n_steps[, n_outputs]) or a list of {n} "
-                f"arrays; got shape {arr.shape}. A 1-D y (one target per "
-                "sequence) is for RNNRegressor / RNNClassifier."
-            )
-        if arr.shape[1] < given.max():
-            raise ValueError(
-                f"{name} has {arr.shape[1]} steps per sample, but X has sequences of "
-                f"up to {int(given.max())} steps: pass one target per step."
+                f"array of shape (n_samples={n}, n_steps={int(given.max())}"
+                f"[, n_outputs]) padded as X is, or a list of {n} arrays; got shape "
+                f"{arr.shape}. A 1-D y (one target per sequence) is for "
+                "RNNRegressor / RNNClassifier."
             )
         arr = arr.reshape(n, arr.shape[1], -1)
         values = np.concatenate([arr[i, :g] for i, g in enumerate(given)])
-    return take(Ragged(values, np.asarray(given, dtype=np.int64)), starts, lengths)
+    targets = Ragged(values, np.asarray(given, dtype=np.int64))
+    observed = ~_missing(values).all(axis=1)
+    inside = np.zeros(len(values), dtype=bool)
+    inside[step_rows(targets.offsets + first, present)] = True
+    if (observed & ~inside).any():
+        row = int(
+            np.searchsorted(
+                np.cumsum(given), np.flatnonzero(observed & ~inside)[0], side="right"
+            )
+        )
+        raise ValueError(
+            f"{name} has targets on steps that are padding in X (NaN at the start or "
+            f"end of a sequence), e.g. in sequence {row}: pad y on the same side as X "
+            "(a target for every step X has, NaN elsewhere)."
+        )
+    return take(targets, starts, lengths)
 
 
 def _missing(values: np.ndarray) -> np.ndarray:
@@ -107,8 +139,9 @@ def fit_per_step(est, X, y, encode, loss: str):
     loss mask (0 for a missing target).
     """
     device, seed, warm, layers = fit_start(est, y)
+    check_pairing(X, y)
     inputs, lengths, _, kept = sequence_inputs(est, X, reset=not warm, spans=True)
-    targets = step_targets(y, kept)
+    targets = step_targets(y, kept, _is_list(X))
     missing = _missing(targets.values)
     if missing.all():
         raise ValueError("y has no observed target at any step kept of X.")
@@ -157,12 +190,16 @@ def in_form(X, values: np.ndarray, kept, fill, *, squeeze: bool):
     (each sequence's given length), else an array ``(n_samples, n_steps[, k])``;
     ``fill`` where a step was not kept (padding, truncated: then an ``object``
     array unless ``fill`` is NaN). ``squeeze`` drops a last axis of 1."""
-    starts, lengths, given = kept
+    starts, lengths, given = kept[:3]
     every = bool((starts == 0).all() and (lengths == given).all())
     dtype = values.dtype if every or fill is np.nan else object
     seqs, pos = [], 0
     for s, n, g in zip(starts, lengths, given):
-        seq = np.full((g, *values.shape[1:]), fill, dtype=dtype)
+        seq = (  # every step kept: nothing to fill
+            np.empty((g, *values.shape[1:]), dtype=dtype)
+            if every
+            else np.full((g, *values.shape[1:]), fill, dtype=dtype)
+        )
         seq[s : s + n] = values[pos : pos + n]
         pos += n
         seqs.append(seq[..., 0] if squeeze else seq)
@@ -171,12 +208,16 @@ def in_form(X, values: np.ndarray, kept, fill, *, squeeze: bool):
     return np.stack(seqs)
 
 
-def _observed_steps(est, X, y):
-    """Targets and predictions at the observed, kept steps (for ``score``)."""
+def _observed_steps(est, X, y, sample_weight=None):
+    """Targets, predictions and weights at the observed, kept steps (``score``);
+    a sequence's ``sample_weight`` weighs each of its steps."""
+    check_pairing(X, y, "score")
     out, kept = predict_steps(est, X)
-    targets = step_targets(y, kept).values
+    targets = step_targets(y, kept, _is_list(X)).values
+    weights = check_weights(sample_weight, len(kept[1]))
     seen = ~_missing(targets).any(axis=1)
-    return targets[seen], out[seen]
+    per_step = None if weights is None else np.repeat(weights, kept[1])[seen]
+    return targets[seen], out[seen], per_step
 
 
 _PER_STEP_CONSTRAINTS = {
@@ -327,9 +368,14 @@ class RNNSequenceRegressor(RegressorMixin, BaseRNN):
 
     def _encode(self, values, missing):
         try:
-            y2 = np.asarray(values, dtype=np.float64)
+            y2 = np.where(missing, np.nan, values).astype(np.float64)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"y must hold numbers per step: {exc}") from exc
+        if np.isinf(y2).any():
+            raise ValueError(
+                f"y holds {int(np.isinf(y2).sum())} infinite target(s); replace them "
+                "with finite values, or with NaN for a step without a target."
+            )
         self._y_1d = y2.shape[1] == 1  # set at fit from the targets' form
         if self._warm() and y2.shape[1] != self.n_outputs_:
             raise ValueError(
@@ -353,12 +399,13 @@ class RNNSequenceRegressor(RegressorMixin, BaseRNN):
         return in_form(X, values, kept, np.nan, squeeze=self._y_1d)
 
     def score(self, X, y, sample_weight=None) -> float:
-        """R² over the observed steps (every output's, uniform average)."""
+        """R² over the observed steps (every output's, uniform average); a
+        sequence's ``sample_weight`` weighs each of its steps."""
         from sklearn.metrics import r2_score
 
-        targets, out = _observed_steps(self, X, y)
+        targets, out, weights = _observed_steps(self, X, y, sample_weight)
         pred = inverse_transform(out.astype(np.float64), self.y_mean_, self.y_scale_)
-        return float(r2_score(targets.astype(np.float64), pred))
+        return float(r2_score(targets.astype(np.float64), pred, sample_weight=weights))
 
 
 @document(SEQUENCE, RNN)
@@ -430,13 +477,21 @@ class RNNSequenceClassifier(ClassifierMixin, BaseRNN):
                 f"y must hold one label per step; got {values.shape[1]} per step."
             )
         labels = values[:, 0][~missing[:, 0]]
-        try:
-            classes = np.unique(labels)
-        except TypeError as exc:
+        kinds = {
+            "text"
+            if isinstance(v, str)
+            else "bool"
+            if isinstance(v, bool | np.bool_)
+            else "number"
+            for v in labels.tolist()
+        }
+        if len(kinds) > 1:
             raise TypeError(
-                f"y mixes labels of types that cannot be ordered ({exc}); use one "
-                "type, e.g. all strings."
-            ) from exc
+                f"y mixes labels of several kinds ({sorted(kinds)}): True would be the "
+                "same class as 1; use one kind, e.g. all strings."
+            )
+        labels = np.asarray(labels.tolist())  # its own dtype: str, int, bool, float
+        classes = np.unique(labels)
         if self._warm():
             unseen = sorted(set(classes.tolist()) - set(self.classes_.tolist()))
             if unseen:
@@ -472,7 +527,8 @@ class RNNSequenceClassifier(ClassifierMixin, BaseRNN):
         return in_form(X, labels, kept, None, squeeze=True)
 
     def score(self, X, y, sample_weight=None) -> float:
-        """Accuracy over the labelled steps."""
-        targets, out = _observed_steps(self, X, y)
+        """Accuracy over the labelled steps; a sequence's ``sample_weight`` weighs
+        each of its steps."""
+        targets, out, weights = _observed_steps(self, X, y, sample_weight)
         pred = self.classes_[out.argmax(axis=1)]
-        return float(np.mean(pred == targets[:, 0]))
+        return float(np.average(pred == targets[:, 0], weights=weights))

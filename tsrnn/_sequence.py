@@ -112,9 +112,10 @@ def relative_to_level(aligned, feature: int):
 def sequence_inputs(est, X, *, reset: bool, spans: bool = False):
     """Validate ``X`` into a CPU input tensor, lengths and levels; at fit, decide the mode.
 
-    ``spans=True`` also returns ``(starts, lengths, given)``: the steps kept of each
-    sequence (its padding trimmed, ``max_length`` applied) as first step and count
-    in the sequence as ``X`` gave it, and the given lengths, for per-step targets.
+    ``spans=True`` also returns ``(starts, lengths, given, first, present)``: the
+    steps kept of each sequence (its padding trimmed, ``max_length`` applied) as
+    first step and count in the sequence as ``X`` gave it, the given lengths, and
+    the steps that are not padding (first and count), for per-step targets.
 
     The tensor holds the sequences' valid steps back to back (memory O(total
     steps)): ``(total_steps,)`` int64 token ids with ``embedding_dim``, else
@@ -130,17 +131,15 @@ def sequence_inputs(est, X, *, reset: bool, spans: bool = False):
     embedding = est.embedding_dim if reset else est._arch.get("embedding_dim")
     tokens = embedding is not None
     ragged = as_ragged(values)
-    starts, lengths = truncated_spans(
-        *valid_spans(ragged, padding=0.0 if tokens else None),  # token 0 = padding
-        est.max_length,
-        est.truncating,
-    )
+    present = valid_spans(ragged, padding=0.0 if tokens else None)  # 0: padding
+    starts, lengths = truncated_spans(*present, est.max_length, est.truncating)
     if (starts == 0).all() and (lengths == ragged.lengths).all():
         aligned = Ragged(ragged.values, lengths)  # nothing to trim: no copy
     else:
         aligned = take(ragged, starts, lengths)
-    # the steps kept, as (first step, count) of each sequence as X gave it
-    kept = (starts, lengths, ragged.lengths)
+    # the steps kept, as (first step, count) of each sequence as X gave it, the
+    # lengths X gave, and the steps X has (its padding trimmed, before max_length)
+    kept = (starts, lengths, ragged.lengths, *present)
     if reset and hasattr(est, "local_level"):  # RNNRegressor's option
         est.level_feature_ = level_feature(est, aligned.values.shape[1], tokens)
     feature = getattr(est, "level_feature_", None)
