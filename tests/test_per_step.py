@@ -244,3 +244,49 @@ def test_score_weighs_each_sequence_s_steps_and_labels_are_one_kind(classifier):
     mixed = [np.array([True, 1] * len(x), dtype=object)[: len(x)] for x in X]
     with pytest.raises(TypeError, match="several kinds"):
         RNNSequenceClassifier(**TINY).fit(X, mixed)
+
+
+def test_y_step_columns_pair_with_x_s_and_numpy_nan_strings_are_refused():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(30, 6)), columns=[f"t{k}" for k in range(6)])
+    y = X.cumsum(axis=1)
+    with pytest.raises(ValueError, match="step columns .* are not X's"):
+        RNNSequenceRegressor(**TINY).fit(X, y[y.columns[::-1]])
+    labels = np.array([["a", "b", np.nan]] * 30)  # numpy: 'nan', a string
+    with pytest.raises(ValueError, match="holding 'nan'"):
+        RNNSequenceClassifier(**TINY).fit(X.iloc[:, :3].to_numpy(), labels)
+
+
+def test_scores_read_each_output_s_observed_steps_and_refuse_nothing_to_score():
+    X, _ = running(40)
+    both = [np.c_[np.cumsum(x), -np.cumsum(x)] for x in X]
+    holes = [b.copy() for b in both]
+    for h in holes:
+        h[::3, 1] = np.nan  # the second output is missing on every third step
+    reg = RNNSequenceRegressor(**TINY).fit(X, both)
+    from sklearn.metrics import r2_score
+
+    pred = np.concatenate(reg.predict(X))
+    flat = np.concatenate(holes)
+    expected = np.mean(
+        [
+            r2_score(flat[~np.isnan(flat[:, j]), j], pred[~np.isnan(flat[:, j]), j])
+            for j in (0, 1)
+        ]
+    )
+    assert reg.score(X, holes) == pytest.approx(expected)
+    with pytest.raises(
+        ValueError, match=r"no target at any step for output\(s\) \[1\]"
+    ):
+        RNNSequenceRegressor(**TINY).fit(
+            X, [np.c_[b[:, :1], b[:, 1:] * np.nan] for b in both]
+        )
+    clf = RNNSequenceClassifier(**TINY).fit(
+        X, [np.where(b[:, 0] > 0, "1", "0") for b in both]
+    )
+    with pytest.raises(ValueError, match="Mix of label input types"):
+        clf.score(X, [np.where(b[:, 0] > 0, 1, 0) for b in both])
+    with pytest.raises(ValueError, match="nothing to score"):
+        clf.score(X, [np.full(len(x), None, dtype=object) for x in X])

@@ -75,6 +75,9 @@ def step_targets(y, kept, x_is_list: bool, *, name: str = "y") -> Ragged:
             f"; got {type(y).__name__}."
         )
     if _is_list(y):
+        for v in y:
+            if isinstance(v, np.ndarray):
+                _no_nan_strings(v, name)
         seqs = [np.asarray(v, dtype=object) for v in y]
         if len(seqs) != n:
             raise ValueError(
@@ -98,6 +101,7 @@ def step_targets(y, kept, x_is_list: bool, *, name: str = "y") -> Ragged:
         values = np.concatenate([v.reshape(len(v), -1) for v in seqs])
     else:
         arr = np.asarray(y)
+        _no_nan_strings(arr, name)
         if arr.ndim not in (2, 3) or arr.shape[0] != n or arr.shape[1] != given.max():
             raise ValueError(
                 f"{name} must hold one target per step of each sequence of X: an "
@@ -126,6 +130,33 @@ def step_targets(y, kept, x_is_list: bool, *, name: str = "y") -> Ragged:
     return take(targets, starts, lengths)
 
 
+def check_step_columns(X, y) -> None:
+    """Refuse a DataFrame ``y`` whose step columns are not ``X``'s, in order:
+    steps pair by position, so other columns would pair targets with the wrong
+    steps (as different row indexes would pair them with the wrong sequences)."""
+    if not (isinstance(X, pd.DataFrame) and isinstance(y, pd.DataFrame)):
+        return
+    steps = X.columns.get_level_values(-1).unique()
+    given = y.columns.get_level_values(-1).unique()
+    if [str(c) for c in steps] != [str(c) for c in given]:
+        raise ValueError(
+            f"y's step columns {list(given)[:6]} are not X's {list(steps)[:6]} in "
+            "order: steps pair by position. Pass y with X's step columns, e.g. "
+            "y[X.columns] for a table X."
+        )
+
+
+def _no_nan_strings(values: np.ndarray, name: str) -> None:
+    """numpy writes a NaN among strings as the string 'nan': refuse it rather than
+    train on a class 'nan' (a missing label needs an object array)."""
+    if values.dtype.kind == "U" and (values == "nan").any():
+        raise ValueError(
+            f"{name} is a numpy string array holding 'nan' (numpy writes a NaN among "
+            "strings as 'nan'): build it with dtype=object (np.array(labels, "
+            "dtype=object)) or as a list, so that NaN or None marks a missing label."
+        )
+
+
 def _missing(values: np.ndarray) -> np.ndarray:
     """Whether each target is missing (NaN, None, pd.NA)."""
     return np.asarray(pd.isna(values), dtype=bool)
@@ -140,6 +171,7 @@ def fit_per_step(est, X, y, encode, loss: str):
     """
     device, seed, warm, layers = fit_start(est, y)
     check_pairing(X, y)
+    check_step_columns(X, y)
     inputs, lengths, _, kept = sequence_inputs(est, X, reset=not warm, spans=True)
     targets = step_targets(y, kept, _is_list(X))
     missing = _missing(targets.values)
@@ -209,15 +241,21 @@ def in_form(X, values: np.ndarray, kept, fill, *, squeeze: bool):
 
 
 def _observed_steps(est, X, y, sample_weight=None):
-    """Targets, predictions and weights at the observed, kept steps (``score``);
-    a sequence's ``sample_weight`` weighs each of its steps."""
+    """Targets, predictions, each step's weight and which targets are observed,
+    at the kept steps (``score``); a sequence's ``sample_weight`` weighs each of
+    its steps."""
     check_pairing(X, y, "score")
+    check_step_columns(X, y)
     out, kept = predict_steps(est, X)
     targets = step_targets(y, kept, _is_list(X)).values
     weights = check_weights(sample_weight, len(kept[1]))
-    seen = ~_missing(targets).any(axis=1)
-    per_step = None if weights is None else np.repeat(weights, kept[1])[seen]
-    return targets[seen], out[seen], per_step
+    observed = ~_missing(targets)
+    if not observed.any():
+        raise ValueError(
+            "y has no observed target at any step kept of X: nothing to score."
+        )
+    per_step = np.ones(len(targets)) if weights is None else np.repeat(weights, kept[1])
+    return targets, out, per_step, observed
 
 
 _PER_STEP_CONSTRAINTS = {
@@ -371,6 +409,12 @@ class RNNSequenceRegressor(RegressorMixin, BaseRNN):
             y2 = np.where(missing, np.nan, values).astype(np.float64)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"y must hold numbers per step: {exc}") from exc
+        empty = np.flatnonzero(np.isnan(y2).all(axis=0))
+        if len(empty):
+            raise ValueError(
+                f"y has no target at any step for output(s) {empty.tolist()}: each "
+                "output needs some observed steps; drop that output."
+            )
         if np.isinf(y2).any():
             raise ValueError(
                 f"y holds {int(np.isinf(y2).sum())} infinite target(s); replace them "
@@ -399,13 +443,19 @@ class RNNSequenceRegressor(RegressorMixin, BaseRNN):
         return in_form(X, values, kept, np.nan, squeeze=self._y_1d)
 
     def score(self, X, y, sample_weight=None) -> float:
-        """R² over the observed steps (every output's, uniform average); a
-        sequence's ``sample_weight`` weighs each of its steps."""
+        """R² of each output over its observed steps, averaged over the outputs;
+        a sequence's ``sample_weight`` weighs each of its steps."""
         from sklearn.metrics import r2_score
 
-        targets, out, weights = _observed_steps(self, X, y, sample_weight)
+        targets, out, weights, observed = _observed_steps(self, X, y, sample_weight)
         pred = inverse_transform(out.astype(np.float64), self.y_mean_, self.y_scale_)
-        return float(r2_score(targets.astype(np.float64), pred, sample_weight=weights))
+        values = np.where(observed, targets, np.nan).astype(np.float64)
+        scores = [  # each output over its own observed steps, then their mean
+            r2_score(values[seen, j], pred[seen, j], sample_weight=weights[seen])
+            for j, seen in enumerate(observed.T)
+            if seen.any()
+        ]
+        return float(np.mean(scores))
 
 
 @document(SEQUENCE, RNN)
@@ -486,9 +536,10 @@ class RNNSequenceClassifier(ClassifierMixin, BaseRNN):
             for v in labels.tolist()
         }
         if len(kinds) > 1:
+            same = " (True would be the same class as 1)" if "bool" in kinds else ""
             raise TypeError(
-                f"y mixes labels of several kinds ({sorted(kinds)}): True would be the "
-                "same class as 1; use one kind, e.g. all strings."
+                f"y mixes labels of several kinds ({sorted(kinds)}){same}; use one "
+                "kind, e.g. all strings."
             )
         labels = np.asarray(labels.tolist())  # its own dtype: str, int, bool, float
         classes = np.unique(labels)
@@ -529,6 +580,10 @@ class RNNSequenceClassifier(ClassifierMixin, BaseRNN):
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy over the labelled steps; a sequence's ``sample_weight`` weighs
         each of its steps."""
-        targets, out, weights = _observed_steps(self, X, y, sample_weight)
-        pred = self.classes_[out.argmax(axis=1)]
-        return float(np.average(pred == targets[:, 0], weights=weights))
+        from sklearn.metrics import accuracy_score
+
+        targets, out, weights, observed = _observed_steps(self, X, y, sample_weight)
+        seen = observed[:, 0]
+        pred = self.classes_[out[seen].argmax(axis=1)]
+        labels = np.asarray(targets[seen, 0].tolist())  # their own dtype, as in fit
+        return float(accuracy_score(labels, pred, sample_weight=weights[seen]))
