@@ -39,10 +39,10 @@ from tsrnn._sequence import (
     check_pairing,
     check_weights,
     fit_start,
+    outputs_in_order,
     sequence_inputs,
-    split_validation,
+    train_on,
 )
-from tsrnn._training import make_loss
 
 __all__ = ["RNNSequenceClassifier", "RNNSequenceRegressor"]
 
@@ -185,20 +185,7 @@ def fit_per_step(est, X, y, encode, loss: str):
         torch.from_numpy(mask),
         step_targets=True,
     )
-    train_idx, valid_idx = split_validation(est, len(data), seed)
-    arch = dict(
-        **layers,
-        input_size=1 if est.embedding_dim is not None else inputs.shape[1],
-        output_size=output_size,
-        vocab_size=est.vocab_size_ if est.embedding_dim is not None else None,
-        per_step=True,
-    )
-    est._check_warm_arch(arch)
-    if train_idx is None:
-        batches = data.to(device), None
-    else:
-        batches = data.subset(train_idx).to(device), data.subset(valid_idx).to(device)
-    return est._fit_network(arch, batches, make_loss(loss), seed, device)
+    return train_on(est, data, layers, output_size, loss, seed, device, per_step=True)
 
 
 def predict_steps(est, X) -> tuple[np.ndarray, tuple]:
@@ -206,15 +193,7 @@ def predict_steps(est, X) -> tuple[np.ndarray, tuple]:
     outputs)`` with each sequence's steps in turn, and the kept spans."""
     check_is_fitted(est)
     inputs, lengths, _, kept = sequence_inputs(est, X, reset=False, spans=True)
-    batches = SequenceBatches(inputs, lengths).to(est._module_device())
-    plan = batches.sorted_batches()
-    out = est._outputs([batches.gather(idx) for idx in plan], per_step=True)
-    order = torch.cat(plan).numpy()  # rows in the order they were computed
-    offsets = np.concatenate([[0], np.cumsum(lengths[order])[:-1]])
-    at = np.empty(len(order), dtype=np.int64)
-    at[order] = offsets
-    rows = np.concatenate([np.arange(a, a + n) for a, n in zip(at, lengths)])
-    return out[rows], kept
+    return outputs_in_order(est, inputs, lengths, per_step=True), kept
 
 
 def in_form(X, values: np.ndarray, kept, fill, *, squeeze: bool):

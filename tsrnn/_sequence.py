@@ -27,6 +27,7 @@ from tsrnn._padding import (
     as_ragged,
     has_interior_missing,
     network_values,
+    step_rows,
     take,
     token_ids,
     truncated_spans,
@@ -42,10 +43,12 @@ __all__ = [
     "check_n_targets",
     "fit_sequences",
     "fit_start",
+    "outputs_in_order",
     "predict_raw",
     "score_inputs",
     "sequence_inputs",
     "split_validation",
+    "train_on",
 ]
 
 
@@ -443,15 +446,23 @@ def fit_sequences(
     )
     if weights is not None and not (weights > 0).all():
         data = data.subset(np.flatnonzero(weights > 0))  # weight 0 = not there
+    return train_on(est, data, layers, output_size, loss, seed, device)
+
+
+def train_on(est, data, layers, output_size, loss, seed, device, **arch_extra):
+    """The common end of every sequence fit: the validation split, the network's
+    architecture (checked against a ``warm_start`` fit's before anything is
+    trained or moved), the batches on ``device``, the one training loop."""
     train_idx, valid_idx = split_validation(est, len(data), seed)
+    tokens = est.embedding_dim is not None
     arch = dict(
         **layers,
-        input_size=1 if est.embedding_dim is not None else inputs.shape[1],
+        input_size=1 if tokens else data.inputs.shape[1],
         output_size=output_size,
-        vocab_size=est.vocab_size_ if est.embedding_dim is not None else None,
+        vocab_size=est.vocab_size_ if tokens else None,
+        **arch_extra,
     )
-
-    est._check_warm_arch(arch)  # before anything else is trained or moved
+    est._check_warm_arch(arch)
     if train_idx is None:
         batches = data.to(device), None
     else:
@@ -467,12 +478,25 @@ def predict_raw(est, X, *, levels: bool = False):
     """
     check_is_fitted(est)
     inputs, lengths, level_values = sequence_inputs(est, X, reset=False)
+    out = outputs_in_order(est, inputs, lengths)
+    return (out, level_values) if levels else out
+
+
+def outputs_in_order(est, inputs, lengths, *, per_step: bool = False) -> np.ndarray:
+    """The fitted network's outputs for sequences ``(inputs, lengths)``, computed
+    in batches of similar length and put back in row order: one row per sequence,
+    or with ``per_step`` one per step, each sequence's steps in turn."""
     batches = SequenceBatches(inputs, lengths).to(est._module_device())
     plan = batches.sorted_batches()
-    out = est._outputs([batches.gather(idx) for idx in plan])
-    in_order = np.empty_like(out)
-    in_order[torch.cat(plan).numpy()] = out
-    return (in_order, level_values) if levels else in_order
+    out = est._outputs([batches.gather(idx) for idx in plan], per_step=per_step)
+    order = torch.cat(plan).numpy()  # rows in the order they were computed
+    if not per_step:
+        in_order = np.empty_like(out)
+        in_order[order] = out
+        return in_order
+    firsts = np.empty(len(order), dtype=np.int64)
+    firsts[order] = np.concatenate([[0], np.cumsum(lengths[order])[:-1]])
+    return out[step_rows(firsts, lengths)]
 
 
 #: fitted attributes of both sequence estimators (see ``_persisted_attributes``)
