@@ -79,11 +79,20 @@ class Bare(nn.Module):
 
 
 def bare_loop(
-    X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int, seed: int = 0
+    X: np.ndarray,
+    Y: np.ndarray,
+    *,
+    epochs: int,
+    batch: int,
+    seed: int = 0,
+    per_step: bool = False,
 ) -> float:
+    """The bare loop: permute, index the prebuilt tensors, forward, MSE, step.
+    ``per_step``: the head reads every step and the MSE is over all steps."""
     torch.manual_seed(seed)
-    Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
-    model = Bare(Y.shape[1])
+    Xt = torch.from_numpy(X)
+    Yt = torch.from_numpy(Y)[..., None] if per_step else torch.from_numpy(Y)
+    model = BarePerStep() if per_step else Bare(Y.shape[1])
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     gen = torch.Generator().manual_seed(seed)
     t0 = time.perf_counter()
@@ -108,34 +117,18 @@ class BarePerStep(nn.Module):
         return self.head(self.rnn(x)[0])  # an output at every step
 
 
-def bare_per_step(
-    X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int, seed: int = 0
+def tsrnn_regressor(
+    X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int, per_step: bool = False
 ) -> float:
-    """The bare loop of a per-step model: ``L = mean_t L_t`` over every step."""
-    torch.manual_seed(seed)
-    Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)[..., None]
-    model = BarePerStep()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    gen = torch.Generator().manual_seed(seed)
-    t0 = time.perf_counter()
-    for _ in range(epochs):
-        order = torch.randperm(len(Xt), generator=gen)
-        for start in range(0, len(Xt), batch):
-            idx = order[start : start + batch]
-            opt.zero_grad(set_to_none=True)
-            loss = nn.functional.mse_loss(model(Xt[idx]), Yt[idx])
-            loss.backward()
-            opt.step()
-    return time.perf_counter() - t0
-
-
-def tsrnn_per_step(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) -> float:
-    reg = tsrnn.RNNSequenceRegressor(
+    """``RNNRegressor`` (or, ``per_step``, ``RNNSequenceRegressor``) with the bare
+    loop's settings: hidden 64, Adam 1e-3, its batch size, epochs and threads."""
+    cls = tsrnn.RNNSequenceRegressor if per_step else tsrnn.RNNRegressor
+    reg = cls(
         "lstm",
         hidden_size=64,
         batch_size=batch,
         max_epochs=epochs,
-        max_steps=None,
+        max_steps=None,  # the bare loop's epochs, whatever the data size
         n_threads=torch.get_num_threads(),  # the bare loop's threads
         learning_rate=1e-3,
         random_state=0,
@@ -145,19 +138,8 @@ def tsrnn_per_step(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) -> 
     return time.perf_counter() - t0
 
 
-def tsrnn_regressor(X: np.ndarray, Y: np.ndarray, *, epochs: int, batch: int) -> float:
-    reg = tsrnn.RNNRegressor(
-        "lstm",
-        hidden_size=64,
-        batch_size=batch,
-        max_epochs=epochs,
-        n_threads=torch.get_num_threads(),  # the bare loop's threads
-        learning_rate=1e-3,
-        random_state=0,
-    )
-    t0 = time.perf_counter()
-    reg.fit(X, Y)
-    return time.perf_counter() - t0
+bare_per_step = functools.partial(bare_loop, per_step=True)
+tsrnn_per_step = functools.partial(tsrnn_regressor, per_step=True)
 
 
 def tsrnn_forecaster(
@@ -254,15 +236,20 @@ def run_per_step(name: str, cfg: dict, repeats: int) -> dict:
     }
     for warm in (bare_per_step, tsrnn_per_step):  # first-call costs are no overhead
         warm(X[:64], Y[:64], epochs=1, batch=cfg["batch"])
+    return timed(name, cfg, len(X), runners, repeats)
+
+
+def timed(name: str, cfg: dict, n_windows: int, runners: dict, repeats: int) -> dict:
+    """Interleaved runs (drift hits every runner alike), medians and ratios."""
     times = {k: [] for k in runners}
-    for _ in range(repeats):  # interleaved
+    for _ in range(repeats):
         for key, run in runners.items():
             times[key].append(run())
     med = {k: statistics.median(v) for k, v in times.items()}
     return {
         "case": name,
         "config": cfg,
-        "n_windows": len(X),
+        "n_windows": n_windows,
         "seconds": times,
         "median_seconds": med,
         "ratio_vs_bare": {k: med[k] / med["bare torch"] for k in med},
@@ -290,19 +277,7 @@ def run_case(name: str, cfg: dict, repeats: int) -> dict:
     small_x, small_y = X[:64], Y[:64]  # warm-up: first-call costs are not overhead
     for warm in warm_up:
         warm(small_x, small_y, epochs=1, batch=cfg["batch"])
-    times = {k: [] for k in runners}
-    for _ in range(repeats):  # interleaved, so drift hits every runner alike
-        for key, run in runners.items():
-            times[key].append(run())
-    med = {k: statistics.median(v) for k, v in times.items()}
-    return {
-        "case": name,
-        "config": cfg,
-        "n_windows": len(X),
-        "seconds": times,
-        "median_seconds": med,
-        "ratio_vs_bare": {k: med[k] / med["bare torch"] for k in med},
-    }
+    return timed(name, cfg, len(X), runners, repeats)
 
 
 def main(argv: list[str] | None = None) -> dict:
