@@ -98,15 +98,15 @@ def sniff_separator(lines: list[str]) -> str:
     )
 
 
-def _as_number(text: str, decimal: str, thousands: str | None) -> bool:
-    """Whether ``text`` reads as a number with these marks, as pandas reads it."""
+def _to_numbers(cells: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """Text numbers with these marks (of any width: a no-break space too), as
+    float64; NaN where a cell is empty or reads as no number with them."""
+    text = cells.astype("string").str.strip()
     if thousands:
-        text = text.replace(thousands, "")
-    try:
-        float(text.replace(decimal, ".") if decimal != "." else text)
-    except ValueError:
-        return False
-    return True
+        text = text.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        text = text.str.replace(decimal, ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
 def _number_style(
@@ -127,7 +127,7 @@ def _number_style(
     """
     cells = column.dropna().astype(str).str.strip()
     cells = cells[cells != ""]
-    odd = cells[[not _as_number(v, decimal, thousands) for v in cells]]
+    odd = cells[_to_numbers(cells, decimal, thousands).isna()]
     if odd.empty:
         return
     other = "," if decimal == "." else "."
@@ -331,12 +331,12 @@ def read_csv(
         "comments": comments,
     }
     for col in values:  # numbers in the marks given, read here (any mark, any width)
-        cells = text[col].dropna().astype(str).str.strip()
-        cells = cells[cells != ""]
-        if (mark != "." or thousands) and all(
-            _as_number(v, mark, thousands) for v in cells
-        ):
-            frame[col] = _to_numbers(text[col], mark, thousands)
+        if mark == "." and not thousands:
+            break  # pandas' own reading
+        numbers = _to_numbers(text[col], mark, thousands)
+        written = text[col].notna() & (text[col].str.strip() != "")
+        if numbers[written].notna().all():
+            frame[col] = numbers
     if id_col is not None:
         frame[id_col] = text[id_col]  # as written: "007" stays "007"
     frame[time_col] = text[time_col]
@@ -368,16 +368,6 @@ def _leading_comments(source, encoding: str) -> int:
             break
         count += 1
     return count
-
-
-def _to_numbers(cells: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
-    """Text numbers with these marks (of any width: a narrow no-break space too)."""
-    text = cells.astype("string").str.strip()
-    if thousands:
-        text = text.str.replace(thousands, "", regex=False)
-    if decimal != ".":
-        text = text.str.replace(decimal, ".", regex=False)
-    return pd.to_numeric(text.replace("", pd.NA)).astype("float64")
 
 
 def _dot_groups(cells: pd.Series, name: str) -> None:
