@@ -23,7 +23,6 @@ from tsrnn._base import resolve_device
 from tsrnn._batches import SequenceBatches
 from tsrnn._input import sequence_values
 from tsrnn._padding import (
-    Ragged,
     as_ragged,
     has_interior_missing,
     network_values,
@@ -136,10 +135,7 @@ def sequence_inputs(est, X, *, reset: bool, spans: bool = False):
     ragged = as_ragged(values)
     present = valid_spans(ragged, padding=0.0 if tokens else None)  # 0: padding
     starts, lengths = truncated_spans(*present, est.max_length, est.truncating)
-    if (starts == 0).all() and (lengths == ragged.lengths).all():
-        aligned = Ragged(ragged.values, lengths)  # nothing to trim: no copy
-    else:
-        aligned = take(ragged, starts, lengths)
+    aligned = take(ragged, starts, lengths)
     # the steps kept, as (first step, count) of each sequence as X gave it, the
     # lengths X gave, and the steps X has (its padding trimmed, before max_length)
     kept = (starts, lengths, ragged.lengths, *present)
