@@ -43,6 +43,7 @@ MODULES = [
     "tsrnn._csv_times",
     "tsrnn._padding",
     "tsrnn._per_step",
+    "tsrnn._conformal",
 ]
 
 
@@ -137,6 +138,9 @@ def test_every_estimator_documents_its_attributes(cls):
 def _fitted(cls):
     """``cls`` fitted on tiny data that sets its optional attributes too."""
     tiny = dict(hidden_size=4, max_epochs=1, random_state=0)
+    if issubclass(cls, tsrnn.ConformalForecaster):
+        inner = tsrnn.LSTMForecaster(horizon=2, **tiny)
+        return cls(inner).fit(tsrnn.datasets.load_air_passengers())
     if issubclass(cls, tsrnn.SeasonalNaiveForecaster):
         return cls().fit(tsrnn.datasets.load_air_passengers())
     if issubclass(cls, tsrnn.RNNForecaster):

@@ -46,6 +46,16 @@ def test_plot_forecast_with_interval():
     assert len(ax.lines[0].get_xdata()) == 36
 
 
+def test_plot_forecast_shades_every_conformal_interval():
+    y = tsrnn.datasets.load_air_passengers()
+    inner = tsrnn.SeasonalNaiveForecaster(horizon=12)
+    forecast = tsrnn.ConformalForecaster(inner, coverage=[0.8, 0.95]).fit(y).predict()
+    ax = plot_forecast(y, forecast, last=36)
+    assert len(ax.collections) == 2
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == ["history", "forecast", "95% interval", "80% interval"]
+
+
 def test_plot_forecast_panel_picks_a_series():
     panel = tsrnn.datasets.load_us_weather()[["actual_mean_temp"]]
     fc = tsrnn.SeasonalNaiveForecaster(season=1, horizon=3).fit(panel)

@@ -29,6 +29,7 @@ _LAZY = {
     "LSTMForecaster": "tsrnn._fixed_cell",
     "GRUForecaster": "tsrnn._fixed_cell",
     "SeasonalNaiveForecaster": "tsrnn._baselines",
+    "ConformalForecaster": "tsrnn._conformal",
     "RNNSequenceClassifier": "tsrnn._per_step",
     "RNNSequenceRegressor": "tsrnn._per_step",
     "save": "tsrnn._persistence",
@@ -38,6 +39,7 @@ _LAZY = {
 _SUBMODULES = ("datasets", "exceptions", "metrics", "model_selection", "plotting")
 
 __all__ = [
+    "ConformalForecaster",
     "GRUForecaster",
     "LSTMForecaster",
     "RNNClassifier",

@@ -115,7 +115,10 @@ class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
         -------
         self : SeasonalNaiveForecaster
         """
-        panel = read_panel(X, y, self._roles(), name="X")
+        return self._fit_panel(read_panel(X, y, self._roles(), name="X"))
+
+    def _fit_panel(self, panel: Panel) -> SeasonalNaiveForecaster:
+        """:meth:`fit` on data already read (parameters validated by the caller)."""
         self.season_ = int(self.season or panel.axis.season)
         self.window_ = self.season_  # predict() keeps the last season of each series
         self.freq_, self._axis = panel.axis.freqstr, panel.axis

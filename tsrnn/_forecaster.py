@@ -455,8 +455,21 @@ class BaseForecaster:
         refit at each origin forecasts it.
         """
         check_is_fitted(self)
-        h = self._check_horizon()
-        new = self._read(X, y)
+        self._check_horizon()
+        merged, cutoffs, values, fitted, upto = self._rolling_arrays(
+            self._read(X, y), context
+        )
+        return self._tidy(merged, cutoffs, values, fitted, upto), merged.ids
+
+    def _rolling_arrays(self, new: Panel, context: int | None = None):
+        """The rolling-origin forecasts over ``new`` (read already) as arrays.
+
+        ``(merged, cutoffs, values, fitted, upto)``: ``new`` after the training
+        tail of the series it continues, each series' origins, the forecasts
+        ``(n_windows, horizon, n_targets, n_quantiles)``, each series' position in
+        fit (None: new) and its context length (see :func:`extend_history`).
+        """
+        h = int(self.horizon)
         merged, fitted, upto = extend_history(
             self._history, new, self._positions(new), context or self.window_, h
         )
@@ -475,22 +488,39 @@ class BaseForecaster:
             )
         stats = self._series_stats(merged, fitted, upto)
         values = self._forecast(merged, cutoffs, None, stats, None)
-        return self._tidy(merged, cutoffs, values, fitted, upto), merged.ids
+        return merged, cutoffs, values, fitted, upto
 
-    def _tidy(self, panel, cutoffs, values, fitted, upto) -> pd.DataFrame:
-        h, names = int(self.horizon), self.target_names_
-        median, heads = self._quantile_heads()
-        parts, start = [], 0
-        new = [i for i, c in enumerate(cutoffs) if len(c) and fitted[i] is None]
+    def _scales(self, panel: Panel, fitted, upto, used=None) -> tuple[list, list[str]]:
+        """Each series' MASE scale ``(n_targets,)``: from fit for a series seen in
+        fit (``fitted[i]``), else of its first ``upto[i]`` steps; and the notes of
+        the series that fell back (see :func:`naive_scales`). ``used``: which
+        series are needed (default all); the others get None."""
+        used = [True] * len(fitted) if used is None else used
+        new = [i for i, u in enumerate(used) if u and fitted[i] is None]
         new_scale, note = naive_scales(
             [panel.ids[i] for i in new],
             [panel.target[i][: upto[i]] for i in new],
             self._axis.season,
         )
-        uses_fitted = any(f is not None for f, c in zip(fitted, cutoffs) if len(c))
-        for text in (self._scale_note if uses_fitted else "", note):
-            if text:
-                _warn_user(text, UserWarning)
+        uses_fitted = any(f is not None for f, u in zip(fitted, used) if u)
+        notes = [t for t in (self._scale_note if uses_fitted else "", note) if t]
+        scales = [None] * len(fitted)
+        for i, u in enumerate(used):
+            if u:
+                scales[i] = (
+                    self._naive_scale[fitted[i]]
+                    if fitted[i] is not None
+                    else new_scale[new.index(i)]
+                )
+        return scales, notes
+
+    def _tidy(self, panel, cutoffs, values, fitted, upto) -> pd.DataFrame:
+        h, names = int(self.horizon), self.target_names_
+        median, heads = self._quantile_heads()
+        parts, start = [], 0
+        scales, notes = self._scales(panel, fitted, upto, [len(c) > 0 for c in cutoffs])
+        for text in notes:
+            _warn_user(text, UserWarning)
         for i, cut in enumerate(cutoffs):
             n = len(cut)
             if n == 0:
@@ -498,11 +528,7 @@ class BaseForecaster:
             v = values[start : start + n]  # (n, h, T, Q)
             start += n
             steps = cut[:, None] + np.arange(1, h + 1)  # (n, h)
-            scale = (
-                self._naive_scale[fitted[i]]
-                if fitted[i] is not None
-                else new_scale[new.index(i)]
-            )
+            scale = scales[i]
             for j, name in enumerate(names):
                 part = {
                     "id": np.full(n * h, panel.ids[i], dtype=object),

@@ -348,11 +348,14 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         -------
         self : RNNForecaster
         """
+        return self._fit_panel(read_panel(X, y, self._roles(), name="X"))
+
+    def _fit_panel(self, panel: Panel) -> RNNForecaster:
+        """:meth:`fit` on data already read (parameters validated by the caller)."""
         if self.target_transform != "auto":
             check_target_scaling(self.scaler, self.target_transform)
         quantiles = self._check_quantiles()
         device = resolve_device(self.device)
-        panel = read_panel(X, y, self._roles(), name="X")
         horizon = int(self.horizon)
         lengths = self._check_history(panel)
         warm = self.warm_start and hasattr(self, "center_")

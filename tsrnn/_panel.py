@@ -74,6 +74,28 @@ class Panel:
             future=[f[-n:] for f in self.future],
         )
 
+    def drop_last(self, n: int) -> Panel:
+        """Every series without its last ``n`` steps (``n`` >= 1)."""
+        return dataclasses.replace(
+            self,
+            index=[ix[:-n] for ix in self.index],
+            target=[t[:-n] for t in self.target],
+            past=[p[:-n] for p in self.past],
+            future=[f[:-n] for f in self.future],
+        )
+
+    def select(self, rows: list[int]) -> Panel:
+        """The series at positions ``rows``, in that order."""
+        return dataclasses.replace(
+            self,
+            ids=[self.ids[i] for i in rows],
+            index=[self.index[i] for i in rows],
+            target=[self.target[i] for i in rows],
+            past=[self.past[i] for i in rows],
+            future=[self.future[i] for i in rows],
+            static=self.static[rows],
+        )
+
 
 def series_name(sid, name: str = "X") -> str:
     """How errors name a series: ``X`` alone, or ``Series 'a' of X`` in a panel."""

@@ -40,6 +40,7 @@ FORMAT_VERSION = 2
 
 def _estimator_classes() -> dict[str, type]:
     from tsrnn._baselines import SeasonalNaiveForecaster
+    from tsrnn._conformal import ConformalForecaster
     from tsrnn._fixed_cell import GRUForecaster, LSTMForecaster
     from tsrnn._forecasting import RNNForecaster
     from tsrnn._per_step import RNNSequenceClassifier, RNNSequenceRegressor
@@ -56,15 +57,33 @@ def _estimator_classes() -> dict[str, type]:
             LSTMForecaster,
             GRUForecaster,
             SeasonalNaiveForecaster,
+            ConformalForecaster,
         )
     }
 
 
 class _Encoder:
-    """State -> JSON-able tree; arrays go to ``tensors`` and are referenced by key."""
+    """State -> JSON-able tree; arrays go to ``tensors`` and are referenced by key.
+
+    A tsrnn estimator inside the state or the parameters (the forecaster a
+    :class:`~tsrnn.ConformalForecaster` wraps) is written as its class name,
+    parameters and persisted state, like the estimator saved itself.
+    """
 
     def __init__(self) -> None:
         self.tensors: dict[str, torch.Tensor] = {}
+
+    def estimator(self, estimator) -> dict:
+        name = type(estimator).__name__
+        if _estimator_classes().get(name) is not type(estimator):
+            raise TypeError(
+                f"cannot save a {name}: tsrnn.save stores tsrnn estimators only"
+            )
+        return {
+            "__estimator__": name,
+            "params": {k: self(v) for k, v in estimator.get_params(deep=False).items()},
+            "state": self(estimator._persisted_state()),
+        }
 
     def array(self, arr: np.ndarray) -> dict:
         if arr.dtype.kind in "biuf":
@@ -104,6 +123,8 @@ class _Encoder:
             return self.index(value)
         if isinstance(value, pd.Timestamp):
             return {"__timestamp__": value.isoformat()}
+        if hasattr(value, "_persisted_state") and hasattr(value, "get_params"):
+            return self.estimator(value)
         raise TypeError(
             f"cannot save a value of type {type(value).__name__} in the safe format; "
             "use joblib/pickle for this estimator"
@@ -179,6 +200,9 @@ class _Decoder:
     def _timestamp(self, v):
         return pd.Timestamp(v["__timestamp__"])
 
+    def _estimator(self, v):
+        return _restore(v["__estimator__"], v["params"], v["state"], self)
+
     def _index(self, v):
         kind, name = v["__index__"], self(v["name"])
         if kind == "RangeIndex":
@@ -208,7 +232,19 @@ _TAGS = {
     "__dict__",
     "__timestamp__",
     "__index__",
+    "__estimator__",
 }
+
+
+def _restore(name: str, params: dict, state, decode: _Decoder):
+    """The estimator of class ``name`` (from the allow-list only) with decoded
+    ``params`` and persisted ``state``."""
+    cls = _estimator_classes().get(name)
+    if cls is None:
+        raise ValueError(f"the class {name!r} is not a tsrnn estimator")
+    estimator = cls(**{k: decode(v) for k, v in params.items()})
+    estimator._set_persisted_state(decode(state))
+    return estimator
 
 
 def save(estimator, path) -> Path:
@@ -216,7 +252,7 @@ def save(estimator, path) -> Path:
 
     Parameters
     ----------
-    estimator : RNNRegressor, RNNClassifier, RNNSequenceRegressor, RNNSequenceClassifier, RNNForecaster, LSTMForecaster, GRUForecaster or SeasonalNaiveForecaster
+    estimator : RNNRegressor, RNNClassifier, RNNSequenceRegressor, RNNSequenceClassifier, RNNForecaster, LSTMForecaster, GRUForecaster, SeasonalNaiveForecaster or ConformalForecaster
     path : str or Path
         The file to write (a zip archive; any suffix, ``.tsrnn`` by convention).
         Parent folders must exist; an existing file is replaced.
@@ -341,9 +377,9 @@ def load(path):
         tensors = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
         if not isinstance(tensors, dict):
             raise ValueError("tensors.pt does not hold a dict of tensors")
-        decode = _Decoder(tensors)
-        params = {k: decode(v) for k, v in meta["params"].items()}
-        state = decode(meta["state"])
+        estimator = _restore(
+            cls.__name__, meta["params"], meta["state"], _Decoder(tensors)
+        )
     except Exception as exc:  # a crafted or damaged file: say so, never half-load
         raise ValueError(f"{str(path)!r} has unexpected content: {exc}") from exc
     if meta.get("tsrnn_version") != __version__:
@@ -353,9 +389,4 @@ def load(path):
             "version to silence this warning.",
             VersionMismatchWarning,
         )
-    try:
-        estimator = cls(**params)
-        estimator._set_persisted_state(state)
-    except (TypeError, ValueError, KeyError, RuntimeError) as exc:
-        raise ValueError(f"{str(path)!r} has unexpected content: {exc}") from exc
     return estimator

@@ -184,15 +184,19 @@ def _draw_forecast(ax, history, forecast, target, series_id, last) -> None:
         for c in forecast.columns
         if c.startswith(f"{target}_q")
     )
-    if len(bands) >= 2:
-        (lo_q, lo), (hi_q, hi) = bands[0], bands[-1]
+    # every interval, widest first: the outermost levels pair up, then the next
+    for k in range(len(bands) // 2):
+        (lo_q, lo), (hi_q, hi) = bands[k], bands[-1 - k]
+        central = abs(lo_q + hi_q - 1.0) < 1e-9
         ax.fill_between(
             x,
             forecast[lo],
             forecast[hi],
             color="tab:red",
-            alpha=0.25,
-            label=f"{lo_q:g}-{hi_q:g} quantiles",
+            alpha=0.15 + 0.1 * k,
+            label=f"{hi_q - lo_q:.0%} interval"
+            if central
+            else f"{lo_q:g}-{hi_q:g} quantiles",
         )
     xlabel = forecast.index.name or history.index.name or "time"
     _time_axis(ax, x, str(xlabel), str(target))
@@ -208,7 +212,7 @@ def plot_forecast(
     last: int | None = None,
     max_series: int = 6,
 ) -> Axes | np.ndarray:
-    """History, point forecast and the widest quantile interval, on a time axis.
+    """History, point forecast and its quantile intervals, on a time axis.
 
     The x axis is named after the forecast's time index (``"time"`` if it has no
     name), the y axis after the target; the legend sits right of the axes. A panel
@@ -223,7 +227,8 @@ def plot_forecast(
         the forecast is.
     forecast : DataFrame
         What a forecaster's ``predict`` returned: a column per target, optional
-        ``{target}_q{q}`` quantile columns (the lowest and highest are shaded), and
+        ``{target}_q{q}`` quantile columns (the lowest with the highest, the
+        second lowest with the second highest ... are shaded as intervals), and
         a ``(series_id, time)`` MultiIndex for a panel.
     ax : matplotlib Axes, optional
         Axes to draw one series on. Default None: a new figure. Small multiples

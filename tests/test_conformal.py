@@ -1,0 +1,255 @@
+"""ConformalForecaster: coverage, calibration, intervals around every forecaster."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+import tsrnn
+from tsrnn import ConformalForecaster, LSTMForecaster, SeasonalNaiveForecaster
+from tsrnn.model_selection import backtest
+
+TINY = dict(hidden_size=4, max_epochs=2, random_state=0)
+
+
+def _exchangeable_panel(n_series, n_steps, seed):
+    """Independent noise around a level, each series with its own level and spread:
+    the scaled forecast errors of every series and origin are exchangeable."""
+    rng = np.random.default_rng(seed)
+    level = rng.uniform(-10, 10, size=(n_series, 1))
+    spread = rng.uniform(0.5, 5.0, size=(n_series, 1))
+    return level + spread * rng.normal(size=(n_series, n_steps))
+
+
+def _long(values, start=0):
+    n, steps = values.shape
+    return pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n), steps),
+            "t": np.tile(np.arange(start, start + steps), n),
+            "y": values.ravel(),
+        }
+    )
+
+
+@pytest.mark.parametrize("coverage", [0.8, 0.95])
+def test_split_conformal_covers_the_nominal_share_of_exchangeable_series(coverage):
+    """The guarantee: on exchangeable data the share of next-horizon actuals inside
+    the interval is the nominal coverage (within 2 points over 3,000 series x 3
+    steps; the binomial standard error is under 0.8 points)."""
+    n_series, n_steps, h = 3000, 40, 3
+    values = _exchangeable_panel(n_series, n_steps + h, seed=7)
+    inner = SeasonalNaiveForecaster(horizon=h, id_col="id", time_col="t")
+    est = ConformalForecaster(inner, coverage=coverage, n_origins=1)
+    forecast = est.fit(_long(values[:, :n_steps])).predict()
+    lo, hi = tsrnn._conformal.interval_levels(coverage)
+    actual = values[:, n_steps:].ravel()
+    inside = (forecast[f"y_q{lo:g}"].to_numpy() <= actual) & (
+        actual <= forecast[f"y_q{hi:g}"].to_numpy()
+    )
+    assert abs(inside.mean() - coverage) <= 0.02, inside.mean()
+
+
+def test_the_margin_is_the_split_conformal_order_statistic():
+    """By hand: seasonal naive with season 1 on one series; the calibration
+    forecasts are the last value repeated, scored by |error| / naive MAE."""
+    y = pd.Series([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 8.0, 9.0])
+    est = ConformalForecaster(
+        SeasonalNaiveForecaster(season=1, horizon=2), coverage=0.5, n_origins=4
+    ).fit(y)
+    # held out: the last 4 + 2 - 1 = 5 steps; origins at positions 7..10
+    train = y.to_numpy()[:8]
+    scale = np.mean(np.abs(np.diff(train)))
+    full = y.to_numpy()
+    for step in (1, 2):
+        scores = sorted(abs(full[o + step] - full[o]) / scale for o in range(7, 11))
+        k = math.ceil((len(scores) + 1) * 0.5)
+        assert est.margins_[0, step - 1, 0] == pytest.approx(scores[k - 1])
+    assert est.n_calibration_.ravel().tolist() == [4, 4]
+    # the bands use the scale of the full history (the fitted forecaster's)
+    forecast = est.predict()
+    full_scale = np.mean(np.abs(np.diff(full)))
+    half = (forecast["y_q0.75"] - forecast["y"]).to_numpy()
+    np.testing.assert_allclose(half, est.margins_[0, :, 0] * full_scale)
+    np.testing.assert_allclose((forecast["y"] - forecast["y_q0.25"]).to_numpy(), half)
+
+
+def _panel_with_covariates():
+    rng = np.random.default_rng(3)
+    parts = []
+    for sid, n in (("a", 90), ("b", 130), ("c", 70)):
+        x = rng.normal(size=n)
+        y = 10 + 3 * np.sin(np.arange(n) * 2 * np.pi / 7) + np.r_[0, x[:-1]]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "id": sid,
+                    "time": pd.date_range("2021-01-01", periods=n, freq="D"),
+                    "y": y + rng.normal(size=n),
+                    "x": x,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _bounds(frame, prefix):
+    cols = [c for c in frame.columns if c.startswith(prefix)]
+    levels = sorted(float(c[len(prefix) :]) for c in cols)
+    return [frame[f"{prefix}{q:g}"].to_numpy() for q in levels]
+
+
+def _check_nested(frame, point, prefix):
+    """Bounds in level order: each interval contains the point forecast and the
+    narrower intervals (the quantile columns never cross)."""
+    columns = _bounds(frame, prefix)
+    middle = len(columns) // 2
+    ordered = [*columns[:middle], frame[point].to_numpy(), *columns[middle:]]
+    for a, b in itertools.pairwise(ordered):
+        assert (a <= b + 1e-12).all()
+
+
+def test_panel_of_unequal_lengths_with_covariates_cqr_and_new_history():
+    data = _panel_with_covariates()
+    before = data.copy()
+    inner = LSTMForecaster(
+        horizon=4,
+        id_col="id",
+        time_col="time",
+        target="y",
+        past_covariates="x",
+        quantiles=[0.1, 0.9],
+        **TINY,
+    )
+    est = ConformalForecaster(inner, coverage=[0.95, 0.8]).fit(data)
+    pd.testing.assert_frame_equal(data, before)  # the caller's data is untouched
+    assert est.methods_ == ["cqr", "split"]  # 0.8 from the heads; 0.95 has none
+    assert est.coverage_.tolist() == [0.8, 0.95]
+    assert est.margins_.shape == (2, 4, 1)
+    # more than horizon=4 origins: 3 series give 19 = 0.95 / 0.05 scores with 7
+    assert est.n_origins_ == 7
+    assert (est.n_calibration_ == 21).all()
+    forecast = est.predict()
+    assert forecast.columns.tolist() == [
+        "y",
+        "y_q0.025",
+        "y_q0.1",
+        "y_q0.9",
+        "y_q0.975",
+    ]
+    assert forecast.index.get_level_values(0).unique().tolist() == ["a", "b", "c"]
+    _check_nested(forecast, "y", "y_q")
+    # after new history: a series not seen in fit, scaled on its own past
+    new = data[data["id"] == "b"].assign(id="z", y=lambda d: 3 * d["y"]).iloc[:80]
+    other = est.predict(new)
+    _check_nested(other, "y", "y_q")
+    width = (other["y_q0.975"] - other["y_q0.025"]).to_numpy()
+    assert (width > 0).all()
+    # the rolling forecasts and the backtest carry the intervals
+    frame = backtest(est, data, start=pd.Timestamp("2021-02-20"))
+    assert {"q0.025", "q0.1", "q0.9", "q0.975", "scale"} <= set(frame.columns)
+    _check_nested(frame, "y_pred", "q")
+
+
+def test_split_bands_around_an_rnn_point_forecast_are_symmetric():
+    y = tsrnn.datasets.load_air_passengers()
+    est = ConformalForecaster(LSTMForecaster(horizon=6, **TINY), coverage=0.9).fit(y)
+    assert est.methods_ == ["split"]
+    forecast = est.predict()
+    up = forecast["passengers_q0.95"] - forecast["passengers"]
+    down = forecast["passengers"] - forecast["passengers_q0.05"]
+    np.testing.assert_allclose(up, down)
+    # the point forecast is the wrapped forecaster's
+    np.testing.assert_allclose(
+        forecast["passengers"], est.forecaster_.predict()["passengers"]
+    )
+
+
+def test_a_series_too_short_to_calibrate_is_named_and_uses_the_others_margins():
+    values = _exchangeable_panel(5, 60, seed=1)
+    data = _long(values)
+    data = data[(data["id"] != 4) | (data["t"] < 8)]  # series 4: 8 steps
+    inner = SeasonalNaiveForecaster(horizon=3, id_col="id", time_col="t")
+    with pytest.warns(UserWarning, match=r"Series 4 of X.*left out of the calibration"):
+        est = ConformalForecaster(inner, coverage=0.8, n_origins=5).fit(data)
+    assert (est.n_calibration_ == 4 * 5).all()
+    forecast = est.predict()
+    assert 4 in forecast.index.get_level_values(0)
+    assert forecast.notna().all().all()
+
+
+def test_wrong_settings_are_refused_with_the_fix():
+    y = tsrnn.datasets.load_air_passengers()
+    with pytest.raises(ValueError, match=r"coverage must be .* strictly between 0"):
+        ConformalForecaster(SeasonalNaiveForecaster(), coverage=[0.8, 1.0]).fit(y)
+    with pytest.raises(ValueError, match=r"forecaster__quantiles=\[0.025, 0.975\]"):
+        ConformalForecaster(
+            SeasonalNaiveForecaster(horizon=2), coverage=0.95, method="cqr"
+        ).fit(y)
+    with pytest.raises(ValueError, match=r"n_origins <= 120"):
+        ConformalForecaster(
+            SeasonalNaiveForecaster(horizon=12), coverage=0.8, n_origins=200
+        ).fit(y)
+    with pytest.raises(
+        ValueError, match=r"coverage=0.99 needs at least 99 .*n_origins"
+    ):
+        ConformalForecaster(
+            SeasonalNaiveForecaster(horizon=12), coverage=0.99, n_origins=20
+        ).fit(y)
+    est = ConformalForecaster(SeasonalNaiveForecaster(horizon=2), coverage=0.8).fit(y)
+    est.set_params(coverage=0.9)
+    with pytest.raises(ValueError, match=r"coverage=0.9 was set after fit.*Refit"):
+        est.predict()
+    with pytest.raises(TypeError, match="forecaster"):
+        ConformalForecaster(tsrnn.RNNRegressor()).fit(y)
+
+
+def test_default_origins_give_enough_scores_for_one_series():
+    """One series: at least c / (1 - c) scores per step for the largest coverage."""
+    y = tsrnn.datasets.load_air_passengers()
+    est = ConformalForecaster(SeasonalNaiveForecaster(horizon=6)).fit(y)
+    assert est.n_origins_ == 19  # 0.95 / 0.05; more than horizon=6
+    assert np.isfinite(est.margins_).all()
+
+
+def test_clone_params_and_grid_search_over_the_wrapped_forecaster():
+    from sklearn.model_selection import GridSearchCV
+
+    from tsrnn.model_selection import PanelSplitter
+
+    est = ConformalForecaster(SeasonalNaiveForecaster(horizon=3), coverage=0.8)
+    params = est.get_params()
+    assert params["forecaster__horizon"] == 3
+    twin = clone(est).set_params(forecaster__horizon=2, n_origins=7)
+    assert twin.horizon == 2 and twin.n_origins == 7
+    assert est.get_params() == params  # the original is untouched
+    y = tsrnn.datasets.load_air_passengers()
+    search = GridSearchCV(
+        est,
+        {"forecaster__season": [1, 12]},
+        cv=PanelSplitter(n_splits=2, test_size=12),
+        scoring=tsrnn.metrics.get_scorer("mae"),
+    ).fit(y)
+    assert search.best_params_ == {"forecaster__season": 12}
+    assert "y_q0.1" not in search.best_estimator_.predict().columns
+    assert "passengers_q0.1" in search.best_estimator_.predict().columns
+
+
+def test_quantile_heads_and_points_of_the_wrapped_forecaster_are_unchanged_by_it():
+    """Wrapping never refits the argument: the original forecaster stays unfitted."""
+    inner = SeasonalNaiveForecaster(horizon=2)
+    ConformalForecaster(inner).fit(tsrnn.datasets.load_air_passengers())
+    assert not hasattr(inner, "season_")
+
+
+def test_no_warning_on_a_plain_fit():
+    y = tsrnn.datasets.load_air_passengers()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ConformalForecaster(SeasonalNaiveForecaster(horizon=12)).fit(y).predict()

@@ -1,0 +1,428 @@
+"""Conformal prediction intervals around any tsrnn forecaster.
+
+:class:`ConformalForecaster` calibrates intervals on the forecaster's own
+rolling-origin errors over the end of the training history (split conformal
+prediction; Vovk, Gammerman & Shafer 2005, *Algorithmic Learning in a Random
+World*; for quantile heads, conformalized quantile regression, Romano, Patterson
+& Candès 2019, NeurIPS). It is a forecaster itself (:class:`BaseForecaster`'s
+hooks delegate to the wrapped, fitted forecaster and add the bands), so
+``predict``, ``rolling_forecasts``, ``backtest``, the scorers, the plots and
+``tsrnn.save`` read its intervals as quantile columns.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+
+from tsrnn._forecaster import BaseForecaster
+from tsrnn._panel import Panel, read_panel, series_name
+from tsrnn._param_validation import Integral, Interval, StrOptions, _fit_context
+from tsrnn._state import attributes_state, set_attributes_state
+from tsrnn.exceptions import _listed, _warn_user
+
+__all__ = ["ConformalForecaster", "interval_levels"]
+
+
+def interval_levels(coverage: float) -> tuple[float, float]:
+    """The quantile levels that bound a central interval of ``coverage``:
+    ``((1 - c) / 2, (1 + c) / 2)``, rounded so 0.95 gives exactly 0.025 and 0.975."""
+    c = float(coverage)
+    return round((1.0 - c) / 2.0, 10), round((1.0 + c) / 2.0, 10)
+
+
+def _delegated(name: str, fitted: bool = False):
+    """A read-only property: the wrapped forecaster's ``name`` (the fitted one's
+    when ``fitted``), so every forecaster-level reader sees the wrapped settings."""
+
+    def get(self):
+        return getattr(self.forecaster_ if fitted else self.forecaster, name)
+
+    return property(get, doc=f"The wrapped forecaster's ``{name}``.")
+
+
+def _order_statistic(scores: np.ndarray, coverage: float) -> tuple[np.ndarray, int]:
+    """Per ``(step, target)``, the ``ceil((n + 1) * coverage)``-th smallest of the
+    ``n`` observed scores (NaN: no actual), and the smallest ``n``.
+
+    The split-conformal quantile: an interval of this half-width covers a new
+    exchangeable score with probability at least ``coverage``.
+    """
+    n = np.sum(~np.isnan(scores), axis=0)  # (h, T)
+    k = np.ceil((n + 1) * coverage).astype(np.int64)
+    ordered = np.sort(scores, axis=0)  # NaN last
+    take = np.clip(k - 1, 0, len(scores) - 1)
+    margin = np.take_along_axis(ordered, take[None], axis=0)[0]
+    return np.where(k <= n, margin, np.inf), int(n.min())
+
+
+def bands(values, levels, scale, margins, coverage, methods) -> np.ndarray:
+    """Forecasts of the wrapped forecaster -> point forecast and conformal bounds.
+
+    ``values`` ``(N, h, T, Q)`` at ``levels`` (0.5 among them: the point
+    forecast); ``scale`` ``(N, T)``; ``margins`` ``(C, h, T)`` per coverage
+    (ascending). Returns ``(N, h, T, 1 + 2C)`` at the sorted levels 0.5 and each
+    interval's bounds. Each interval contains the point forecast and the
+    narrower intervals (a bound is moved out to them when it would not).
+    """
+    levels = [float(q) for q in levels]
+    point = values[..., levels.index(0.5)]
+    out = {0.5: point}
+    lower = upper = point
+    for c, method, margin in zip(coverage, methods, margins):
+        lo_q, hi_q = interval_levels(c)
+        width = margin[None] * scale[:, None, :]  # (N, h, T)
+        if method == "cqr":
+            lo = values[..., levels.index(lo_q)] - width
+            hi = values[..., levels.index(hi_q)] + width
+        else:
+            lo, hi = point - width, point + width
+        lower, upper = np.minimum(lo, lower), np.maximum(hi, upper)
+        out[lo_q], out[hi_q] = lower, upper
+    return np.stack([out[q] for q in sorted(out)], axis=-1)
+
+
+class ConformalForecaster(BaseForecaster, BaseEstimator):
+    """Prediction intervals with a coverage guarantee around any tsrnn forecaster.
+
+    ``fit`` calibrates the intervals, then fits the forecaster on all the data:
+
+    1. A clone of ``forecaster`` is fitted on each series without its last
+       ``n_origins + horizon - 1`` steps, and forecasts from every one of the
+       ``n_origins`` origins in them (rolling origins one step apart, no refit):
+       the calibration set. No data after the training history is used.
+    2. Each calibration forecast's error is divided by its series' scale (the
+       in-sample seasonal-naive MAE of MASE, ``scale`` in ``rolling_forecasts``)
+       and, per horizon step and target, pooled over series and origins. The
+       margin of a ``coverage`` ``c`` is the ``ceil((n + 1) c)``-th smallest of
+       the ``n`` scaled scores (split conformal prediction).
+    3. A clone of ``forecaster`` is fitted on all the data: ``forecaster_``.
+       Its forecasts get the bands ``margin * scale`` of each series.
+
+    Two kinds of score, per coverage level (``method``):
+
+    ``"split"``
+        ``|y - y_pred| / scale``: symmetric bands around the point forecast, for
+        every forecaster (seasonal naive included).
+    ``"cqr"``
+        Conformalized quantile regression on the forecaster's quantile heads
+        ``(1 - c) / 2`` and ``(1 + c) / 2``: ``max(lower - y, y - upper) /
+        scale``, and the heads are moved out (or in) by ``margin * scale``.
+        Needs ``quantiles`` with those levels on the forecaster.
+
+    The guarantee (at least ``c`` of new forecasts covered) holds when the
+    scaled errors of the forecast period are exchangeable with those of the
+    calibration origins: on average over series and steps, not for each
+    series, and only approximately for a time series whose errors drift.
+    Intervals are nested (the 95 % one contains the 80 % one) and contain the
+    point forecast.
+
+    Parameters
+    ----------
+    forecaster : RNNForecaster, LSTMForecaster, GRUForecaster or SeasonalNaiveForecaster
+        The point (or quantile) forecaster to wrap; it is cloned, never
+        modified. Its settings (``horizon``, ``target``, covariates, ``id_col``,
+        ``time_col``, ``freq``) are the wrapper's: set them as
+        ``forecaster__horizon`` in ``set_params`` or a grid.
+    coverage : float or sequence of float, default=(0.8, 0.95)
+        Nominal coverage of each central interval, strictly between 0 and 1.
+        A coverage ``c`` adds the quantile columns ``q{(1 - c) / 2}`` and
+        ``q{(1 + c) / 2}`` (``0.95``: ``q0.025`` and ``q0.975``).
+    method : {"auto", "split", "cqr"}, default="auto"
+        The conformity score. ``"auto"``: ``"cqr"`` for a coverage whose two
+        levels are among the forecaster's ``quantiles``, ``"split"`` for the
+        others.
+    n_origins : int or None, default=None
+        Rolling origins per series in the calibration set (the last
+        ``n_origins + horizon - 1`` steps of every series are held out of the
+        calibration fit). None: ``horizon`` origins, more when a few series
+        give fewer than ``c / (1 - c)`` scores per step for the largest
+        ``coverage`` (the fewest with which the ``c`` interval is finite),
+        fewer when the longest series could not keep ``horizon + 1`` steps to
+        fit on.
+
+    Attributes
+    ----------
+    forecaster_ : forecaster
+        The clone of ``forecaster`` fitted on all the data: it makes the point
+        forecasts.
+    coverage_ : ndarray of shape (n_intervals,)
+        The coverage levels, sorted ascending.
+    methods_ : list of str
+        The score used for each level of ``coverage_``: ``"split"`` or ``"cqr"``.
+    margins_ : ndarray of shape (n_intervals, horizon, n_targets)
+        The calibrated margins in units of each series' scale: half-widths
+        (``"split"``), or how far the quantile heads are moved out (``"cqr"``;
+        negative: in).
+    n_calibration_ : ndarray of shape (horizon, n_targets)
+        Calibration scores (forecasts with an observed actual) per step and
+        target.
+    n_origins_ : int
+        Rolling origins per series in the calibration set.
+    quantiles_ : ndarray of shape (1 + 2 * n_intervals,)
+        The quantile levels forecast: 0.5 (the point forecast) and each
+        interval's bounds.
+
+    See Also
+    --------
+    tsrnn.metrics.msis, tsrnn.metrics.coverage : interval scores.
+
+    Examples
+    --------
+    >>> from tsrnn import ConformalForecaster, SeasonalNaiveForecaster
+    >>> from tsrnn.datasets import load_air_passengers
+    >>> y = load_air_passengers()
+    >>> est = ConformalForecaster(SeasonalNaiveForecaster(horizon=12), coverage=0.9)
+    >>> forecast = est.fit(y).predict()
+    >>> list(forecast.columns)
+    ['passengers', 'passengers_q0.05', 'passengers_q0.95']
+    >>> bool((forecast["passengers_q0.05"] <= forecast["passengers"]).all())
+    True
+    """
+
+    _parameter_constraints = {
+        "forecaster": [BaseForecaster],
+        "coverage": [Interval(Real, 0, 1, closed="neither"), list, tuple, np.ndarray],
+        "method": [StrOptions({"auto", "split", "cqr"})],
+        "n_origins": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        forecaster: BaseForecaster,
+        *,
+        coverage=(0.8, 0.95),
+        method: str = "auto",
+        n_origins: int | None = None,
+    ) -> None:
+        self.forecaster = forecaster
+        self.coverage = coverage
+        self.method = method
+        self.n_origins = n_origins
+
+    # the wrapped forecaster's settings, read by BaseForecaster and backtest
+    horizon = _delegated("horizon")
+    target = _delegated("target")
+    past_covariates = _delegated("past_covariates")
+    future_covariates = _delegated("future_covariates")
+    static_covariates = _delegated("static_covariates")
+    id_col = _delegated("id_col")
+    time_col = _delegated("time_col")
+    freq = _delegated("freq")
+    # what the fitted forecaster remembers of its training data
+    window_ = _delegated("window_", fitted=True)
+    freq_ = _delegated("freq_", fitted=True)
+    target_names_ = _delegated("target_names_", fitted=True)
+    series_ids_ = _delegated("series_ids_", fitted=True)
+    _axis = _delegated("_axis", fitted=True)
+    _history = _delegated("_history", fitted=True)
+    _future_index = _delegated("_future_index", fitted=True)
+    _naive_scale = _delegated("_naive_scale", fitted=True)
+    _scale_note = _delegated("_scale_note", fitted=True)
+    _fit_horizon = _delegated("_fit_horizon", fitted=True)
+
+    _persisted_attributes = (
+        "forecaster_",
+        "coverage_",
+        "methods_",
+        "margins_",
+        "n_calibration_",
+        "n_origins_",
+        "quantiles_",
+    )
+
+    def _persisted_state(self) -> dict:
+        return attributes_state(self)
+
+    def _set_persisted_state(self, state: dict) -> None:
+        set_attributes_state(self, state)
+
+    @property
+    def quantiles(self) -> list[float]:
+        """The quantile levels of the intervals ``coverage`` asks for."""
+        return sorted(q for c in self._check_coverage() for q in interval_levels(c))
+
+    def _check_coverage(self) -> np.ndarray:
+        c = np.unique(np.asarray(self.coverage, dtype=np.float64).ravel())
+        if c.size == 0 or not ((c > 0) & (c < 1)).all():
+            raise ValueError(
+                f"coverage must be a number or a list of numbers strictly between 0 "
+                f"and 1 (e.g. 0.95, or [0.8, 0.95]); got {self.coverage!r}."
+            )
+        return c
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None) -> ConformalForecaster:
+        """Calibrate the intervals on the end of the history, then fit on all of it.
+
+        Parameters
+        ----------
+        X : Series or DataFrame
+            The history, in any form ``forecaster`` takes.
+        y : Series or DataFrame, optional
+            The target, when ``X`` holds only covariates.
+
+        Returns
+        -------
+        self : ConformalForecaster
+
+        Raises
+        ------
+        ValueError
+            ``coverage`` out of (0, 1); ``method="cqr"`` without the quantile
+            heads it needs; a history too short to hold out the calibration
+            origins, or giving too few scores for the largest ``coverage``.
+        """
+        self.forecaster._validate_params()
+        return self._fit_panel(read_panel(X, y, self.forecaster._roles(), name="X"))
+
+    def _fit_panel(self, panel: Panel) -> ConformalForecaster:
+        coverage = self._check_coverage()
+        methods = self._methods(coverage)
+        h = int(self.horizon)
+        lengths = np.array([len(t) for t in panel.target])
+        n_origins = self._resolve_origins(coverage, lengths, h)
+        held = n_origins + h - 1
+        usable = [i for i, n in enumerate(lengths) if n - held > h]
+        if not usable:
+            raise ValueError(
+                f"X is too short to calibrate intervals: n_origins={n_origins} "
+                f"calibration origins and horizon={h} hold out the last {held} steps "
+                f"of each series, leaving the longest ({lengths.max()} steps) no "
+                f"more than horizon={h} to fit on. Pass n_origins <= "
+                f"{max(1, lengths.max() - 2 * h)}, a smaller horizon or a longer "
+                "history."
+                if lengths.max() - 2 * h >= 1
+                else f"X is too short to calibrate intervals: each calibration "
+                f"forecast needs horizon={h} steps held out after more than {h} "
+                f"steps to fit on, and the longest series has {lengths.max()}. Use "
+                "a smaller horizon or a longer history."
+            )
+        if len(usable) < len(lengths):
+            short = [
+                series_name(sid) for i, sid in enumerate(panel.ids) if i not in usable
+            ]
+            _warn_user(
+                f"{_listed(short)}: no more than horizon={h} steps before their last "
+                f"{held} (the calibration origins, n_origins={n_origins}), so they "
+                "are left out of the calibration; their intervals use the margins "
+                "calibrated on the other series. Pass a smaller n_origins to "
+                "calibrate on them too.",
+                UserWarning,
+            )
+        calibration = self._clone()._fit_panel(panel.select(usable).drop_last(held))
+        merged, cutoffs, values, fitted, upto = calibration._rolling_arrays(
+            panel.select(usable).tail(held)
+        )
+        actual = np.concatenate(
+            [
+                t[c[:, None] + np.arange(1, h + 1)]
+                for t, c in zip(merged.target, cutoffs)
+            ]
+        )  # (N, h, T)
+        scale = np.repeat(
+            np.array(calibration._scales(merged, fitted, upto)[0]),
+            [len(c) for c in cutoffs],
+            axis=0,
+        )[:, None, :]
+        levels = [float(q) for q in calibration.quantiles_]
+        point = values[..., levels.index(0.5)]
+        margins, counts = [], []
+        for c, method in zip(coverage, methods):
+            if method == "cqr":
+                lo_q, hi_q = interval_levels(c)
+                lo, hi = (
+                    values[..., levels.index(lo_q)],
+                    values[..., levels.index(hi_q)],
+                )
+                scores = np.maximum(lo - actual, actual - hi) / scale
+            else:
+                scores = np.abs(actual - point) / scale
+            margin, n = _order_statistic(scores, c)
+            if np.isinf(margin).any():
+                raise ValueError(
+                    f"coverage={c:g} needs at least {math.ceil(c / (1 - c))} "
+                    f"calibration forecasts per horizon step, and X gives {n} "
+                    f"({len(usable)} series x n_origins={n_origins} origins, less "
+                    "missing actuals). Pass a larger n_origins, a longer history, or "
+                    "a smaller coverage."
+                )
+            margins.append(margin)
+            counts.append(np.sum(~np.isnan(scores), axis=0))
+        self.__dict__.pop("_plan", None)  # the predict plan of an earlier fit
+        self.forecaster_ = self._clone()._fit_panel(panel)
+        self.coverage_, self.methods_ = coverage, methods
+        self.margins_ = np.stack(margins)
+        self.n_calibration_ = counts[0]
+        self.n_origins_ = n_origins
+        self.quantiles_ = np.array(
+            sorted({0.5, *(q for c in coverage for q in interval_levels(c))})
+        )
+        return self
+
+    def _clone(self) -> BaseForecaster:
+        est = clone(self.forecaster)
+        est._validate_params()
+        return est
+
+    def _methods(self, coverage: np.ndarray) -> list[str]:
+        """The score of each coverage level (see ``method``)."""
+        heads = set(float(q) for q in self.forecaster._check_quantiles())
+        methods = []
+        for c in coverage:
+            both = set(interval_levels(c)) <= heads
+            if self.method == "cqr" and not both:
+                need = sorted({q for c in coverage for q in interval_levels(c)})
+                raise ValueError(
+                    f"method='cqr' conformalizes the forecaster's quantile heads, and "
+                    f"coverage={c:g} needs the levels {list(interval_levels(c))}, "
+                    f"which quantiles={self.forecaster.quantiles!r} does not have. "
+                    f"Pass forecaster__quantiles={need}, or method='split' (bands "
+                    "around the point forecast)."
+                )
+            methods.append("cqr" if both and self.method != "split" else "split")
+        return methods
+
+    def _resolve_origins(
+        self, coverage: np.ndarray, lengths: np.ndarray, h: int
+    ) -> int:
+        if self.n_origins is not None:
+            return int(self.n_origins)
+        c = float(coverage.max())
+        needed = math.ceil(math.ceil(c / (1 - c)) / len(lengths))
+        longest = int(lengths.max()) - 2 * h  # keeps horizon + 1 steps to fit on
+        return max(1, min(max(h, needed), longest))
+
+    # -- forecasting hooks (see BaseForecaster) -----------------------------------------
+    def _quantile_heads(self) -> tuple[int, list[tuple[float, int]]]:
+        levels = [float(q) for q in self.quantiles_]
+        asked = self.quantiles
+        if not set(asked) <= set(levels):
+            raise ValueError(
+                f"coverage={self.coverage!r} was set after fit, but this "
+                f"ConformalForecaster was calibrated for coverage="
+                f"{[float(c) for c in self.coverage_]}. Refit it, or set coverage back."
+            )
+        return levels.index(0.5), [(q, levels.index(q)) for q in asked]
+
+    def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):
+        """The wrapped forecaster's state and each series' scale ``(n_series, T)``."""
+        scales, _ = self._scales(panel, fitted, upto)
+        stats = self.forecaster_._series_stats(panel, fitted, upto)
+        return stats, np.array(scales)
+
+    def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:
+        inner, scales = stats
+        values = self.forecaster_._forecast(panel, cutoffs, future_rows, inner, plan)
+        scale = np.repeat(scales, [len(c) for c in cutoffs], axis=0)
+        return bands(
+            values,
+            self.forecaster_.quantiles_,
+            scale,
+            self.margins_,
+            self.coverage_,
+            self.methods_,
+        )
