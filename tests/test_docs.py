@@ -31,6 +31,7 @@ MODULES = [
     "tsrnn.metrics",
     "tsrnn.metrics._point",
     "tsrnn.metrics._m4",
+    "tsrnn.metrics._interval",
     "tsrnn.metrics._scorers",
     "tsrnn._naive",
     "tsrnn._pointwise",

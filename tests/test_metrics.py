@@ -20,9 +20,14 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 import tsrnn.metrics
 from tsrnn.metrics import (
     SCORERS,
+    coverage,
+    crps,
+    evaluate,
     get_scorer,
+    interval_width,
     mae,
     mase,
+    msis,
     naive2_forecast,
     owa,
     pinball_loss,
@@ -366,9 +371,9 @@ class FakeForecaster(BaseEstimator):
             }
         )
         frame["y_pred"] += self.bias
-        if self.quantiles:
-            frame["q0.1"] = frame["y_pred"] - 2.0
-            frame["q0.9"] = frame["y_pred"] + 2.0
+        levels = (0.1, 0.9) if self.quantiles is True else self.quantiles or ()
+        for q in levels:  # q0.1 and q0.9 are y_pred -/+ 2
+            frame[f"q{q:g}"] = frame["y_pred"] + 5.0 * (q - 0.5)
         if self.scale:
             frame["scale"] = [2.0, 2.0, 2.0, 5.0, 5.0]
         return frame
@@ -422,7 +427,7 @@ def test_scorer_errors():
 
 
 def test_scorers_work_with_sklearn():
-    est = FakeForecaster()
+    est = FakeForecaster(quantiles=(0.025, 0.1, 0.9, 0.975))  # 95% and 80%
     X = np.arange(20.0).reshape(-1, 1)
     for name, scorer in SCORERS.items():
         assert check_scoring(est, scoring=scorer) is scorer
@@ -767,3 +772,332 @@ def test_every_metric_is_the_same_in_other_units(factor):
     with pytest.raises(ValueError, match="repeats itself exactly"):
         mase(s([1.0, 1.0]), s([1.0, 1.0]), s(np.full(6, 0.3)), m=1)
     assert smape(s([0.3, 0.3]), s([0.3, 0.3])) == 0.0
+
+
+# -- interval and quantile metrics ------------------------------------------------------
+def test_interval_metrics_by_hand():
+    # y_train [1, 3, 5]: |diffs| 2, 2, scale 2. 95% interval, 2 / alpha = 40:
+    # 5 in [4, 6]: 2; 6 in [4, 8]: 4; 9 > 8: 4 + 40 * 1; 2 < 3: 2 + 40 * 1
+    y, lo, hi = [5.0, 6.0, 9.0, 2.0], [4.0, 4.0, 4.0, 3.0], [6.0, 8.0, 8.0, 5.0]
+    got = msis(y, lo, hi, y_train=[1.0, 3.0, 5.0])
+    assert isinstance(got, float)
+    assert got == pytest.approx((2 + 4 + 44 + 42) / 4 / 2, rel=1e-12)
+    # alpha = 0.5 (2 / alpha = 4) and lag m = 2 (y_train |diffs| 4, 2: scale 3)
+    got = msis(y, lo, hi, y_train=[1.0, 3.0, 5.0, 1.0], alpha=0.5, m=2)
+    assert got == pytest.approx((2 + 4 + (4 + 4) + (2 + 4)) / 4 / 3, rel=1e-12)
+    assert coverage(y, lo, hi) == 0.5
+    assert coverage(y, y, y) == 1.0  # the bounds count as inside
+    assert interval_width(lo, hi) == 3.0
+    assert interval_width(lo, hi, y_true=[NAN, 6.0, 9.0, NAN]) == 4.0
+    # crps: levels 0.1, 0.5, 0.9 at 8, 10, 13 and y = 9: pinball 0.1 * 1,
+    # 0.5 * 1 and 0.1 * 4, mean 1 / 3, times 2
+    assert crps([9.0], [[8.0, 10.0, 13.0]], [0.1, 0.5, 0.9]) == pytest.approx(2 / 3)
+    assert crps([[9.0]], [[[8.0, 10.0, 13.0]]], [0.1, 0.5, 0.9]) == pytest.approx(2 / 3)
+
+
+def test_msis_matches_a_transcription_of_the_m4_code():
+    # the scale transcribed from mase_cal of M4-methods' "Benchmarks and
+    # Evaluation.R" (1-based R indices):
+    #   forecastsNaiveSD <- rep(NA,frq)
+    #   for (j in (frq+1):length(insample)){
+    #     forecastsNaiveSD <- c(forecastsNaiveSD, insample[j-frq]) }
+    #   masep <- mean(abs(insample-forecastsNaiveSD), na.rm = TRUE)
+    # and MSIS as the M4 paper (Makridakis et al. 2020) defines it:
+    #   mean(U - L + 2/a*(L - Y)*(Y < L) + 2/a*(Y - U)*(Y > U)) / masep
+    def r_msis(insample, outsample, lower, upper, a, frq):
+        naive_sd = [NAN] * frq
+        for j in range(frq + 1, len(insample) + 1):
+            naive_sd.append(insample[j - frq - 1])
+        masep = np.nanmean(np.abs(np.asarray(insample) - np.asarray(naive_sd)))
+        total = 0.0
+        for y, lo, hi in zip(outsample, lower, upper):
+            total += hi - lo
+            if y < lo:
+                total += 2 / a * (lo - y)
+            if y > hi:
+                total += 2 / a * (y - hi)
+        return total / len(outsample) / masep
+
+    m, h, rng = 12, 8, np.random.default_rng(7)
+    y_train = [seasonal_series(n, m, seed=k) for k, n in enumerate((60, 37, 90))]
+    y_true = rng.uniform(80, 140, size=(3, h))
+    centre = y_true + rng.normal(0, 6, size=(3, h))
+    half = rng.uniform(1, 12, size=(3, h))
+    lower, upper = centre - half, centre + half
+    assert 0 < coverage(y_true, lower, upper) < 1  # misses on both sides
+    assert (y_true < lower).any() and (y_true > upper).any()
+    for a in (0.05, 0.2):
+        expected = [
+            r_msis(y_train[k], y_true[k], lower[k], upper[k], a, m) for k in range(3)
+        ]
+        got = msis(y_true, lower, upper, y_train, alpha=a, m=m)
+        assert got == pytest.approx(np.mean(expected), rel=1e-12)
+        alone = msis(y_true[1], lower[1], upper[1], y_train[1], alpha=a, m=m)
+        assert alone == pytest.approx(expected[1], rel=1e-12)
+
+
+def test_interval_score_is_the_scaled_pinball_of_its_bounds():
+    # Gneiting and Raftery (2007): IS_a = 2 / a * (QS_{a/2}(L) + QS_{1-a/2}(U))
+    from tsrnn.metrics._interval import interval_score
+
+    rng = np.random.default_rng(2)
+    y, centre = rng.normal(size=50), rng.normal(size=50)
+    half = rng.uniform(0, 2, size=50)
+    for a in (0.05, 0.5):
+        lo, hi = centre - half, centre + half
+        expected = 2 / a * (pinball_loss(y, lo, a / 2) + pinball_loss(y, hi, 1 - a / 2))
+        assert interval_score(y, lo, hi, a).mean() == pytest.approx(expected)
+
+
+def test_crps_estimate():
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(4)
+    y, f = rng.normal(size=(3, 5)), rng.normal(size=(3, 5))
+    levels = [0.1, 0.3, 0.7, 0.9]
+    quantile_forecasts = f[..., None] + np.array([-1.0, -0.2, 0.3, 1.5])
+    expected = 2 * np.mean(
+        [pinball_loss(y, quantile_forecasts[..., j], q) for j, q in enumerate(levels)]
+    )
+    assert crps(y, quantile_forecasts, levels) == pytest.approx(expected)
+    # a point forecast at levels symmetric about 0.5: the MAE
+    point = np.repeat(f[..., None], 4, axis=-1)
+    assert crps(y, point, [0.1, 0.25, 0.75, 0.9]) == pytest.approx(mae(y, f))
+    # dense levels: the closed-form CRPS of a normal forecast N(mu, sigma^2)
+    k = 999
+    dense = (np.arange(1, k + 1) - 0.5) / k
+    mu, sigma = np.array([0.0, 2.0, -1.0]), np.array([1.0, 0.5, 3.0])
+    actual = np.array([0.3, 4.0, -1.0])
+    z = (actual - mu) / sigma
+    exact = sigma * (z * (2 * norm.cdf(z) - 1) + 2 * norm.pdf(z) - 1 / np.sqrt(np.pi))
+    forecasts = mu[:, None] + sigma[:, None] * norm.ppf(dense)
+    assert crps(actual, forecasts, dense) == pytest.approx(exact.mean(), rel=1e-4)
+
+
+def test_interval_metrics_leave_nan_actuals_out():
+    y = np.array([[1.0, NAN, 3.0], [NAN, 5.0, 6.0]])
+    lo = np.array([[0.0, NAN, 3.5], [NAN, 4.0, 5.0]])  # NaN bound: unused
+    hi = np.array([[2.0, NAN, 4.0], [9.0, 8.0, 7.0]])
+    keep = ~np.isnan(y)
+    for metric in (coverage, lambda t, lo, hi: interval_width(lo, hi, t)):
+        assert metric(y, lo, hi) == metric(y[keep], lo[keep], hi[keep])
+    y_train = np.arange(10.0)
+    assert msis(y, lo, hi, y_train) == msis(y[keep], lo[keep], hi[keep], y_train)
+    # per series: a series with no observed actual has no MSIS
+    rows = np.array([[1.0, 2.0], [NAN, NAN]])
+    bounds = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[2.0, 4.0], [1.0, 1.0]])
+    got = msis(rows, *bounds, [y_train, y_train])
+    assert got == msis(rows[0], bounds[0][0], bounds[1][0], y_train) == 3.0
+    quantile_forecasts = np.stack([lo, hi], axis=-1)
+    assert crps(y, quantile_forecasts, [0.2, 0.8]) == crps(
+        y[keep], quantile_forecasts[keep], [0.2, 0.8]
+    )
+    # pandas inputs by position
+    assert coverage(pd.Series([1.0, 5.0], index=[1, 0]), [0.0, 0.0], [2.0, 2.0]) == 0.5
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda: coverage(GOOD, [1.0, 2.0], GOOD),
+            r"^lower and upper must have the same shape; got lower \(2,\)",
+        ),
+        (
+            lambda: coverage([1.0, 2.0], GOOD, GOOD),
+            r"^y_true and lower must have the same shape; got y_true \(2,\) and "
+            r"lower \(3,\)",
+        ),
+        (
+            lambda: coverage(GOOD, [0.0, 3.0, 2.0], [5.0, 1.0, 0.5]),
+            r"^lower > upper at 2 point\(s\), the first at index 1 \(lower 3, upper "
+            r"1\); every lower bound must be at most its upper bound.*swap them",
+        ),
+        (
+            lambda: coverage(np.ones((2, 2)), [[0, 0], [0, 3]], [[1, 1], [1, 1]]),
+            r"^lower > upper at 1 point\(s\), the first at index \(1, 1\) \(lower 3, "
+            r"upper 1\).*swap them",
+        ),
+        (
+            lambda: coverage(GOOD, [0.0, NAN, 0.0], [9.0, 9.0, 9.0]),
+            "^lower has NaN where y_true is observed",
+        ),
+        (
+            lambda: interval_width([0.0, 1.0], [1.0, NAN]),
+            "^upper has NaN where y_true is observed.*set y_true to NaN",
+        ),
+        (lambda: coverage(GOOD, GOOD, [1.0, np.inf, 3.0]), "^upper contains inf"),
+        (lambda: interval_width(["a"], [1.0]), "^lower must be numeric"),
+        (lambda: coverage([NAN], [0.0], [1.0]), "^y_true has no observed value"),
+        (lambda: msis(GOOD, GOOD, GOOD, GOOD, alpha=0.0), "^alpha must be a number"),
+        (lambda: msis(GOOD, GOOD, GOOD, GOOD, alpha=1.0), "strictly between 0 and 1"),
+        (lambda: msis(GOOD, GOOD, GOOD, GOOD, alpha=True), "^alpha must be a number"),
+        (lambda: msis(GOOD, GOOD, GOOD, GOOD, m=0), "^m must be a positive integer"),
+        (
+            lambda: msis(GOOD, GOOD, GOOD, [1.0, 1.0, 1.0]),
+            "^y_train repeats itself exactly at lag m=1.*so MSIS would divide by zero",
+        ),
+        (
+            lambda: msis(GOOD, GOOD, GOOD, [np.arange(4.0)] * 2),
+            r"^y_train holds 2 series but y_true has shape \(3,\)",
+        ),
+        (
+            lambda: crps(GOOD, np.ones((3, 2)), [0.5]),
+            r"^y_quantiles must have shape y_true.shape \+ \(n_quantiles,\) = \(3, 1\)"
+            r"; got \(3, 2\)",
+        ),
+        (
+            lambda: crps(GOOD, np.ones((3, 1)), [1.5]),
+            r"^quantiles\[0\] must be a number strictly between 0 and 1",
+        ),
+        (
+            lambda: crps(GOOD, np.ones((3, 1)), 0.5),
+            "^quantiles must be a non-empty 1-D",
+        ),
+        (lambda: crps(GOOD, np.ones((3, 0)), []), "^quantiles must be a non-empty 1-D"),
+        (
+            lambda: crps(GOOD, [[1.0, 1.0], [NAN, 1.0], [1.0, 1.0]], [0.1, 0.9]),
+            r"^y_quantiles\[\.\.\., 0\] has NaN where y_true is observed",
+        ),
+    ],
+)
+def test_interval_errors_name_the_argument_and_the_fix(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_lower_above_upper_is_refused_even_where_y_true_is_missing():
+    with pytest.raises(ValueError, match="lower > upper at 1 point"):
+        coverage([1.0, NAN], [0.0, 5.0], [2.0, 4.0])
+    # but NaN bounds there are fine: nothing to score
+    assert coverage([1.0, NAN], [0.0, NAN], [2.0, NAN]) == 1.0
+
+
+def two_interval_frame():
+    """Two series (scales 2 and 5), a missing actual, the 80% and 95% intervals."""
+    return pd.DataFrame(
+        {
+            "id": ["a", "a", "a", "b", "b"],
+            "y": [10.0, 12.0, NAN, 100.0, 96.0],
+            "y_pred": [10.0, 11.0, 5.0, 99.0, 100.0],
+            "q0.025": [7.0, 9.0, NAN, 90.0, 97.0],
+            "q0.1": [8.0, 10.0, NAN, 94.0, 98.0],
+            "q0.9": [12.0, 13.0, NAN, 99.0, 102.0],
+            "q0.975": [13.0, 15.0, NAN, 110.0, 104.0],
+            "scale": [2.0, 2.0, 2.0, 5.0, 5.0],
+        }
+    )
+
+
+def test_evaluate_interval_metrics_of_a_frame_by_hand():
+    frame = two_interval_frame()
+    # 95% (2 / alpha = 40): a: 6 / 2, 6 / 2; b: 20 / 5, (7 + 40 * 1) / 5
+    got = evaluate(frame, ["msis", "coverage", "acd", "interval_width"])
+    assert got == pytest.approx(
+        {
+            "msis": (3.0 + (4.0 + 9.4) / 2) / 2,
+            "coverage": 0.75,  # 96 < 97
+            "acd": 0.2,
+            "interval_width": (6 + 6 + 20 + 7) / 4,
+        }
+    )
+    # 80% (2 / alpha = 10): a: 4 / 2, 3 / 2; b: (5 + 10 * 1) / 5, (4 + 10 * 2) / 5
+    got = evaluate(frame, ["msis", "coverage", "acd", "interval_width"], coverage=0.8)
+    assert got == pytest.approx(
+        {"msis": (1.75 + 3.9) / 2, "coverage": 0.5, "acd": 0.3, "interval_width": 4.0}
+    )
+    # scaled CRPS over the 4 levels; row 0 (y = 10): pinball 0.025 * 3, 0.1 * 2,
+    # 0.1 * 2, 0.025 * 3: 2 * 0.55 / 4 / 2 = 0.1375; row 1: 0.1125; row 3 (y = 100):
+    # 0.25 + 0.6 + 0.9 + 0.25 = 2: 0.2; row 4 (y = 96): 0.975 + 1.8 + 0.6 + 0.2:
+    # 0.3575. Per series (a: 0.125, b: 0.27875), then over the series
+    assert evaluate(frame, "crps") == pytest.approx({"crps": 0.201875})
+    # the point metrics in the same call, in the order asked
+    assert list(evaluate(frame, ["mae", "msis", "crps"])) == ["mae", "msis", "crps"]
+
+
+def test_frame_msis_is_the_array_msis_per_series():
+    frame = two_interval_frame()
+    y_train = {"a": np.array([1.0, 3.0, 5.0]), "b": np.array([0.0, 5.0, 10.0, 5.0])}
+    per_series = []
+    for sid, part in frame.groupby("id"):
+        assert (part["scale"] == np.abs(np.diff(y_train[sid])).mean()).all()
+        per_series.append(
+            msis(part["y"], part["q0.1"], part["q0.9"], y_train[sid], alpha=0.2)
+        )
+    assert evaluate(frame, "msis", coverage=0.8)["msis"] == pytest.approx(
+        np.mean(per_series)
+    )
+
+
+def test_interval_scorers_on_a_frame_with_two_intervals():
+    est = _Recorder(two_interval_frame())
+    expected = {
+        c: evaluate(est.frame, ["msis", "acd"], coverage=c) for c in (0.8, 0.95)
+    }
+    for name in ("msis", "acd"):
+        assert SCORERS[name](est, None) == -expected[0.95][name]
+        assert get_scorer(name)(est, None) == -expected[0.95][name]
+        assert get_scorer(name, coverage=0.95) is SCORERS[name]
+        scorer = get_scorer(name, coverage=0.8)
+        assert scorer(est, None) == -expected[0.8][name]
+        assert repr(scorer) == f"tsrnn.metrics.get_scorer({name!r}, coverage=0.8)"
+        copy = pickle.loads(pickle.dumps(scorer))  # n_jobs > 1 pickles scorers
+        assert repr(copy) == repr(scorer)
+        assert copy(est, None) == scorer(est, None)
+    assert get_scorer("crps")(est, None) == pytest.approx(-0.201875)
+    assert get_scorer("crps", coverage=0.8) is SCORERS["crps"]  # no interval used
+    assert get_scorer("mae", coverage=0.8) is SCORERS["mae"]
+
+
+def test_a_missing_interval_names_the_columns_and_the_fix():
+    frame = two_interval_frame()
+    with pytest.raises(
+        ValueError,
+        match=r"^coverage=0.9 needs the quantile columns 'q0.05' and 'q0.95'.*"
+        r"\['q0.025', 'q0.1', 'q0.9', 'q0.975'\], the intervals of coverage 0.8, "
+        r"0.95. Pass one of those as coverage=.*quantiles=\[0.05, 0.95\].*"
+        r"ConformalForecaster with coverage=0.9",
+    ):
+        evaluate(frame, ["mae", "msis"], coverage=0.9)
+    with pytest.raises(ValueError, match=r"\['q0.1'\], no pair q and 1 - q"):
+        evaluate(frame[["y", "y_pred", "q0.1"]], "coverage", coverage=0.8)
+    with pytest.raises(ValueError, match="they have no quantile column. Fit"):
+        evaluate(frame[["y", "y_pred"]], "interval_width")
+    # through a scorer: the scorer is named, with its coverage
+    with pytest.raises(
+        ValueError,
+        match=r"get_scorer\('acd', coverage=0.5\) on _Recorder.*q0.25",
+    ):
+        get_scorer("acd", coverage=0.5)(_Recorder(frame), None)
+
+
+def test_interval_metric_errors_of_a_frame():
+    frame = two_interval_frame()
+    frame.loc[1, "q0.9"] = NAN
+    with pytest.raises(
+        ValueError,
+        match=r"^the interval of coverage 0.8 \(column 'y' is y_true, 'q0.1' is lower, "
+        r"'q0.9' is upper\): upper has NaN where y_true is observed",
+    ):
+        evaluate(frame, "coverage", coverage=0.8)
+    with pytest.raises(ValueError, match=r"^column 'q0.9' has NaN where y_true"):
+        evaluate(frame, "crps")
+    swapped = two_interval_frame().rename(columns={"q0.1": "q0.9", "q0.9": "q0.1"})
+    with pytest.raises(ValueError, match="'q0.1' is lower.*lower > upper.*swap them"):
+        evaluate(swapped, "msis", coverage=0.8)
+    no_scale = two_interval_frame().drop(columns="scale")
+    for name, what in (("msis", "MSIS"), ("crps", "CRPS")):
+        with pytest.raises(ValueError, match=f"must provide a 'scale' column.*{what}"):
+            evaluate(no_scale, name)
+    assert evaluate(no_scale, ["coverage", "acd", "interval_width"])  # no scale used
+    with pytest.raises(ValueError, match="^coverage must be a number strictly"):
+        evaluate(frame, "mae", coverage=95)
+    with pytest.raises(ValueError, match="^coverage must be a number strictly"):
+        get_scorer("msis", coverage=1.0)
+    with pytest.raises(ValueError, match=r"not tsrnn metrics.*'interval_width'"):
+        evaluate(frame, ["msis", "width"])
+    for name in ("coverage", "interval_width"):
+        with pytest.raises(ValueError, match=f"'{name}' is not a score.*evaluate"):
+            get_scorer(name)
+    with pytest.raises(TypeError, match=r"tsrnn.metrics.coverage"):
+        get_scorer("acd")(Ridge(), None)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any
 
 import numpy as np
 
-__all__ = ["as_float", "check_pair", "check_series", "check_values"]
+__all__ = [
+    "as_float",
+    "check_fraction",
+    "check_interval",
+    "check_pair",
+    "check_series",
+    "check_values",
+]
 
 
 def as_float(x: Any, name: str) -> np.ndarray:
@@ -38,14 +46,19 @@ def check_values(arr: np.ndarray, name: str, ndims: tuple[int, ...]) -> np.ndarr
     return arr
 
 
-def check_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validated ``(y_true, y_pred, observed)``: same shape, 1-D or 2-D, no inf."""
+def check_pair(
+    y_true, y_pred, name: str = "y_pred"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validated ``(y_true, y_pred, observed)``: same shape, 1-D or 2-D, no inf.
+
+    ``name`` is the forecast's name in the messages (``"lower"`` for a bound).
+    """
     t = check_values(as_float(y_true, "y_true"), "y_true", (1, 2))
-    p = check_values(as_float(y_pred, "y_pred"), "y_pred", (1, 2))
+    p = check_values(as_float(y_pred, name), name, (1, 2))
     if t.shape != p.shape:
         raise ValueError(
-            f"y_true and y_pred must have the same shape; got y_true {t.shape} and "
-            f"y_pred {p.shape}. Pass one forecast per actual value (2-D: one row per "
+            f"y_true and {name} must have the same shape; got y_true {t.shape} and "
+            f"{name} {p.shape}. Pass one forecast per actual value (2-D: one row per "
             "series or window, one column per step)."
         )
     observed = ~np.isnan(t)
@@ -56,10 +69,57 @@ def check_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         )
     if np.isnan(p[observed]).any():
         raise ValueError(
-            "y_pred has NaN where y_true is observed: a forecast is missing. Fill it, "
+            f"{name} has NaN where y_true is observed: a forecast is missing. Fill it, "
             "or set y_true to NaN there to leave that point out."
         )
     return t, p, observed
+
+
+def check_interval(
+    y_true, lower, upper
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Validated ``(y_true, lower, upper, observed)`` of interval forecasts.
+
+    Each bound is checked against ``y_true`` as :func:`check_pair` checks a
+    forecast; ``y_true=None`` counts every point as observed (for the width
+    alone). ``lower > upper`` is refused wherever both bounds are given.
+    """
+    lo = check_values(as_float(lower, "lower"), "lower", (1, 2))
+    hi = check_values(as_float(upper, "upper"), "upper", (1, 2))
+    if lo.shape != hi.shape:
+        raise ValueError(
+            f"lower and upper must have the same shape; got lower {lo.shape} and "
+            f"upper {hi.shape}. Pass one lower and one upper bound per forecast step."
+        )
+    t, lo, observed = check_pair(
+        np.zeros(lo.shape) if y_true is None else y_true, lo, "lower"
+    )
+    _, hi, _ = check_pair(t, hi, "upper")
+    crossed = lo > hi  # False where a bound is NaN
+    if crossed.any():
+        first = tuple(int(i) for i in np.argwhere(crossed)[0])
+        where = first[0] if len(first) == 1 else first
+        raise ValueError(
+            f"lower > upper at {int(crossed.sum())} point(s), the first at index "
+            f"{where} (lower {lo[first]:g}, upper {hi[first]:g}); every lower bound "
+            "must be at most its upper bound. If the bounds were passed the wrong way "
+            "round, swap them."
+        )
+    return t, lo, hi, observed
+
+
+def check_fraction(value, name: str, example: str) -> float:
+    """``value`` as a float strictly between 0 and 1 (a quantile, alpha, a coverage)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not 0.0 < float(value) < 1.0
+    ):
+        raise ValueError(
+            f"{name} must be a number strictly between 0 and 1 ({example}); got "
+            f"{value!r}."
+        )
+    return float(value)
 
 
 def check_series(y_train, name: str = "y_train") -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 from tsrnn._naive import naive2, naive_mae, seasonal_positions
 from tsrnn.metrics._checks import as_float, check_pair, check_series, check_values
-from tsrnn.metrics._point import mae
+from tsrnn.metrics._point import observed_mean
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -42,28 +42,65 @@ def _train_series(y_train) -> tuple[list[np.ndarray], bool]:
     return (list(arr), True) if arr.ndim == 2 else ([arr], False)
 
 
-def naive_scale_checked(y: np.ndarray, m: int, where: str) -> float:
-    """:func:`tsrnn._naive.naive_mae` of one series, refused where MASE cannot use it."""
+def naive_scale_checked(
+    y: np.ndarray, m: int, where: str, metric: str = "MASE"
+) -> float:
+    """:func:`tsrnn._naive.naive_mae` of one series, refused where ``metric`` (MASE,
+    MSIS) cannot use it."""
     if len(y) < m + 1:
         raise ValueError(
             f"{where} has {len(y)} values, fewer than m + 1 = {m + 1}: the seasonal-"
-            f"naive scale of MASE with lag m={m} needs at least m + 1 values. Pass a "
-            "longer y_train or a smaller m."
+            f"naive scale of {metric} with lag m={m} needs at least m + 1 values. Pass "
+            "a longer y_train or a smaller m."
         )
     scale = float(naive_mae(y, m))
     if np.isnan(scale):
         raise ValueError(
             f"{where} has no two observed values m={m} steps apart, so the seasonal-"
-            "naive scale of MASE is undefined. Pass more history in y_train or a "
+            f"naive scale of {metric} is undefined. Pass more history in y_train or a "
             "smaller m."
         )
     if scale == 0.0:
         raise ValueError(
             f"{where} repeats itself exactly at lag m={m} (its seasonal-naive "
-            "in-sample error is 0), so MASE would divide by zero. Check m, leave that "
-            "series out, or score it with smape or mae instead."
+            f"in-sample error is 0), so {metric} would divide by zero. Check m, leave "
+            "that series out, or score it with smape or mae instead."
         )
     return scale
+
+
+def scaled_mean(
+    errors: np.ndarray, observed: np.ndarray, y_train, m: int, metric: str = "MASE"
+) -> float:
+    """The mean of pointwise ``errors`` over the seasonal-naive MAE of ``y_train``.
+
+    The one computation of MASE and MSIS: ``errors`` (the shape of ``y_true``,
+    used where ``observed``) over one ``y_train`` (1-D errors, or rows as windows
+    of one series: pooled), or per row over that row's ``y_train`` series and
+    then averaged over the rows that have an observed value, as in M4.
+    """
+    m = _positive_int(m, "m")
+    series, per_row = _train_series(y_train)
+    if not per_row or (errors.ndim == 1 and len(series) == 1):
+        scale = naive_scale_checked(series[0], m, "y_train", metric)
+        return observed_mean(errors, observed) / scale
+    if errors.ndim == 1 or errors.shape[0] != len(series):
+        raise ValueError(
+            f"y_train holds {len(series)} series but y_true has shape "
+            f"{errors.shape}: pass one y_train series per row of y_true (y_true and "
+            f"its forecasts of shape ({len(series)}, horizon)), or a single 1-D "
+            "y_train when the rows are windows of one series."
+        )
+    scales = np.array(
+        [
+            naive_scale_checked(s, m, f"y_train[{i}]", metric)
+            for i, s in enumerate(series)
+        ]
+    )
+    err = np.where(observed, errors, 0.0).sum(axis=1)
+    count = observed.sum(axis=1)
+    rows = count > 0  # a series with no observed actual has no score
+    return float(np.mean(err[rows] / count[rows] / scales[rows]))
 
 
 def mase(y_true: ArrayLike, y_pred: ArrayLike, y_train, m: int = 1) -> float:
@@ -105,25 +142,7 @@ def mase(y_true: ArrayLike, y_pred: ArrayLike, y_train, m: int = 1) -> float:
     0.375
     """
     t, p, obs = check_pair(y_true, y_pred)
-    m = _positive_int(m, "m")
-    series, per_row = _train_series(y_train)
-    if not per_row or (t.ndim == 1 and len(series) == 1):
-        scale = naive_scale_checked(series[0], m, "y_train")
-        return mae(t, p) / scale
-    if t.ndim == 1 or t.shape[0] != len(series):
-        raise ValueError(
-            f"y_train holds {len(series)} series but y_true has shape {t.shape}: pass "
-            "one y_train series per row of y_true (y_true and y_pred of shape "
-            f"({len(series)}, horizon)), or a single 1-D y_train when the rows are "
-            "windows of one series."
-        )
-    scales = np.array(
-        [naive_scale_checked(s, m, f"y_train[{i}]") for i, s in enumerate(series)]
-    )
-    err = np.where(obs, np.abs(t - p), 0.0).sum(axis=1)
-    count = obs.sum(axis=1)
-    rows = count > 0  # a series with no observed actual has no MASE
-    return float(np.mean(err[rows] / count[rows] / scales[rows]))
+    return scaled_mean(np.abs(t - p), obs, y_train, m)
 
 
 def owa(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tsrnn._pointwise import masked_mean, pinball
-from tsrnn.metrics._checks import check_pair
+from tsrnn.metrics._checks import check_fraction, check_pair
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["mae", "pinball_loss", "rmse", "smape"]
 
 
-def _observed_mean(values: np.ndarray, observed: np.ndarray) -> float:
+def observed_mean(values: np.ndarray, observed: np.ndarray) -> float:
     """The mean of ``values`` where the actual is observed (NaN elsewhere is ignored)."""
     return float(masked_mean(np.where(observed, values, 0.0), observed))
 
@@ -45,7 +44,7 @@ def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     1.0
     """
     t, p, obs = check_pair(y_true, y_pred)
-    return _observed_mean(np.abs(t - p), obs)
+    return observed_mean(np.abs(t - p), obs)
 
 
 def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
@@ -72,7 +71,7 @@ def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     4.0
     """
     t, p, obs = check_pair(y_true, y_pred)
-    return float(np.sqrt(_observed_mean((t - p) ** 2, obs)))
+    return float(np.sqrt(observed_mean((t - p) ** 2, obs)))
 
 
 def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
@@ -109,7 +108,7 @@ def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     # ratio is <= 1 and the result <= 200 exactly (200 * |y - f| / ... is not);
     # where y = f = 0 the numerator is 0, and so is the ratio
     ratio = num / np.where(den > 0, den, 1.0)
-    return 200.0 * _observed_mean(ratio, obs)
+    return 200.0 * observed_mean(ratio, obs)
 
 
 def pinball_loss(y_true: ArrayLike, y_pred: ArrayLike, quantile: float) -> float:
@@ -138,14 +137,5 @@ def pinball_loss(y_true: ArrayLike, y_pred: ArrayLike, quantile: float) -> float
     1.0
     """
     t, p, obs = check_pair(y_true, y_pred)
-    if (
-        isinstance(quantile, bool)
-        or not isinstance(quantile, Real)
-        or not 0.0 < float(quantile) < 1.0
-    ):
-        raise ValueError(
-            f"quantile must be a number strictly between 0 and 1 (e.g. 0.1 or 0.9); "
-            f"got {quantile!r}."
-        )
-    q = float(quantile)
-    return _observed_mean(pinball(t - p, q), obs)
+    q = check_fraction(quantile, "quantile", "e.g. 0.1 or 0.9")
+    return observed_mean(pinball(t - p, q), obs)
