@@ -650,3 +650,72 @@ def test_backtest_start_may_be_a_year_of_integer_times(tmp_path, capsys):
     by_year = capsys.readouterr().out
     assert main([*argv, "--start", "60"]) == 0  # 1950 + 60 steps: the same origin
     assert capsys.readouterr().out == by_year
+
+
+def test_intervals_flag_wraps_the_model_in_a_conformal_forecaster(tmp_path, capsys):
+    out = tmp_path / "f.csv"
+    argv = ["forecast", "air_passengers", "--horizon", "6", "--intervals", "0.8,0.95"]
+    assert main([*argv, "--output", str(out), *FAST]) == 0
+    frame = pd.read_csv(out, index_col=0)
+    assert frame.columns.tolist() == [
+        "passengers",
+        "passengers_q0.025",
+        "passengers_q0.1",
+        "passengers_q0.9",
+        "passengers_q0.975",
+    ]
+    assert (frame["passengers_q0.025"] <= frame["passengers_q0.1"]).all()
+    # the same as the library's ConformalForecaster with the command's settings
+    y = tsrnn.datasets.load_air_passengers()
+    est = tsrnn.ConformalForecaster(
+        tsrnn.LSTMForecaster(horizon=6, max_epochs=3, random_state=0, verbose=0),
+        coverage=[0.8, 0.95],
+    )
+    np.testing.assert_allclose(frame.to_numpy(), est.fit(y).predict().to_numpy(), 1e-4)
+
+
+def test_backtest_with_intervals_prints_their_coverage_and_msis(capsys):
+    from tsrnn.metrics import evaluate
+    from tsrnn.model_selection import backtest
+
+    argv = ["backtest", "air_passengers", "--horizon", "6", "--start", "120"]
+    argv += ["--intervals", "0.8", "--model", "gru", *FAST]
+    assert main(argv) == 0
+    printed = _table(capsys.readouterr().out)
+    assert list(printed["seasonal naive"]) == [
+        "sMAPE",
+        "MASE",
+        "MAE",
+        "cover80",
+        "MSIS80",
+    ]
+    naive = tsrnn.ConformalForecaster(
+        tsrnn.SeasonalNaiveForecaster(horizon=6), coverage=[0.8]
+    )
+    frame = backtest(naive, tsrnn.datasets.load_air_passengers(), start=120)
+    expected = evaluate(frame, ["coverage", "msis"], coverage=0.8)
+    assert printed["seasonal naive"]["cover80"] == pytest.approx(
+        expected["coverage"], abs=6e-4
+    )
+    assert printed["seasonal naive"]["MSIS80"] == pytest.approx(
+        expected["msis"], abs=6e-4
+    )
+
+
+@pytest.mark.parametrize(
+    "flags, said",
+    [
+        (["--intervals", "95"], "--intervals must be numbers strictly between 0 and 1"),
+        (["--intervals", "0.8;0.9"], "--intervals must be comma-separated numbers"),
+        (["--calibration-origins", "5"], "--calibration-origins needs --intervals"),
+        (
+            ["--intervals", "0.8", "--calibration-origins", "200"],
+            "Pass --calibration-origins 126 (or fewer)",
+        ),
+    ],
+)
+def test_interval_flags_are_checked_with_advice_in_flags(flags, said, capsys):
+    argv = ["forecast", "air_passengers", "--horizon", "9", *flags, *FAST]
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert said in err and "n_origins" not in err

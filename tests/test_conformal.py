@@ -192,7 +192,7 @@ def test_wrong_settings_are_refused_with_the_fix():
         ConformalForecaster(
             SeasonalNaiveForecaster(horizon=2), coverage=0.95, method="cqr"
         ).fit(y)
-    with pytest.raises(ValueError, match=r"n_origins <= 120"):
+    with pytest.raises(ValueError, match=r"n_origins=120 \(or fewer\)"):
         ConformalForecaster(
             SeasonalNaiveForecaster(horizon=12), coverage=0.8, n_origins=200
         ).fit(y)
@@ -234,9 +234,11 @@ def test_clone_params_and_grid_search_over_the_wrapped_forecaster():
         est,
         {"forecaster__season": [1, 12]},
         cv=PanelSplitter(n_splits=2, test_size=12),
-        scoring=tsrnn.metrics.get_scorer("mae"),
+        scoring=tsrnn.metrics.get_scorer("msis", coverage=0.8),
+        n_jobs=2,  # the estimator and the scorer go to other processes
     ).fit(y)
     assert search.best_params_ == {"forecaster__season": 12}
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert "y_q0.1" not in search.best_estimator_.predict().columns
     assert "passengers_q0.1" in search.best_estimator_.predict().columns
 

@@ -117,6 +117,19 @@ def _model_flags(p: argparse.ArgumentParser) -> None:
         "interval (default: none, a point forecast)",
     )
     p.add_argument(
+        "--intervals",
+        help="coverage of conformal prediction intervals, e.g. 0.8,0.95: calibrated "
+        "on forecasts over the end of the history, so fitting takes two fits; "
+        "with --quantiles at the levels of an interval (0.1,0.9 for 0.8), those "
+        "are conformalized (default: none)",
+    )
+    p.add_argument(
+        "--calibration-origins",
+        type=int,
+        help="with --intervals: forecast origins per series held out to calibrate "
+        "them (default: the horizon, more when there are few series)",
+    )
+    p.add_argument(
         "--n-ensembles",
         help="networks fitted and averaged (default: auto, 3 below 3,000 training "
         "windows, else 1)",

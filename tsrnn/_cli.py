@@ -34,6 +34,8 @@ FLAGS = {
     "horizon": "--horizon",
     "window": "--window",
     "quantiles": "--quantiles",
+    "coverage": "--intervals",
+    "n_origins": "--calibration-origins",
     "max_epochs": "--max-epochs",
     "max_steps": "--max-steps",
     "random_state": "--seed",
@@ -126,6 +128,8 @@ def message(exc: Exception, source=None, panel_hint: str = "") -> str:
 _SAID_IN_PYTHON = {
     "tsrnn.model_selection.backtest": "tsrnn backtest",
     "early_stopping=True": "early stopping",
+    "a larger n_origins": "a larger --calibration-origins",
+    "a smaller coverage": "a smaller --intervals",
 }
 
 
@@ -199,15 +203,21 @@ def info() -> str:
     )
 
 
-def _quantiles(text: str | None) -> list[float] | None:
+def _levels(text: str | None, flag: str, example: str) -> list[float] | None:
+    """``--quantiles`` / ``--intervals``: comma-separated numbers in (0, 1)."""
     if not text:
         return None
     try:
         values = [float(v) for v in text.split(",")]
     except ValueError as exc:
         raise CLIError(
-            f"--quantiles must be comma-separated numbers like 0.1,0.9; got {text!r}"
+            f"{flag} must be comma-separated numbers like {example}; got {text!r}"
         ) from exc
+    if not all(0 < v < 1 for v in values):
+        raise CLIError(
+            f"{flag} must be numbers strictly between 0 and 1, like {example}; got "
+            f"{text!r}"
+        )
     return values
 
 
@@ -329,7 +339,7 @@ def _model(args, id_col, time_col, target):
     model = cls(
         horizon=args.horizon,
         window=args.window,
-        quantiles=_quantiles(args.quantiles),
+        quantiles=_levels(args.quantiles, "--quantiles", "0.1,0.9"),
         target=target,
         id_col=id_col,
         time_col=time_col,
@@ -341,7 +351,25 @@ def _model(args, id_col, time_col, target):
     error = invalid_parameter(model, list(FLAGS))
     if error is not None:
         raise error
-    return model
+    return _with_intervals(args, model)
+
+
+def _with_intervals(args, model):
+    """``model`` in a ConformalForecaster when ``--intervals`` is given."""
+    coverage = _levels(args.intervals, "--intervals", "0.8,0.95")
+    if coverage is None:
+        if args.calibration_origins is not None:
+            raise CLIError("--calibration-origins needs --intervals (e.g. 0.8,0.95)")
+        return model
+    import tsrnn
+
+    if args.calibration_origins is not None and args.calibration_origins < 1:
+        raise CLIError(
+            f"--calibration-origins must be at least 1; got {args.calibration_origins}"
+        )
+    return tsrnn.ConformalForecaster(
+        model, coverage=coverage, n_origins=args.calibration_origins
+    )
 
 
 def _say(args, line: str) -> None:
@@ -402,12 +430,21 @@ def forecast(args) -> int:
     return 0
 
 
-def _scores(frame) -> dict[str, float]:
-    """sMAPE, MASE and MAE of a backtest frame, by tsrnn.metrics.evaluate."""
+def _scores(frame, coverage: list[float] | None) -> dict[str, float]:
+    """sMAPE, MASE and MAE of a backtest frame, by tsrnn.metrics.evaluate; with
+    intervals, the coverage of each and the MSIS of the widest."""
     from tsrnn.metrics import evaluate
 
     errors = evaluate(frame, ["smape", "mase", "mae"])
-    return {"sMAPE": errors["smape"], "MASE": errors["mase"], "MAE": errors["mae"]}
+    out = {"sMAPE": errors["smape"], "MASE": errors["mase"], "MAE": errors["mae"]}
+    for c in sorted(coverage or []):
+        share = evaluate(frame, ["coverage"], coverage=c)["coverage"]
+        out[f"cover{100 * c:g}"] = share
+    if coverage:
+        out[f"MSIS{100 * max(coverage):g}"] = evaluate(
+            frame, ["msis"], coverage=max(coverage)
+        )["msis"]
+    return out
 
 
 def _start(text: str, times):
@@ -444,8 +481,10 @@ def backtest(args) -> int:
         time_col=time_col,
         freq=_freq(args.freq),
     )
+    naive = _with_intervals(args, naive)
     if args.refit:  # a progress bar over the origins instead of each fit's epochs
-        model.set_params(verbose=0)
+        inner = getattr(model, "forecaster", model)
+        inner.set_params(verbose=0)
     rows = {}
     for name, est in ((MODELS[args.model], model), ("seasonal naive", naive)):
         _say(args, f"backtest of {name}" + (", refitted at every origin" * args.refit))
@@ -458,10 +497,11 @@ def backtest(args) -> int:
                 refit=args.refit,
                 verbose=int(not args.quiet),
             )
-        rows[name] = _scores(frame)
-    print(f"{'model':<16}{'sMAPE':>9}{'MASE':>9}{'MAE':>12}")
+        rows[name] = _scores(frame, _levels(args.intervals, "--intervals", ""))
+    columns = list(rows[MODELS[args.model]])
+    print(f"{'model':<16}" + "".join(f"{c:>12}" for c in columns))
     for name, s in rows.items():
-        print(f"{name:<16}{s['sMAPE']:>9.3f}{s['MASE']:>9.3f}{s['MAE']:>12.3f}")
+        print(f"{name:<16}" + "".join(f"{s[c]:>12.3f}" for c in columns))
     return 0
 
 

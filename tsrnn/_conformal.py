@@ -165,6 +165,8 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
     quantiles_ : ndarray of shape (1 + 2 * n_intervals,)
         The quantile levels forecast: 0.5 (the point forecast) and each
         interval's bounds.
+    window_, freq_, target_names_, series_ids_ : as ``forecaster_``'s
+        Read from ``forecaster_`` (see the wrapped forecaster's Attributes).
 
     See Also
     --------
@@ -292,9 +294,9 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
                 f"X is too short to calibrate intervals: n_origins={n_origins} "
                 f"calibration origins and horizon={h} hold out the last {held} steps "
                 f"of each series, leaving the longest ({lengths.max()} steps) no "
-                f"more than horizon={h} to fit on. Pass n_origins <= "
-                f"{max(1, lengths.max() - 2 * h)}, a smaller horizon or a longer "
-                "history."
+                f"more than horizon={h} to fit on. Pass "
+                f"n_origins={max(1, lengths.max() - 2 * h)} (or fewer), a smaller "
+                "horizon or a longer history."
                 if lengths.max() - 2 * h >= 1
                 else f"X is too short to calibrate intervals: each calibration "
                 f"forecast needs horizon={h} steps held out after more than {h} "
