@@ -133,6 +133,36 @@ def test_accuracy_m4_tiny(tmp_path, validate):
     assert json.loads(out.read_text())["results"][0]["params"]["max_epochs"] == 1
 
 
+@pytest.mark.skipif(not SHARED_M4.exists(), reason="../shared/data/m4 is absent")
+@pytest.mark.parametrize("validate", [False, True])
+def test_intervals_m4_tiny(tmp_path, validate):
+    out = tmp_path / "i.json"
+    argv = ["--series", "3", "--max-epochs", "1", "--output", str(out)]
+    argv += ["--quantiles", "0.025,0.975"] + (["--validate"] if validate else [])
+    result = run("intervals_m4.py", argv)
+    assert [r["subset"] for r in result["results"]] == ["hourly", "weekly"]
+    for r in result["results"]:
+        rows = r["scores"]
+        assert list(rows) == [
+            "sNaive + conformal",
+            "tsrnn LSTM + conformal",
+            "tsrnn LSTM quantile heads, uncorrected",
+        ]
+        for row in rows.values():
+            assert 0 <= row["coverage95"] <= 1 and row["msis"] > 0
+            assert row["acd"] == pytest.approx(abs(row["coverage95"] - 0.95))
+        assert bool(r["published"]) is not validate
+    if not validate:  # read from Evaluation_and_Ranks.xlsx, as the issue quotes it
+        hourly, weekly = (r["published"] for r in result["results"])
+        assert hourly["ES-RNN (Smyl)"] == pytest.approx({"msis": 7.928, "acd": 0.04})
+        assert hourly["best entry (id 238)"]["msis"] == 6.139
+        assert weekly["ARIMA"] == pytest.approx({"msis": 19.575, "acd": 0.005})
+    assert json.loads(out.read_text())["results"][0]["conformal"]["coverage"] == [
+        0.8,
+        0.95,
+    ]
+
+
 def test_accuracy_m4_says_when_the_data_is_absent(tmp_path):
     with pytest.raises(SystemExit, match="M4 data not found"):
         run("accuracy_m4.py", ["--data", str(tmp_path)])
@@ -329,4 +359,5 @@ def test_every_benchmark_has_a_smoke_test(name):
         "accuracy_air_passengers.py",
         "threads.py",
         "defaults.py",
+        "intervals_m4.py",
     }, name
