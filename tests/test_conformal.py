@@ -13,6 +13,7 @@ from sklearn.base import clone
 
 import tsrnn
 from tsrnn import ConformalForecaster, LSTMForecaster, SeasonalNaiveForecaster
+from tsrnn.metrics._interval import interval_levels
 from tsrnn.model_selection import backtest
 
 TINY = dict(hidden_size=4, max_epochs=2, random_state=0)
@@ -48,7 +49,7 @@ def test_split_conformal_covers_the_nominal_share_of_exchangeable_series(coverag
     inner = SeasonalNaiveForecaster(horizon=h, id_col="id", time_col="t")
     est = ConformalForecaster(inner, coverage=coverage, n_origins=1)
     forecast = est.fit(_long(values[:, :n_steps])).predict()
-    lo, hi = tsrnn._conformal.interval_levels(coverage)
+    lo, hi = interval_levels(coverage)
     actual = values[:, n_steps:].ravel()
     inside = (forecast[f"y_q{lo:g}"].to_numpy() <= actual) & (
         actual <= forecast[f"y_q{hi:g}"].to_numpy()
@@ -196,12 +197,6 @@ def test_wrong_settings_are_refused_with_the_fix():
         ConformalForecaster(
             SeasonalNaiveForecaster(horizon=12), coverage=0.8, n_origins=200
         ).fit(y)
-    with pytest.raises(
-        ValueError, match=r"coverage=0.99 needs at least 99 .*n_origins"
-    ):
-        ConformalForecaster(
-            SeasonalNaiveForecaster(horizon=12), coverage=0.99, n_origins=20
-        ).fit(y)
     est = ConformalForecaster(SeasonalNaiveForecaster(horizon=2), coverage=0.8).fit(y)
     est.set_params(coverage=0.9)
     with pytest.raises(ValueError, match=r"coverage=0.9 was set after fit.*Refit"):
@@ -255,3 +250,96 @@ def test_no_warning_on_a_plain_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ConformalForecaster(SeasonalNaiveForecaster(horizon=12)).fit(y).predict()
+
+
+def _follow(message: str, est: ConformalForecaster) -> ConformalForecaster:
+    """The first ``Pass name=value`` of an error message, applied to ``est``."""
+    import re
+
+    name, value = re.search(r"Pass (\w+)=([\d.]+)", message).groups()
+    return clone(est).set_params(**{name: float(value) if "." in value else int(value)})
+
+
+@pytest.mark.parametrize(
+    "n_steps, horizon, coverage, n_origins, advice",
+    [
+        (144, 2, 0.99, 20, "Pass n_origins=99"),  # more origins give enough
+        (30, 2, 0.95, 16, "Pass n_origins=19"),
+        (20, 2, 0.95, None, "Pass coverage=0.94"),  # 16 origins, the most there are
+        (20, 7, 0.95, None, "Pass coverage=0.85"),  # 6: 6/7 of the 7th score
+        (20, 7, 0.95, 6, "Pass coverage=0.85"),
+        (120, 2, 0.999, None, "Pass coverage=0.99"),
+    ],
+)
+def test_too_few_scores_are_refused_with_advice_that_works(
+    n_steps, horizon, coverage, n_origins, advice
+):
+    """The fix the message gives is the one that works for that data: more
+    origins where the history has them, else the largest coverage it supports."""
+    y = pd.Series(np.random.default_rng(0).normal(size=n_steps))
+    est = ConformalForecaster(
+        SeasonalNaiveForecaster(horizon=horizon),
+        coverage=coverage,
+        n_origins=n_origins,
+    )
+    with pytest.raises(ValueError, match=advice) as info:
+        est.fit(y)
+    fixed = _follow(str(info.value), est).fit(y)
+    assert np.isfinite(fixed.margins_).all()
+
+
+def test_default_origins_count_the_series_and_actuals_that_calibrate():
+    """The default raises n_origins until every step has enough observed scores,
+    counting only series long enough to take part and actuals that are there."""
+    rng = np.random.default_rng(5)
+    y = pd.Series(rng.normal(0, 3, 120), index=pd.date_range("2024-01-01", periods=120))
+    panel = pd.concat({"long": y, "short": y[:15]}).rename_axis(["id", "t"])
+    with pytest.warns(UserWarning, match="'short'.*left out of the calibration") as w:
+        est = ConformalForecaster(SeasonalNaiveForecaster(horizon=7)).fit(panel)
+    assert "smaller n_origins" not in str(w[0].message)  # not set: no advice
+    assert est.n_origins_ == 19 and (est.n_calibration_ >= 19).all()
+    gaps = y[:100].copy()
+    gaps.iloc[[-1, -9]] = np.nan  # missing actuals among the calibration steps
+    est = ConformalForecaster(SeasonalNaiveForecaster(horizon=7)).fit(gaps)
+    assert (est.n_calibration_ >= 19).all() and est.n_origins_ == 21
+
+
+def test_advice_names_the_wrapped_forecasters_parameters():
+    """Advice about the wrapped forecaster's settings names them as this
+    estimator's set_params does (forecaster__freq), and following it works."""
+    y = pd.Series(np.arange(60.0), index=pd.date_range("2024-01-01", periods=60))
+    gappy = y.drop(y.index[30])
+    est = ConformalForecaster(SeasonalNaiveForecaster(horizon=3))
+    with pytest.raises(ValueError, match=r"Pass forecaster__freq='D'") as info:
+        est.fit(gappy)
+    assert _follow_text(str(info.value), est).fit(gappy).freq_ == "D"
+    est.fit(y).set_params(forecaster__horizon=5)
+    with pytest.raises(ValueError, match=r"set_params\(forecaster__horizon=3\)"):
+        est.predict()
+    est.set_params(forecaster__horizon=3).predict()  # the advice works
+
+
+def _follow_text(message: str, est):
+    import re
+
+    name, value = re.search(r"Pass (\w+)='(\w+)'", message).groups()
+    return clone(est).set_params(**{name: value})
+
+
+def test_a_constant_history_gets_zero_width_intervals_whatever_its_panel():
+    """A flat history has no scaled errors: zero-width bands (as when it is
+    fitted alone), and the panel's margins are calibrated on the others only."""
+    idx = pd.date_range("2024-01-01", periods=60)
+    noisy = pd.Series(np.random.default_rng(0).normal(5, 1, 60), index=idx)
+    panel = pd.concat({"flat": pd.Series(5.0, index=idx), "noisy": noisy})
+    panel = panel.rename_axis(["id", "t"]).rename("v")
+    est = ConformalForecaster(SeasonalNaiveForecaster(horizon=7)).fit(panel)
+    forecast = est.predict()
+    flat_rows = forecast.loc["flat"]
+    assert (flat_rows["v_q0.025"] == 5.0).all() and (flat_rows["v_q0.975"] == 5.0).all()
+    alone = ConformalForecaster(SeasonalNaiveForecaster(horizon=7)).fit(noisy)
+    np.testing.assert_allclose(alone.margins_, est.margins_)  # the flat one: no score
+    unseen = pd.Series(15.0, index=idx).rename("v")
+    other = est.predict(pd.concat({"new": unseen}).rename_axis(["id", "t"]))
+    assert (other["v_q0.975"] - other["v_q0.025"] == 0).all()
+    assert (forecast.loc["noisy", "v_q0.975"] > forecast.loc["noisy", "v"]).all()

@@ -22,16 +22,10 @@ from tsrnn._forecaster import BaseForecaster
 from tsrnn._panel import Panel, read_panel, series_name
 from tsrnn._param_validation import Integral, Interval, StrOptions, _fit_context
 from tsrnn._state import attributes_state, set_attributes_state
-from tsrnn.exceptions import _listed, _warn_user
+from tsrnn.exceptions import ParameterFixableError, _listed, _warn_user
+from tsrnn.metrics._interval import interval_levels
 
-__all__ = ["ConformalForecaster", "interval_levels"]
-
-
-def interval_levels(coverage: float) -> tuple[float, float]:
-    """The quantile levels that bound a central interval of ``coverage``:
-    ``((1 - c) / 2, (1 + c) / 2)``, rounded so 0.95 gives exactly 0.025 and 0.975."""
-    c = float(coverage)
-    return round((1.0 - c) / 2.0, 10), round((1.0 + c) / 2.0, 10)
+__all__ = ["ConformalForecaster"]
 
 
 def _delegated(name: str, fitted: bool = False):
@@ -44,19 +38,112 @@ def _delegated(name: str, fitted: bool = False):
     return property(get, doc=f"The wrapped forecaster's ``{name}``.")
 
 
-def _order_statistic(scores: np.ndarray, coverage: float) -> tuple[np.ndarray, int]:
+def _order_statistic(scores: np.ndarray, coverage: float) -> np.ndarray:
     """Per ``(step, target)``, the ``ceil((n + 1) * coverage)``-th smallest of the
-    ``n`` observed scores (NaN: no actual), and the smallest ``n``.
+    ``n`` observed scores (NaN: no actual); inf where ``n`` is too small.
 
     The split-conformal quantile: an interval of this half-width covers a new
     exchangeable score with probability at least ``coverage``.
     """
     n = np.sum(~np.isnan(scores), axis=0)  # (h, T)
-    k = np.ceil((n + 1) * coverage).astype(np.int64)
+    k = np.ceil((n + 1) * coverage - 1e-9).astype(np.int64)
     ordered = np.sort(scores, axis=0)  # NaN last
     take = np.clip(k - 1, 0, len(scores) - 1)
     margin = np.take_along_axis(ordered, take[None], axis=0)[0]
-    return np.where(k <= n, margin, np.inf), int(n.min())
+    return np.where(k <= n, margin, np.inf)
+
+
+def flat(target: np.ndarray) -> np.ndarray:
+    """``(n_targets,)``: True where a history ``(n_steps, n_targets)`` has at least
+    two observed values, all the same. Its naive error is 0, so its scaled errors
+    are undefined: it gets zero-width bands and takes no part in calibration."""
+    missing = np.isnan(target)
+    high = np.where(missing, -np.inf, target).max(axis=0, initial=-np.inf)
+    low = np.where(missing, np.inf, target).min(axis=0, initial=np.inf)
+    return ((~missing).sum(axis=0) >= 2) & (high == low)
+
+
+def scores_needed(coverage: float) -> int:
+    """The fewest scores with which the ``coverage`` margin is finite:
+    ``ceil((n + 1) c) <= n`` holds from ``n = c / (1 - c)`` on."""
+    return max(1, math.ceil(coverage / (1.0 - coverage) - 1e-9))
+
+
+def calibration_counts(targets, n_origins: int, h: int) -> tuple[int, list[int]]:
+    """The fewest observed actuals at any horizon step (and target) over the
+    ``n_origins`` calibration origins of every series long enough to take part,
+    and those series: each holds out its last ``n_origins + h - 1`` steps and
+    keeps more than ``h`` to fit on."""
+    held = n_origins + h - 1
+    usable = [i for i, t in enumerate(targets) if len(t) - held > h]
+    counts = 0
+    for i in usable:
+        t = targets[i]
+        cut = np.arange(len(t) - held - 1, len(t) - h)  # the origins
+        seen = ~np.isnan(t[cut[:, None] + np.arange(1, h + 1)])  # (n, h, T)
+        counts = counts + (seen & ~flat(t[: len(t) - held])).sum(0)
+    return (int(np.min(counts)) if usable else 0), usable
+
+
+def plan_origins(targets, coverage: float, h: int, n_origins: int | None):
+    """``(n_origins, usable series)`` of a calibration: ``n_origins`` when given,
+    else ``h``; raised (when not given) until every horizon step has the
+    :func:`scores_needed` of the largest ``coverage``, counting observed actuals
+    only, at most to what the longest series allows.
+
+    Raises
+    ------
+    ValueError
+        No series long enough; ``n_origins`` too large for every series; too few
+        scores, with the ``n_origins`` that gives enough or, when none does, the
+        largest coverage the history supports.
+    """
+    longest = max(len(t) for t in targets) - 2 * h  # keeps h + 1 steps to fit on
+    if longest < 1:
+        raise ValueError(
+            f"X is too short to calibrate intervals: each calibration forecast needs "
+            f"horizon={h} steps held out after more than {h} steps to fit on, and "
+            f"the longest series has {longest + 2 * h}. Use a smaller horizon or a "
+            "longer history."
+        )
+    if n_origins is not None and n_origins > longest:
+        raise ValueError(
+            f"X is too short to calibrate intervals: n_origins={n_origins} "
+            f"calibration origins and horizon={h} hold out the last "
+            f"{n_origins + h - 1} steps of each series, leaving the longest "
+            f"({longest + 2 * h} steps) no more than horizon={h} to fit on. Pass "
+            f"n_origins={longest} (or fewer), a smaller horizon or a longer history."
+        )
+    needed = scores_needed(coverage)
+    n = min(h, longest) if n_origins is None else int(n_origins)
+    count, usable = calibration_counts(targets, n, h)
+    first = (n, count, len(usable))
+    while count < needed and n < longest:  # more origins, as few as will do
+        n = min(longest, n + max(1, math.ceil((needed - count) / max(1, len(usable)))))
+        count, usable = calibration_counts(targets, n, h)
+    if count >= needed and (n_origins is None or n == n_origins):
+        return n, usable
+    start = (
+        f"coverage={coverage:g} needs at least {needed} calibration forecasts per "
+        f"horizon step (the ceil((n + 1) * coverage)-th smallest of n scores must "
+        "exist)"
+    )
+    if count >= needed:
+        raise ValueError(
+            f"{start}, and n_origins={first[0]} gives {first[1]} ({first[2]} series "
+            f"x {first[0]} origins, less missing actuals). Pass n_origins={n}, a "
+            "longer history or a smaller coverage."
+        )
+    most = math.floor(100 * count / (count + 1)) / 100 if count else 0.0
+    advice = (
+        f"Pass coverage={most:g} (or less), a smaller horizon or a longer history"
+        if most > 0
+        else "Use a smaller horizon or a longer history"
+    )
+    raise ValueError(
+        f"{start}, and X gives at most {count} (with n_origins={n}, the most its "
+        f"longest series allows, less missing actuals). {advice}."
+    )
 
 
 def bands(values, levels, scale, margins, coverage, methods) -> np.ndarray:
@@ -226,6 +313,7 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
     _scale_note = _delegated("_scale_note", fitted=True)
     _fit_horizon = _delegated("_fit_horizon", fitted=True)
 
+    _param_prefix = "forecaster__"
     _persisted_attributes = (
         "forecaster_",
         "coverage_",
@@ -234,6 +322,7 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
         "n_calibration_",
         "n_origins_",
         "quantiles_",
+        "_flat",
     )
 
     def _persisted_state(self) -> dict:
@@ -279,31 +368,20 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
             origins, or giving too few scores for the largest ``coverage``.
         """
         self.forecaster._validate_params()
-        return self._fit_panel(read_panel(X, y, self.forecaster._roles(), name="X"))
+        try:
+            return self._fit_panel(read_panel(X, y, self.forecaster._roles(), name="X"))
+        except ParameterFixableError as exc:  # advice in this estimator's names
+            raise exc.nested(self._param_prefix) from None
 
     def _fit_panel(self, panel: Panel) -> ConformalForecaster:
         coverage = self._check_coverage()
         methods = self._methods(coverage)
         h = int(self.horizon)
-        lengths = np.array([len(t) for t in panel.target])
-        n_origins = self._resolve_origins(coverage, lengths, h)
+        n_origins, usable = plan_origins(
+            panel.target, float(coverage.max()), h, self.n_origins
+        )
         held = n_origins + h - 1
-        usable = [i for i, n in enumerate(lengths) if n - held > h]
-        if not usable:
-            raise ValueError(
-                f"X is too short to calibrate intervals: n_origins={n_origins} "
-                f"calibration origins and horizon={h} hold out the last {held} steps "
-                f"of each series, leaving the longest ({lengths.max()} steps) no "
-                f"more than horizon={h} to fit on. Pass "
-                f"n_origins={max(1, lengths.max() - 2 * h)} (or fewer), a smaller "
-                "horizon or a longer history."
-                if lengths.max() - 2 * h >= 1
-                else f"X is too short to calibrate intervals: each calibration "
-                f"forecast needs horizon={h} steps held out after more than {h} "
-                f"steps to fit on, and the longest series has {lengths.max()}. Use "
-                "a smaller horizon or a longer history."
-            )
-        if len(usable) < len(lengths):
+        if len(usable) < len(panel.ids):
             short = [
                 series_name(sid) for i, sid in enumerate(panel.ids) if i not in usable
             ]
@@ -311,10 +389,19 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
                 f"{_listed(short)}: no more than horizon={h} steps before their last "
                 f"{held} (the calibration origins, n_origins={n_origins}), so they "
                 "are left out of the calibration; their intervals use the margins "
-                "calibrated on the other series. Pass a smaller n_origins to "
-                "calibrate on them too.",
+                "calibrated on the other series."
+                + (
+                    " Pass a smaller n_origins to calibrate on them too."
+                    if self.n_origins is not None
+                    else ""
+                ),
                 UserWarning,
             )
+        say = print if getattr(self.forecaster, "verbose", 0) else lambda _: None
+        say(
+            f"conformal calibration: fitting on the series without their last {held} "
+            f"steps, to forecast from {n_origins} origins in them"
+        )
         calibration = self._clone()._fit_panel(panel.select(usable).drop_last(held))
         merged, cutoffs, values, fitted, upto = calibration._rolling_arrays(
             panel.select(usable).tail(held)
@@ -325,8 +412,10 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
                 for t, c in zip(merged.target, cutoffs)
             ]
         )  # (N, h, T)
+        cal_scales = np.array(calibration._scales(merged, fitted, upto)[0])
+        cal_flat = np.array([flat(panel.target[i][:-held]) for i in usable])
         scale = np.repeat(
-            np.array(calibration._scales(merged, fitted, upto)[0]),
+            np.where(cal_flat, np.nan, cal_scales),  # a flat history: no score
             [len(c) for c in cutoffs],
             axis=0,
         )[:, None, :]
@@ -343,19 +432,18 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
                 scores = np.maximum(lo - actual, actual - hi) / scale
             else:
                 scores = np.abs(actual - point) / scale
-            margin, n = _order_statistic(scores, c)
-            if np.isinf(margin).any():
-                raise ValueError(
-                    f"coverage={c:g} needs at least {math.ceil(c / (1 - c))} "
-                    f"calibration forecasts per horizon step, and X gives {n} "
-                    f"({len(usable)} series x n_origins={n_origins} origins, less "
-                    "missing actuals). Pass a larger n_origins, a longer history, or "
-                    "a smaller coverage."
-                )
+            margin = _order_statistic(scores, c)
+            if not np.isfinite(margin).all():  # plan_origins counted the actuals
+                raise RuntimeError(f"calibration gave no finite margin for {c:g}")
             margins.append(margin)
             counts.append(np.sum(~np.isnan(scores), axis=0))
         self.__dict__.pop("_plan", None)  # the predict plan of an earlier fit
+        say(
+            f"conformal calibration: {int(counts[0].min())} forecasts per horizon "
+            "step calibrated; fitting on all the data"
+        )
         self.forecaster_ = self._clone()._fit_panel(panel)
+        self._flat = np.array([flat(t) for t in panel.target])
         self.coverage_, self.methods_ = coverage, methods
         self.margins_ = np.stack(margins)
         self.n_calibration_ = counts[0]
@@ -388,16 +476,6 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
             methods.append("cqr" if both and self.method != "split" else "split")
         return methods
 
-    def _resolve_origins(
-        self, coverage: np.ndarray, lengths: np.ndarray, h: int
-    ) -> int:
-        if self.n_origins is not None:
-            return int(self.n_origins)
-        c = float(coverage.max())
-        needed = math.ceil(math.ceil(c / (1 - c)) / len(lengths))
-        longest = int(lengths.max()) - 2 * h  # keeps horizon + 1 steps to fit on
-        return max(1, min(max(h, needed), longest))
-
     # -- forecasting hooks (see BaseForecaster) -----------------------------------------
     def _quantile_heads(self) -> tuple[int, list[tuple[float, int]]]:
         levels = [float(q) for q in self.quantiles_]
@@ -413,8 +491,12 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
     def _series_stats(self, panel: Panel, fitted: list, upto: list[int]):
         """The wrapped forecaster's state and each series' scale ``(n_series, T)``."""
         scales, _ = self._scales(panel, fitted, upto)
+        flats = [
+            self._flat[f] if f is not None else flat(t[:n])
+            for t, f, n in zip(panel.target, fitted, upto)
+        ]
         stats = self.forecaster_._series_stats(panel, fitted, upto)
-        return stats, np.array(scales)
+        return stats, np.where(flats, 0.0, np.array(scales))
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:
         inner, scales = stats

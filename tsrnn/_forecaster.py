@@ -127,6 +127,10 @@ class BaseForecaster:
         "freq": [str, Interval(Integral, 1, None, closed="left"), None],
     }
 
+    #: how advice names this forecaster's role parameters (``horizon``, ``freq``):
+    #: a wrapper that takes them from the forecaster it wraps prefixes them
+    _param_prefix = ""
+
     # -- persistence (see tsrnn._state) ----------------------------------------------
     def _persisted_state(self) -> dict:
         """Fitted attributes (and the network, for the RNN) plus the training tail."""
@@ -380,7 +384,7 @@ class BaseForecaster:
             raise ValueError(
                 f"horizon={horizon} was set after fit, but this {type(self).__name__} "
                 f"was fitted to forecast {fitted} steps. Refit it for horizon={horizon}"
-                f", or set_params(horizon={fitted})."
+                f", or set_params({self._param_prefix}horizon={fitted})."
             )
         return horizon
 
@@ -480,7 +484,7 @@ class BaseForecaster:
                 f"X is too short to evaluate: it needs at least horizon={h} steps after "
                 "the context (the training tail, or the first window_ steps of a new "
                 f"series), and has at most {most}. Pass at least {h - most} more "
-                f"step(s) of X, or refit with horizon <= {most}."
+                f"step(s) of X, or refit with {self._param_prefix}horizon <= {most}."
                 if most >= 1
                 else f"X is too short to evaluate: it needs at least horizon={h} steps "
                 "after the context (the training tail, or the first window_ steps of "

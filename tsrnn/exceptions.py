@@ -61,6 +61,19 @@ class _Fixable:
     def __reduce__(self):
         return _rebuild, (type(self), self.__dict__.copy())
 
+    def nested(self, prefix: str):
+        """The same problem with its parameters named ``prefix + name``, as a
+        meta-estimator's ``set_params`` names those of the estimator it wraps."""
+        return type(self)(
+            self.problem,
+            {prefix + k: v for k, v in self.params.items()},
+            self.effect,
+            self.alternative,
+            remedy=self.remedy,
+            rows=self.rows,
+            examples=self.examples,
+        )
+
 
 class ParameterFixableError(_Fixable, ValueError):
     """Bad input whose fix (a parameter, or a change to the data) is kept apart.
