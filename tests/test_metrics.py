@@ -790,9 +790,11 @@ def test_interval_metrics_by_hand():
     assert interval_width(lo, hi) == 3.0
     assert interval_width(lo, hi, y_true=[NAN, 6.0, 9.0, NAN]) == 4.0
     # crps: levels 0.1, 0.5, 0.9 at 8, 10, 13 and y = 9: pinball 0.1 * 1,
-    # 0.5 * 1 and 0.1 * 4, mean 1 / 3, times 2
-    assert crps([9.0], [[8.0, 10.0, 13.0]], [0.1, 0.5, 0.9]) == pytest.approx(2 / 3)
-    assert crps([[9.0]], [[[8.0, 10.0, 13.0]]], [0.1, 0.5, 0.9]) == pytest.approx(2 / 3)
+    # 0.5 * 1 and 0.1 * 4; the levels' cells of (0, 1) are 0.3, 0.4, 0.3
+    # (edges at the midpoints 0.3 and 0.7): 2 * (0.03 + 0.2 + 0.12)
+    assert crps([9.0], [[8.0, 10.0, 13.0]], [0.1, 0.5, 0.9]) == pytest.approx(0.7)
+    # the levels in any order, each with its forecast
+    assert crps([[9.0]], [[[10.0, 8.0, 13.0]]], [0.5, 0.1, 0.9]) == pytest.approx(0.7)
 
 
 def test_msis_matches_a_transcription_of_the_m4_code():
@@ -856,10 +858,22 @@ def test_crps_estimate():
     y, f = rng.normal(size=(3, 5)), rng.normal(size=(3, 5))
     levels = [0.1, 0.3, 0.7, 0.9]
     quantile_forecasts = f[..., None] + np.array([-1.0, -0.2, 0.3, 1.5])
-    expected = 2 * np.mean(
-        [pinball_loss(y, quantile_forecasts[..., j], q) for j, q in enumerate(levels)]
+    cells = [0.2, 0.3, 0.3, 0.2]  # of (0, 1), split at the midpoints of the levels
+    expected = 2 * np.sum(
+        [
+            w * pinball_loss(y, quantile_forecasts[..., j], q)
+            for j, (q, w) in enumerate(zip(levels, cells))
+        ]
     )
     assert crps(y, quantile_forecasts, levels) == pytest.approx(expected)
+    # few levels of a calibrated normal forecast: the docstring's 0.50 sigma
+    # against the CRPS of 1 / sqrt(pi) = 0.564 sigma (0.32 without the median)
+    draws = np.random.default_rng(0).normal(size=200_000)
+    few = np.array([0.025, 0.1, 0.5, 0.9, 0.975])
+    at = np.broadcast_to(norm.ppf(few), (len(draws), len(few)))
+    assert crps(draws, at, few) == pytest.approx(0.50, abs=0.005)
+    tails = few[[0, 1, 3, 4]]
+    assert crps(draws, at[:, [0, 1, 3, 4]], tails) == pytest.approx(0.32, abs=0.005)
     # a point forecast at levels symmetric about 0.5: the MAE
     point = np.repeat(f[..., None], 4, axis=-1)
     assert crps(y, point, [0.1, 0.25, 0.75, 0.9]) == pytest.approx(mae(y, f))
@@ -1006,11 +1020,17 @@ def test_evaluate_interval_metrics_of_a_frame_by_hand():
     assert got == pytest.approx(
         {"msis": (1.75 + 3.9) / 2, "coverage": 0.5, "acd": 0.3, "interval_width": 4.0}
     )
-    # scaled CRPS over the 4 levels; row 0 (y = 10): pinball 0.025 * 3, 0.1 * 2,
-    # 0.1 * 2, 0.025 * 3: 2 * 0.55 / 4 / 2 = 0.1375; row 1: 0.1125; row 3 (y = 100):
-    # 0.25 + 0.6 + 0.9 + 0.25 = 2: 0.2; row 4 (y = 96): 0.975 + 1.8 + 0.6 + 0.2:
-    # 0.3575. Per series (a: 0.125, b: 0.27875), then over the series
-    assert evaluate(frame, "crps") == pytest.approx({"crps": 0.201875})
+    # scaled CRPS over the 4 levels and y_pred as the median (0.5); the levels'
+    # cells of (0, 1): 0.0625, 0.2375, 0.4, 0.2375, 0.0625. Row 0 (y = 10):
+    # pinball 0.025 * 3, 0.1 * 2, 0, 0.1 * 2, 0.025 * 3: 2 * 0.104375 / 2;
+    # row 1 (y = 12; 9, 10, 11, 13, 15): 0.075, 0.2, 0.5, 0.1, 0.075: 0.280625;
+    # row 3 (y = 100; 90, 94, 99, 99, 110): 0.25, 0.6, 0.5, 0.9, 0.25: 0.235;
+    # row 4 (y = 96; 97, 98, 100, 102, 104): 0.975, 1.8, 2, 0.6, 0.2: 0.577375.
+    # Per series (a: 0.1925, b: 0.4061875), then over the series
+    assert evaluate(frame, "crps") == pytest.approx({"crps": 0.29934375})
+    # a q0.5 column is the median when the frame has one, not y_pred
+    with_median = frame.assign(**{"q0.5": frame["y_pred"]}, y_pred=0.0)
+    assert evaluate(with_median, "crps") == pytest.approx({"crps": 0.29934375})
     # the point metrics in the same call, in the order asked
     assert list(evaluate(frame, ["mae", "msis", "crps"])) == ["mae", "msis", "crps"]
 
@@ -1044,7 +1064,7 @@ def test_interval_scorers_on_a_frame_with_two_intervals():
         copy = pickle.loads(pickle.dumps(scorer))  # n_jobs > 1 pickles scorers
         assert repr(copy) == repr(scorer)
         assert copy(est, None) == scorer(est, None)
-    assert get_scorer("crps")(est, None) == pytest.approx(-0.201875)
+    assert get_scorer("crps")(est, None) == pytest.approx(-0.29934375)
     assert get_scorer("crps", coverage=0.8) is SCORERS["crps"]  # no interval used
     assert get_scorer("mae", coverage=0.8) is SCORERS["mae"]
 

@@ -50,8 +50,11 @@ Scorers for tsrnn forecasters
     absolute error by its row's ``scale``, averages per series (``id`` and
     ``target``) and then over series, as M4 does; it needs the ``scale`` column.
     ``"pinball"`` averages :func:`pinball_loss` over every ``q{q}`` column.
-    ``"crps"`` is the scaled CRPS estimate: per row twice the mean pinball loss
-    over every ``q{q}`` column, divided by ``scale`` and averaged as MASE is.
+    ``"crps"`` is the scaled CRPS estimate: per row :func:`crps` of every
+    ``q{q}`` column and of ``y_pred`` as the median (0.5; unless a ``q0.5``
+    column is there), divided by ``scale`` and averaged as MASE is. With a few
+    levels it understates the CRPS (see :func:`crps`): compare it between
+    forecasts with the same levels.
 
     The interval of nominal coverage ``c`` (``coverage=``, 0.95 by default) is the
     pair of columns ``q{(1 - c) / 2}`` and ``q{(1 + c) / 2}``: ``q0.025`` and

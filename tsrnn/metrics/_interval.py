@@ -31,6 +31,21 @@ if TYPE_CHECKING:
 __all__ = ["coverage", "crps", "interval_width", "msis"]
 
 
+def interval_levels(coverage: float) -> tuple[float, float]:
+    """The quantile levels that bound the central interval of ``coverage``.
+
+    ``((1 - c) / 2, (1 + c) / 2)``, rounded to 10 decimals so that 0.95 gives
+    exactly 0.025 and 0.975 (the levels of the ``q{level}`` column names).
+
+    Examples
+    --------
+    >>> interval_levels(0.95)
+    (0.025, 0.975)
+    """
+    c = float(coverage)
+    return round((1.0 - c) / 2.0, 10), round((1.0 + c) / 2.0, 10)
+
+
 def interval_score(
     y: np.ndarray, lower: np.ndarray, upper: np.ndarray, alpha: float
 ) -> np.ndarray:
@@ -87,7 +102,8 @@ def check_quantile_forecasts(
 def crps_points(
     y: np.ndarray, y_quantiles: np.ndarray, levels: np.ndarray
 ) -> np.ndarray:
-    """The quantile estimate of the CRPS at each point: 2 * mean pinball loss.
+    """The quantile estimate of the CRPS at each point: twice the pinball loss
+    integrated over the levels by the midpoint rule (see :func:`crps`).
 
     Examples
     --------
@@ -95,7 +111,11 @@ def crps_points(
     >>> crps_points(np.array([10.0]), np.array([[9.0, 11.0]]), np.array([0.25, 0.75]))
     array([0.5])
     """
-    return 2.0 * pinball(y[..., None] - y_quantiles, levels).mean(axis=-1)
+    order = np.argsort(levels)
+    levels, y_quantiles = levels[order], y_quantiles[..., order]
+    edges = np.r_[0.0, (levels[1:] + levels[:-1]) / 2, 1.0]  # each level's cell
+    losses = pinball(y[..., None] - y_quantiles, levels)
+    return 2.0 * (losses * np.diff(edges)).sum(axis=-1)
 
 
 def msis(
@@ -222,11 +242,15 @@ def crps(y_true: ArrayLike, y_quantiles: ArrayLike, quantiles) -> float:
     The CRPS (Gneiting and Raftery, 2007) of a forecast distribution ``F`` is
     twice the integral over the levels ``tau`` in (0, 1) of the pinball loss of
     its quantile ``F^-1(tau)``, its quantile decomposition (Laio and Tamea, 2007;
-    Gneiting and Ranjan, 2011). This estimate is twice the mean
-    :func:`pinball_loss` over the given levels, so it approximates the CRPS as
-    the levels get dense and evenly spread (e.g. ``(i - 0.5) / K`` for
-    ``i = 1..K``). For a point forecast (every quantile the same) at levels
-    symmetric about 0.5 it equals the MAE.
+    Gneiting and Ranjan, 2011). This estimate integrates by the midpoint rule:
+    twice the sum over the given levels of :func:`pinball_loss`, each weighted
+    by the share of (0, 1) nearer to it than to the other levels (the plain mean
+    for evenly spread levels ``(i - 0.5) / K``). It approaches the CRPS as the
+    levels get dense; with few levels it understates it (for a calibrated
+    normal forecast, levels 0.025, 0.1, 0.5, 0.9 and 0.975 give 0.50 sigma
+    against the CRPS of 0.56 sigma; the tails alone, without 0.5, 0.32). For a
+    point forecast (every quantile the same) at levels symmetric about 0.5 it is
+    the MAE.
 
     Parameters
     ----------

@@ -12,6 +12,7 @@ from tsrnn.metrics._checks import check_fraction, check_interval, check_pair
 from tsrnn.metrics._interval import (
     check_quantile_forecasts,
     crps_points,
+    interval_levels,
     interval_score,
 )
 from tsrnn.metrics._point import mae, pinball_loss, rmse, smape
@@ -101,6 +102,8 @@ def _frame_pinball(frame) -> float:
 
 def _frame_crps(frame) -> float:
     quantiles = _needed_quantiles(frame, "crps")
+    if not any(abs(q - 0.5) <= 1e-9 for _, q in quantiles):
+        quantiles.append(("y_pred", 0.5))  # tsrnn's point forecast is the median
     t, forecasts, levels, obs = check_quantile_forecasts(
         _column(frame, "y"),
         np.column_stack([_column(frame, c) for c, _ in quantiles]),
@@ -119,7 +122,7 @@ def _interval_columns(frame, coverage: float) -> tuple[str, str]:
         found = [c for c, q in columns if abs(q - level) <= 1e-9]  # float noise
         return found[0] if found else None
 
-    low, high = (1 - coverage) / 2, (1 + coverage) / 2
+    low, high = interval_levels(coverage)
     lower, upper = column(low), column(high)
     if lower is not None and upper is not None:
         return lower, upper
@@ -213,7 +216,7 @@ def evaluate(
     ``"rmse"`` and ``"smape"`` pool every row with an observed ``y``; ``"mase"``
     averages each series' scaled error over the series; ``"pinball"`` averages
     over the ``q{q}`` columns and ``"crps"`` is the scaled CRPS estimate from
-    them. ``"msis"``, ``"coverage"``, ``"acd"`` and ``"interval_width"`` score
+    them and ``y_pred`` as the median. ``"msis"``, ``"coverage"``, ``"acd"`` and ``"interval_width"`` score
     the interval of nominal ``coverage``. Rows whose ``y`` is NaN are left out.
 
     Parameters
