@@ -719,3 +719,40 @@ def test_interval_flags_are_checked_with_advice_in_flags(flags, said, capsys):
     assert main(argv) != 0
     err = capsys.readouterr().err
     assert said in err and "n_origins" not in err
+
+
+def test_intervals_keep_advice_in_flags_for_the_wrapped_model(tmp_path, capsys):
+    """With --intervals the model is wrapped; its advice is still a flag."""
+    dates = pd.date_range("2024-01-01", periods=60).delete(30)
+    path = tmp_path / "gap.csv"
+    pd.DataFrame({"date": dates, "sales": np.arange(59.0)}).to_csv(path, index=False)
+    argv = ["forecast", str(path), "--horizon", "3", "--intervals", "0.8", *FAST]
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert "Pass --freq D" in err and "forecaster__" not in err
+    assert main([*argv, "--freq", "D"]) == 0
+
+
+def test_a_flag_of_the_wrong_type_is_one_line(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["forecast", "air_passengers", "--horizon", "abc"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "argument --horizon: invalid int value: 'abc'" in err
+
+
+def test_a_reader_that_stops_early_does_not_stop_the_files(tmp_path):
+    """``tsrnn forecast ... | head -1``: the table's reader goes away, the CSV
+    and the plot are still written and the command succeeds."""
+    out, png = tmp_path / "f.csv", tmp_path / "f.png"
+    command = (
+        f"{sys.executable} -m tsrnn forecast air_passengers --horizon 3 "
+        f"--max-epochs 1 --quiet --output {out} --plot {png} | head -1"
+    )
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.is_file() and png.is_file()
+    assert "Broken pipe" not in done.stderr

@@ -236,3 +236,21 @@ def test_plot_backtest_of_several_targets_draws_one_target():
     assert ax.get_ylabel() == "actual_max_temp"
     with pytest.raises(ValueError, match="target='wind' is not a target"):
         plot_backtest(out, target="wind")
+
+
+def test_plot_forecast_refuses_a_history_off_the_forecasts_time_axis():
+    """A long frame with id and time columns (as fitted with id_col / time_col)
+    would be drawn at row positions: refused, naming the set_index that works."""
+    panel = tsrnn.datasets.load_us_weather()[["actual_mean_temp"]].reset_index()
+    panel = panel[panel["city"].isin(["KSEA", "KNYC"])]
+    fc = tsrnn.SeasonalNaiveForecaster(horizon=3, id_col="city", time_col="date").fit(
+        panel
+    )
+    with pytest.raises(ValueError, match=r"set_index\(\[id_col, time_col\]\)"):
+        plot_forecast(panel, fc.predict())
+    axes = plot_forecast(panel.set_index(["city", "date"]), fc.predict())
+    assert len(axes) == 2
+    y = tsrnn.datasets.load_air_passengers()
+    one = tsrnn.SeasonalNaiveForecaster(horizon=3).fit(y).predict()
+    with pytest.raises(ValueError, match="holds number labels .*datetime labels"):
+        plot_forecast(y.reset_index(drop=True), one)

@@ -180,11 +180,16 @@ def _model_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors on one line, like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``tsrnn`` argument parser."""
-    parser = argparse.ArgumentParser(
-        prog="tsrnn", description="Recurrent networks for time series."
-    )
+    parser = _Parser(prog="tsrnn", description="Recurrent networks for time series.")
     parser.add_argument("--version", action="store_true", help="print the version")
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback of an error"

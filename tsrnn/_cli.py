@@ -52,7 +52,11 @@ FLAGS = {
     "na_values": "--na-values",
 }
 #: ``name=value`` in a message, for a parameter that has a flag
-_SETTING = re.compile(r"\b(" + "|".join(FLAGS) + r")=('[^']*'|\[[^\]]*\]|-?[\w.]*\w)")
+_SETTING = re.compile(
+    r"\b(?:forecaster__)?(" + "|".join(FLAGS) + r")=('[^']*'|\[[^\]]*\]|-?[\w.]*\w)"
+)
+#: how a ConformalForecaster (--intervals) names the parameters of its model
+_WRAPPED = "forecaster__"
 
 
 class CLIError(Exception):
@@ -139,8 +143,9 @@ def _in_flags(exc: Exception, source, panel_hint: str) -> str:
     if not isinstance(exc, _Fixable):
         return _flagged(str(exc))
     problem = _flagged(exc.problem)
-    if exc.params and set(exc.params) <= set(FLAGS):
-        settings = " ".join(_as_flag(k, v) for k, v in exc.params.items())
+    params = {k.removeprefix(_WRAPPED): v for k, v in exc.params.items()}
+    if params and set(params) <= set(FLAGS):
+        settings = " ".join(_as_flag(k, v) for k, v in params.items())
         advice = " ".join(p for p in (f"Pass {settings}", exc.effect) if p)
         advice += f", or {_flagged(exc.remedy)}" if exc.remedy else ""
         return f"{problem} {advice}."
@@ -204,7 +209,8 @@ def info() -> str:
 
 
 def _levels(text: str | None, flag: str, example: str) -> list[float] | None:
-    """``--quantiles`` / ``--intervals``: comma-separated numbers in (0, 1)."""
+    """``--quantiles`` / ``--intervals``: comma-separated numbers; coverages in
+    (0, 1) (the forecaster's checks give the advice for bad quantiles)."""
     if not text:
         return None
     try:
@@ -213,7 +219,7 @@ def _levels(text: str | None, flag: str, example: str) -> list[float] | None:
         raise CLIError(
             f"{flag} must be comma-separated numbers like {example}; got {text!r}"
         ) from exc
-    if not all(0 < v < 1 for v in values):
+    if flag == "--intervals" and not all(0 < v < 1 for v in values):
         raise CLIError(
             f"{flag} must be numbers strictly between 0 and 1, like {example}; got "
             f"{text!r}"
@@ -372,6 +378,17 @@ def _with_intervals(args, model):
     )
 
 
+def _print(text: str) -> None:
+    """``text`` on stdout; a reader that stopped early (``| head``) is no error:
+    the rest of stdout is dropped and the command goes on (to write its files)."""
+    import os
+
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _say(args, line: str) -> None:
     """A progress line on stderr (stdout holds the results), unless ``--quiet``."""
     if not args.quiet:
@@ -412,7 +429,7 @@ def forecast(args) -> int:
     data, id_col, time_col, target = _load(args)
     model = _fit(args, _model(args, id_col, time_col, target), data)
     forecast = model.predict()
-    print(forecast.round(3).to_string())
+    _print(forecast.round(3).to_string())
     if args.output:
         forecast.to_csv(args.output)
         _say(args, f"forecast written to {args.output}")

@@ -162,7 +162,12 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         (always added: the point forecast, column ``{target}``), and the forecast
         gets one ``{target}_q{level}`` column per level asked for, sorted so that
         they never cross. None: point forecasts with ``loss``. Resolved in
-        ``quantiles_``.
+        ``quantiles_``. The heads are not calibrated: on the M4 Hourly and
+        Weekly validation tails (defaults) the 0.025-0.975 heads covered 93.0 %
+        and 93.7 % of actuals, the 0.1-0.9 heads 77.3 % and 80.6 %
+        (``benchmarks/intervals_m4.py``). For intervals with a coverage
+        guarantee wrap the forecaster in :class:`~tsrnn.ConformalForecaster`,
+        which conformalizes these heads.
     %(target)s
     %(past_covariates)s
     %(future_covariates)s

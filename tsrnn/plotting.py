@@ -167,6 +167,40 @@ def _one_series(frame, series_id, what: str):
     return frame
 
 
+def _time_kind(index: pd.Index) -> str:
+    """``"datetime"``, ``"period"``, ``"number"`` or ``"other"``: the kind of a
+    (per-series) time axis."""
+    if isinstance(index, pd.MultiIndex):
+        index = index.levels[-1]
+    if isinstance(index, pd.DatetimeIndex):
+        return "datetime"
+    if isinstance(index, pd.PeriodIndex):
+        return "period"
+    return "number" if pd.api.types.is_numeric_dtype(index) else "other"
+
+
+def _check_history_axis(history, forecast) -> None:
+    """Refuse a history that is not on the forecast's time axis (it would be
+    drawn at meaningless x positions): a panel forecast needs a ``(series_id,
+    time)`` index, and both need the same kind of time labels."""
+    keys = "set_index([id_col, time_col]) for a long frame with id and time columns"
+    if isinstance(forecast.index, pd.MultiIndex) and not isinstance(
+        history.index, pd.MultiIndex
+    ):
+        raise ValueError(
+            "history must be indexed (series_id, time) like the panel forecast; it "
+            f"has a {type(history.index).__name__}. Pass history.{keys}."
+        )
+    have, want = _time_kind(history.index), _time_kind(forecast.index)
+    if have != want:
+        raise ValueError(
+            f"history's index holds {have} labels ({type(history.index).__name__}) "
+            f"but the forecast's time axis holds {want} labels, so they cannot share "
+            "an x axis. Pass the history indexed by its times, as it was fitted "
+            f"(e.g. history.set_index(time_col), or history.{keys})."
+        )
+
+
 def _draw_forecast(ax, history, forecast, target, series_id, last) -> None:
     forecast = _one_series(forecast, series_id, "forecast")
     if isinstance(history, pd.DataFrame):
@@ -260,8 +294,10 @@ def plot_forecast(
     Raises
     ------
     ValueError
-        If ``series_id`` is not a series of the forecast or the history, or if
-        ``max_series`` is below 1.
+        If ``series_id`` is not a series of the forecast or the history, if
+        ``max_series`` is below 1, or if the history is not on the forecast's
+        time axis (a long frame with id and time columns: pass
+        ``history.set_index([id_col, time_col])``).
 
     Examples
     --------
@@ -279,6 +315,7 @@ def plot_forecast(
     'actual_mean_temp (KSEA)'
     """
     _check_max_series(max_series)
+    _check_history_axis(history, forecast)
     target = target if target is not None else forecast.columns[0]
     ids = _panel_ids(forecast, series_id, "forecast")
 
