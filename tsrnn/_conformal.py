@@ -205,7 +205,12 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
     calibration origins: on average over series and steps, not for each
     series, and only approximately for a time series whose errors drift.
     Intervals are nested (the 95 % one contains the 80 % one) and contain the
-    point forecast.
+    point forecast. A series whose history is constant has no scaled errors:
+    its intervals have zero width, and it takes no part in calibration. A
+    series too short to hold out the calibration origins is left out of the
+    calibration (a warning names it) and gets the others' margins. Fitting
+    costs two fits of ``forecaster`` (``verbose`` of the forecaster prints
+    which is which).
 
     Parameters
     ----------
@@ -225,11 +230,12 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
     n_origins : int or None, default=None
         Rolling origins per series in the calibration set (the last
         ``n_origins + horizon - 1`` steps of every series are held out of the
-        calibration fit). None: ``horizon`` origins, more when a few series
-        give fewer than ``c / (1 - c)`` scores per step for the largest
-        ``coverage`` (the fewest with which the ``c`` interval is finite),
-        fewer when the longest series could not keep ``horizon + 1`` steps to
-        fit on.
+        calibration fit; a series keeps more than ``horizon`` steps to fit on,
+        or is left out of the calibration). None: ``horizon`` origins, more
+        when the series that take part give fewer than ``c / (1 - c)``
+        observed actuals per horizon step for the largest ``coverage`` (the
+        fewest with which its margin is finite), at most what the longest
+        series allows.
 
     Attributes
     ----------
