@@ -59,25 +59,23 @@ def test_split_conformal_covers_the_nominal_share_of_exchangeable_series(coverag
 
 def test_the_margin_is_the_split_conformal_order_statistic():
     """By hand: seasonal naive with season 1 on one series; the calibration
-    forecasts are the last value repeated, scored by |error| / naive MAE."""
+    forecasts are the last value repeated, scored by |error| / the naive MAE of
+    the whole history (the scale the bands are drawn with)."""
     y = pd.Series([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 8.0, 9.0])
     est = ConformalForecaster(
         SeasonalNaiveForecaster(season=1, horizon=2), coverage=0.5, n_origins=4
     ).fit(y)
     # held out: the last 4 + 2 - 1 = 5 steps; origins at positions 7..10
-    train = y.to_numpy()[:8]
-    scale = np.mean(np.abs(np.diff(train)))
     full = y.to_numpy()
+    scale = np.mean(np.abs(np.diff(full)))
     for step in (1, 2):
         scores = sorted(abs(full[o + step] - full[o]) / scale for o in range(7, 11))
         k = math.ceil((len(scores) + 1) * 0.5)
         assert est.margins_[0, step - 1, 0] == pytest.approx(scores[k - 1])
     assert est.n_calibration_.ravel().tolist() == [4, 4]
-    # the bands use the scale of the full history (the fitted forecaster's)
     forecast = est.predict()
-    full_scale = np.mean(np.abs(np.diff(full)))
     half = (forecast["y_q0.75"] - forecast["y"]).to_numpy()
-    np.testing.assert_allclose(half, est.margins_[0, :, 0] * full_scale)
+    np.testing.assert_allclose(half, est.margins_[0, :, 0] * scale)
     np.testing.assert_allclose((forecast["y"] - forecast["y_q0.25"]).to_numpy(), half)
 
 
@@ -189,10 +187,13 @@ def test_wrong_settings_are_refused_with_the_fix():
     y = tsrnn.datasets.load_air_passengers()
     with pytest.raises(ValueError, match=r"coverage must be .* strictly between 0"):
         ConformalForecaster(SeasonalNaiveForecaster(), coverage=[0.8, 1.0]).fit(y)
-    with pytest.raises(ValueError, match=r"forecaster__quantiles=\[0.025, 0.975\]"):
+    with pytest.raises(ValueError, match=r"SeasonalNaiveForecaster has none.*'split'"):
         ConformalForecaster(
             SeasonalNaiveForecaster(horizon=2), coverage=0.95, method="cqr"
         ).fit(y)
+    heads = LSTMForecaster(horizon=2, quantiles=[0.1, 0.9], **TINY)
+    with pytest.raises(ValueError, match=r"forecaster__quantiles=\[0.025, 0.975\]"):
+        ConformalForecaster(heads, coverage=0.95, method="cqr").fit(y)
     with pytest.raises(ValueError, match=r"n_origins=120 \(or fewer\)"):
         ConformalForecaster(
             SeasonalNaiveForecaster(horizon=12), coverage=0.8, n_origins=200
@@ -343,3 +344,76 @@ def test_a_constant_history_gets_zero_width_intervals_whatever_its_panel():
     other = est.predict(pd.concat({"new": unseen}).rename_axis(["id", "t"]))
     assert (other["v_q0.975"] - other["v_q0.025"] == 0).all()
     assert (forecast.loc["noisy", "v_q0.975"] > forecast.loc["noisy", "v"]).all()
+
+
+def _seasonal(n, seed, level=10.0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return level + 3 * np.sin(2 * np.pi * t / 7) + rng.normal(size=n)
+
+
+def test_a_nearly_flat_history_does_not_widen_the_other_series_intervals():
+    """Scores are scaled by the scale the bands are drawn with (the whole
+    history's): a series flat until a late ramp has a tiny scale on its early
+    part only, and its errors must not fill the top of everyone's scores."""
+    idx = pd.date_range("2021-01-01", periods=60)
+    ramp = np.full(60, 5.0)
+    ramp[45:] = 5 + 2 * np.arange(15)
+    parts = {"a": _seasonal(60, 1), "b": _seasonal(60, 2)}
+    two = pd.concat({k: pd.Series(v, idx) for k, v in parts.items()})
+    three = pd.concat(
+        {**{k: pd.Series(v, idx) for k, v in parts.items()}, "k": pd.Series(ramp, idx)}
+    )
+    inner = SeasonalNaiveForecaster(horizon=7)
+    base = ConformalForecaster(inner).fit(two.rename_axis(["id", "t"]))
+    more = ConformalForecaster(inner).fit(three.rename_axis(["id", "t"]))
+    assert more.margins_.max() < 3 * base.margins_.max()
+
+    def width(est):
+        forecast = est.predict().loc["a"]
+        return forecast["y_q0.975"] - forecast["y_q0.025"]
+
+    assert width(more).max() < 3 * width(base).max()
+
+
+def test_flat_targets_and_series_get_zero_width_bands_without_failing():
+    idx = pd.date_range("2024-01-01", periods=80)
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(
+        {"a": rng.normal(10, 1, 80), "b": rng.normal(0, 100, 80), "c": 5.0}, index=idx
+    )
+    forecast = (
+        ConformalForecaster(SeasonalNaiveForecaster(horizon=7)).fit(wide).predict()
+    )
+    assert (forecast["c_q0.975"] == forecast["c_q0.025"]).all()
+    assert (forecast["b_q0.975"] - forecast["b_q0.025"] > 50).all()
+    alone = ConformalForecaster(SeasonalNaiveForecaster(horizon=7))
+    constant = alone.fit(pd.Series(0.0, index=pd.date_range("2024-01-01", periods=600)))
+    out = constant.predict()
+    assert (out["y_q0.025"] == 0).all() and (out["y_q0.975"] == 0).all()
+    with pytest.raises(ValueError, match="no observed target value"):
+        alone.fit(pd.Series(np.nan, index=idx))
+
+
+def test_advice_never_offers_a_horizon_below_one():
+    y = pd.Series(np.random.default_rng(0).normal(size=10))
+    with pytest.raises(ValueError) as info:
+        ConformalForecaster(SeasonalNaiveForecaster(horizon=1)).fit(y)
+    assert "Pass coverage=0.88" in str(info.value)
+    assert "smaller horizon" not in str(info.value)
+
+
+def test_warnings_of_the_calibration_fit_say_so():
+    """The calibration fit sees each series without its last steps: its warnings
+    (here: a series shorter than the season) say which lengths they count."""
+    idx = pd.date_range("2024-01-01", periods=60)
+    panel = {f"s{i}": pd.Series(_seasonal(60, i), idx) for i in range(10)}
+    panel["short"] = pd.Series(_seasonal(10, 99), idx[-10:])
+    data = pd.concat(panel).rename_axis(["id", "t"])
+    with pytest.warns(UserWarning) as caught:
+        ConformalForecaster(SeasonalNaiveForecaster(horizon=3)).fit(data)
+    (text,) = [str(w.message) for w in caught if "season_" in str(w.message)]
+    assert text.startswith(
+        "In the calibration fit (each series without its last 5 steps): "
+        "Series 'short' of X (5 steps)"
+    )

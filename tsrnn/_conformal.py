@@ -12,13 +12,15 @@ hooks delegate to the wrapped, fitted forecaster and add the bands), so
 
 from __future__ import annotations
 
+import contextlib
 import math
+import warnings
 from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 
-from tsrnn._forecaster import BaseForecaster
+from tsrnn._forecaster import BaseForecaster, naive_scales
 from tsrnn._panel import Panel, read_panel, series_name
 from tsrnn._param_validation import Integral, Interval, StrOptions, _fit_context
 from tsrnn._state import attributes_state, set_attributes_state
@@ -69,27 +71,32 @@ def scores_needed(coverage: float) -> int:
     return max(1, math.ceil(coverage / (1.0 - coverage) - 1e-9))
 
 
-def calibration_counts(targets, n_origins: int, h: int) -> tuple[int, list[int]]:
-    """The fewest observed actuals at any horizon step (and target) over the
-    ``n_origins`` calibration origins of every series long enough to take part,
-    and those series: each holds out its last ``n_origins + h - 1`` steps and
-    keeps more than ``h`` to fit on."""
+def calibration_counts(targets, flats, n_origins: int, h: int):
+    """The fewest observed actuals at any horizon step over the ``n_origins``
+    calibration origins of every series long enough to take part (each holds out
+    its last ``n_origins + h - 1`` steps and keeps more than ``h`` to fit on),
+    and those series. Targets flat in a series' history (``flats``) give no
+    score; a target flat in every series is not counted (None when no target
+    has a score to calibrate)."""
     held = n_origins + h - 1
     usable = [i for i, t in enumerate(targets) if len(t) - held > h]
-    counts = 0
+    counts, live = 0, np.zeros(flats.shape[1], dtype=bool)
     for i in usable:
         t = targets[i]
         cut = np.arange(len(t) - held - 1, len(t) - h)  # the origins
         seen = ~np.isnan(t[cut[:, None] + np.arange(1, h + 1)])  # (n, h, T)
-        counts = counts + (seen & ~flat(t[: len(t) - held])).sum(0)
-    return (int(np.min(counts)) if usable else 0), usable
+        counts = counts + (seen & ~flats[i]).sum(0)
+        live |= ~flats[i]
+    if not live.any():
+        return None, usable
+    return int(np.min(np.asarray(counts)[:, live])), usable
 
 
-def plan_origins(targets, coverage: float, h: int, n_origins: int | None):
+def plan_origins(targets, flats, coverage: float, h: int, n_origins: int | None):
     """``(n_origins, usable series)`` of a calibration: ``n_origins`` when given,
     else ``h``; raised (when not given) until every horizon step has the
     :func:`scores_needed` of the largest ``coverage``, counting observed actuals
-    only, at most to what the longest series allows.
+    of histories that are not flat, at most to what the longest series allows.
 
     Raises
     ------
@@ -99,12 +106,13 @@ def plan_origins(targets, coverage: float, h: int, n_origins: int | None):
         largest coverage the history supports.
     """
     longest = max(len(t) for t in targets) - 2 * h  # keeps h + 1 steps to fit on
+    shorter = "a smaller horizon or " if h > 1 else ""
     if longest < 1:
         raise ValueError(
             f"X is too short to calibrate intervals: each calibration forecast needs "
             f"horizon={h} steps held out after more than {h} steps to fit on, and "
-            f"the longest series has {longest + 2 * h}. Use a smaller horizon or a "
-            "longer history."
+            f"the longest series has {longest + 2 * h}. Use {shorter}a longer "
+            "history."
         )
     if n_origins is not None and n_origins > longest:
         raise ValueError(
@@ -112,16 +120,16 @@ def plan_origins(targets, coverage: float, h: int, n_origins: int | None):
             f"calibration origins and horizon={h} hold out the last "
             f"{n_origins + h - 1} steps of each series, leaving the longest "
             f"({longest + 2 * h} steps) no more than horizon={h} to fit on. Pass "
-            f"n_origins={longest} (or fewer), a smaller horizon or a longer history."
+            f"n_origins={longest} (or fewer), {shorter}a longer history."
         )
     needed = scores_needed(coverage)
     n = min(h, longest) if n_origins is None else int(n_origins)
-    count, usable = calibration_counts(targets, n, h)
+    count, usable = calibration_counts(targets, flats, n, h)
     first = (n, count, len(usable))
-    while count < needed and n < longest:  # more origins, as few as will do
+    while count is not None and count < needed and n < longest:  # more origins
         n = min(longest, n + max(1, math.ceil((needed - count) / max(1, len(usable)))))
-        count, usable = calibration_counts(targets, n, h)
-    if count >= needed and (n_origins is None or n == n_origins):
+        count, usable = calibration_counts(targets, flats, n, h)
+    if count is None or (count >= needed and (n_origins is None or n == n_origins)):
         return n, usable
     start = (
         f"coverage={coverage:g} needs at least {needed} calibration forecasts per "
@@ -136,14 +144,30 @@ def plan_origins(targets, coverage: float, h: int, n_origins: int | None):
         )
     most = math.floor(100 * count / (count + 1)) / 100 if count else 0.0
     advice = (
-        f"Pass coverage={most:g} (or less), a smaller horizon or a longer history"
+        f"Pass coverage={most:g} (or less), {shorter}a longer history"
         if most > 0
-        else "Use a smaller horizon or a longer history"
+        else f"Use {shorter}a longer history, with observed values in its last "
+        f"{n + h - 1} steps"
     )
     raise ValueError(
         f"{start}, and X gives at most {count} (with n_origins={n}, the most its "
         f"longest series allows, less missing actuals). {advice}."
     )
+
+
+@contextlib.contextmanager
+def _calibration_warnings(held: int):
+    """Warnings of the calibration fit, said as such: that fit sees each series
+    without its last ``held`` steps, so its lengths are not the data's."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        _warn_user(
+            f"In the calibration fit (each series without its last {held} steps): "
+            f"{w.message}",
+            w.category,
+        )
 
 
 def bands(values, levels, scale, margins, coverage, methods) -> np.ndarray:
@@ -383,8 +407,17 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
         coverage = self._check_coverage()
         methods = self._methods(coverage)
         h = int(self.horizon)
+        if all(np.isnan(t).all() for t in panel.target):
+            raise ValueError(
+                "X has no observed target value (all NaN): there is nothing to "
+                "forecast or calibrate. Pass a history with observed values."
+            )
+        # one scale per series and target, as predict scales the bands: the MASE
+        # scale of the whole history; a flat history (scale 0) has no scores
+        scales, _ = naive_scales(panel.ids, panel.target, panel.axis.season)
+        flats = np.array([flat(t) for t in panel.target])
         n_origins, usable = plan_origins(
-            panel.target, float(coverage.max()), h, self.n_origins
+            panel.target, flats, float(coverage.max()), h, self.n_origins
         )
         held = n_origins + h - 1
         if len(usable) < len(panel.ids):
@@ -408,20 +441,21 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
             f"conformal calibration: fitting on the series without their last {held} "
             f"steps, to forecast from {n_origins} origins in them"
         )
-        calibration = self._clone()._fit_panel(panel.select(usable).drop_last(held))
-        merged, cutoffs, values, fitted, upto = calibration._rolling_arrays(
-            panel.select(usable).tail(held)
-        )
+        with _calibration_warnings(held):
+            calibration = self._clone()._fit_panel(
+                panel.select(usable).drop_last(held)
+            )
+            merged, cutoffs, values, _, _ = calibration._rolling_arrays(
+                panel.select(usable).tail(held)
+            )
         actual = np.concatenate(
             [
                 t[c[:, None] + np.arange(1, h + 1)]
                 for t, c in zip(merged.target, cutoffs)
             ]
         )  # (N, h, T)
-        cal_scales = np.array(calibration._scales(merged, fitted, upto)[0])
-        cal_flat = np.array([flat(panel.target[i][:-held]) for i in usable])
         scale = np.repeat(
-            np.where(cal_flat, np.nan, cal_scales),  # a flat history: no score
+            np.where(flats[usable], np.nan, scales[usable]),  # flat: no score
             [len(c) for c in cutoffs],
             axis=0,
         )[:, None, :]
@@ -438,18 +472,20 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
                 scores = np.maximum(lo - actual, actual - hi) / scale
             else:
                 scores = np.abs(actual - point) / scale
-            margin = _order_statistic(scores, c)
+            n = np.sum(~np.isnan(scores), axis=0)
+            # a target flat in every series has no score and zero-width bands
+            margin = np.where(n > 0, _order_statistic(scores, c), 0.0)
             if not np.isfinite(margin).all():  # plan_origins counted the actuals
                 raise RuntimeError(f"calibration gave no finite margin for {c:g}")
             margins.append(margin)
-            counts.append(np.sum(~np.isnan(scores), axis=0))
+            counts.append(n)
         self.__dict__.pop("_plan", None)  # the predict plan of an earlier fit
         say(
             f"conformal calibration: {int(counts[0].min())} forecasts per horizon "
             "step calibrated; fitting on all the data"
         )
         self.forecaster_ = self._clone()._fit_panel(panel)
-        self._flat = np.array([flat(t) for t in panel.target])
+        self._flat = flats
         self.coverage_, self.methods_ = coverage, methods
         self.margins_ = np.stack(margins)
         self.n_calibration_ = counts[0]
@@ -467,6 +503,13 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
     def _methods(self, coverage: np.ndarray) -> list[str]:
         """The score of each coverage level (see ``method``)."""
         heads = set(float(q) for q in self.forecaster._check_quantiles())
+        if self.method == "cqr" and "quantiles" not in self.forecaster.get_params():
+            raise ValueError(
+                f"method='cqr' conformalizes a forecaster's quantile heads, and "
+                f"{type(self.forecaster).__name__} has none. Pass method='split' "
+                "(bands around its point forecast), or wrap a forecaster that takes "
+                "quantiles=[...] (RNNForecaster, LSTMForecaster, GRUForecaster)."
+            )
         methods = []
         for c in coverage:
             both = set(interval_levels(c)) <= heads
