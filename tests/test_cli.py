@@ -708,6 +708,7 @@ def test_backtest_with_intervals_prints_their_coverage_and_msis(capsys):
         (["--intervals", "95"], "--intervals must be numbers strictly between 0 and 1"),
         (["--intervals", "0.8;0.9"], "--intervals must be comma-separated numbers"),
         (["--calibration-origins", "5"], "--calibration-origins needs --intervals"),
+        (["--intervals", ""], "--intervals needs at least one number, like 0.8,0.95"),
         (
             ["--intervals", "0.8", "--calibration-origins", "200"],
             "Pass --calibration-origins 126 (or fewer)",

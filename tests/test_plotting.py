@@ -254,3 +254,38 @@ def test_plot_forecast_refuses_a_history_off_the_forecasts_time_axis():
     one = tsrnn.SeasonalNaiveForecaster(horizon=3).fit(y).predict()
     with pytest.raises(ValueError, match="holds number labels .*datetime labels"):
         plot_forecast(y.reset_index(drop=True), one)
+
+
+def test_plot_forecast_refusals_name_a_fix_that_works():
+    """Each history that would be drawn wrong is refused with the fix for it."""
+    panel = tsrnn.datasets.load_us_weather()[["actual_mean_temp"]]
+    panel = panel.loc[["KSEA", "KNYC"]]
+    fc = tsrnn.SeasonalNaiveForecaster(horizon=3).fit(panel).predict()
+    swapped = panel.swaplevel()
+    with pytest.raises(ValueError, match=r"swaplevel\(\)\.sort_index\(\)"):
+        plot_forecast(swapped, fc)
+    assert len(plot_forecast(swapped.swaplevel().sort_index(), fc)) == 2
+    wide = panel["actual_mean_temp"].unstack(0)  # a column per city
+    with pytest.raises(ValueError, match=r"stack\(\)\.swaplevel\(\)\.sort_index\(\)"):
+        plot_forecast(wide, fc)
+    long = wide.stack().swaplevel().sort_index().rename("actual_mean_temp")
+    assert len(plot_forecast(long, fc)) == 2
+    with pytest.raises(ValueError, match=r"target='zz' is not a column"):
+        plot_forecast(panel, fc, target="zz")
+    with pytest.raises(TypeError, match="pandas Series or DataFrame"):
+        plot_forecast(panel.to_numpy(), fc)
+    single = tsrnn.SeasonalNaiveForecaster(horizon=3).fit(panel.loc["KSEA"]).predict()
+    with pytest.raises(ValueError, match=r"history\.xs\(series_id\)"):
+        plot_forecast(panel, single)
+    assert isinstance(plot_forecast(panel.xs("KSEA"), single), Axes)
+
+
+def test_plot_forecast_refuses_the_history_of_another_target():
+    idx = pd.date_range("2024-01-01", periods=40)
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame({"a": rng.normal(10, 1, 40), "b": rng.normal(-30, 1, 40)}, idx)
+    fc = tsrnn.SeasonalNaiveForecaster(horizon=3).fit(wide).predict()
+    with pytest.raises(ValueError, match=r"history is the series 'a' but target='b'"):
+        plot_forecast(wide["a"], fc, target="b")
+    ax = plot_forecast(wide["b"], fc, target="b")
+    assert ax.lines[0].get_ydata()[-1] == wide["b"].iloc[-1]

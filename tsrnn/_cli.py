@@ -211,8 +211,10 @@ def info() -> str:
 def _levels(text: str | None, flag: str, example: str) -> list[float] | None:
     """``--quantiles`` / ``--intervals``: comma-separated numbers; coverages in
     (0, 1) (the forecaster's checks give the advice for bad quantiles)."""
-    if not text:
+    if text is None:
         return None
+    if not text.strip():
+        raise CLIError(f"{flag} needs at least one number, like {example}")
     try:
         values = [float(v) for v in text.split(",")]
     except ValueError as exc:
@@ -514,7 +516,7 @@ def backtest(args) -> int:
                 refit=args.refit,
                 verbose=int(not args.quiet),
             )
-        rows[name] = _scores(frame, _levels(args.intervals, "--intervals", ""))
+        rows[name] = _scores(frame, _levels(args.intervals, "--intervals", "0.8,0.95"))
     columns = list(rows[MODELS[args.model]])
     print(f"{'model':<16}" + "".join(f"{c:>12}" for c in columns))
     for name, s in rows.items():

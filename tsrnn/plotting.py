@@ -179,25 +179,60 @@ def _time_kind(index: pd.Index) -> str:
     return "number" if pd.api.types.is_numeric_dtype(index) else "other"
 
 
-def _check_history_axis(history, forecast) -> None:
-    """Refuse a history that is not on the forecast's time axis (it would be
-    drawn at meaningless x positions): a panel forecast needs a ``(series_id,
-    time)`` index, and both need the same kind of time labels."""
+def _check_history_axis(history, forecast, target) -> None:
+    """Refuse a history that is not the forecast's series on its time axis (it
+    would be drawn at meaningless x positions, or under another series): a panel
+    forecast needs a ``(series_id, time)`` index, a single-series one a time
+    index of the same kind, and a named Series must be the target's."""
+    if not isinstance(history, pd.Series | pd.DataFrame):
+        raise TypeError(
+            f"history must be a pandas Series or DataFrame indexed by time, as "
+            f"fitted; got {type(history).__name__}."
+        )
+    if target not in forecast.columns:
+        raise ValueError(
+            f"target={target!r} is not a column of the forecast; its columns are "
+            f"{list(forecast.columns)}."
+        )
     keys = "set_index([id_col, time_col]) for a long frame with id and time columns"
-    if isinstance(forecast.index, pd.MultiIndex) and not isinstance(
-        history.index, pd.MultiIndex
-    ):
+    panel = isinstance(forecast.index, pd.MultiIndex)
+    if panel and not isinstance(history.index, pd.MultiIndex):
+        ids = set(forecast.index.get_level_values(0))
+        wide = isinstance(history, pd.DataFrame) and ids & set(history.columns)
+        fix = (
+            "stack().swaplevel().sort_index() for a wide frame (a column per series)"
+            if wide
+            else keys
+        )
         raise ValueError(
             "history must be indexed (series_id, time) like the panel forecast; it "
-            f"has a {type(history.index).__name__}. Pass history.{keys}."
+            f"has a {type(history.index).__name__}. Pass history.{fix}."
+        )
+    if isinstance(history.index, pd.MultiIndex) and not panel:
+        raise ValueError(
+            "history is a panel (a MultiIndex) but the forecast is of one series: "
+            "pass the history of that series (history.xs(series_id)), or the "
+            "forecast of the panel."
         )
     have, want = _time_kind(history.index), _time_kind(forecast.index)
     if have != want:
+        first = _time_kind(history.index.levels[0]) if panel else None
+        fix = (
+            "history.swaplevel().sort_index(): its levels are (time, series_id)"
+            if first == want
+            else "the history indexed by its times, as it was fitted (e.g. "
+            f"history.set_index(time_col), or history.{keys})"
+        )
         raise ValueError(
             f"history's index holds {have} labels ({type(history.index).__name__}) "
             f"but the forecast's time axis holds {want} labels, so they cannot share "
-            "an x axis. Pass the history indexed by its times, as it was fitted "
-            f"(e.g. history.set_index(time_col), or history.{keys})."
+            f"an x axis. Pass {fix}."
+        )
+    name = history.name if isinstance(history, pd.Series) else None
+    if name is not None and name != target and name in forecast.columns:
+        raise ValueError(
+            f"history is the series {name!r} but target={target!r}: pass the history "
+            f"of {target!r}, or target={name!r}."
         )
 
 
@@ -315,8 +350,8 @@ def plot_forecast(
     'actual_mean_temp (KSEA)'
     """
     _check_max_series(max_series)
-    _check_history_axis(history, forecast)
     target = target if target is not None else forecast.columns[0]
+    _check_history_axis(history, forecast, target)
     ids = _panel_ids(forecast, series_id, "forecast")
 
     def draw(ax, one):
