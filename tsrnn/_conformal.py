@@ -206,8 +206,10 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
        ``n_origins`` origins in them (rolling origins one step apart, no refit):
        the calibration set. No data after the training history is used.
     2. Each calibration forecast's error is divided by its series' scale (the
-       in-sample seasonal-naive MAE of MASE, ``scale`` in ``rolling_forecasts``)
-       and, per horizon step and target, pooled over series and origins. The
+       in-sample seasonal-naive MAE of MASE over the whole history given to
+       ``fit``, ``scale`` in ``rolling_forecasts``: the scale the bands are
+       drawn with) and, per horizon step and target, pooled over series and
+       origins. The
        margin of a ``coverage`` ``c`` is the ``ceil((n + 1) c)``-th smallest of
        the ``n`` scaled scores (split conformal prediction).
     3. A clone of ``forecaster`` is fitted on all the data: ``forecaster_``.
@@ -230,7 +232,8 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
     series, and only approximately for a time series whose errors drift.
     Intervals are nested (the 95 % one contains the 80 % one) and contain the
     point forecast. A series whose history is constant has no scaled errors:
-    its intervals have zero width, and it takes no part in calibration. A
+    its intervals have zero width, and it takes no part in calibration (a new
+    series with one observed value is scaled by its level, MASE's fallback). A
     series too short to hold out the calibration origins is left out of the
     calibration (a warning names it) and gets the others' margins. Fitting
     costs two fits of ``forecaster`` (``verbose`` of the forecaster prints
@@ -442,9 +445,7 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
             f"steps, to forecast from {n_origins} origins in them"
         )
         with _calibration_warnings(held):
-            calibration = self._clone()._fit_panel(
-                panel.select(usable).drop_last(held)
-            )
+            calibration = self._clone()._fit_panel(panel.select(usable).drop_last(held))
             merged, cutoffs, values, _, _ = calibration._rolling_arrays(
                 panel.select(usable).tail(held)
             )
