@@ -80,6 +80,19 @@ def read_m4(path: Path, n_series: int | None = None) -> list[np.ndarray]:
     return rows
 
 
+def load_subset(
+    subset: str, data: Path, validate: bool, n_series: int | None
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """``(training series, actuals (n_series, h))`` of an M4 subset: the test
+    file, or with ``validate`` the last ``h`` training values (the training
+    series then end ``h`` steps earlier)."""
+    stem, h, _, _ = SUBSETS[subset]
+    train = read_m4(data / "m4" / f"{stem}-train.csv", n_series)
+    if validate:  # score the last h training values instead of the test file
+        return [y[:-h] for y in train], np.array([y[-h:] for y in train])
+    return train, np.array(read_m4(data / "m4" / f"{stem}-test.csv", n_series))
+
+
 def as_panel(series: list[np.ndarray], freq: str) -> pd.Series:
     """Series of different lengths as one long panel ending at the same timestamp."""
     end = pd.Timestamp("2020-01-05")  # a Sunday, so weekly W-SUN stamps line up
@@ -138,12 +151,7 @@ def run_subset(
     overrides: dict,
 ) -> dict:
     stem, h, m, freq = SUBSETS[subset]
-    train = read_m4(data / "m4" / f"{stem}-train.csv", n_series)
-    if validate:  # score the last h training values instead of the test file
-        actual = np.array([y[-h:] for y in train])
-        train = [y[:-h] for y in train]
-    else:
-        actual = np.array(read_m4(data / "m4" / f"{stem}-test.csv", n_series))
+    train, actual = load_subset(subset, data, validate, n_series)
     panel = as_panel(train, freq)
 
     naive2 = np.array([naive2_forecast(y, h, m) for y in train])
@@ -206,8 +214,9 @@ def print_table(result: dict) -> None:
         print(f"{label:44s} {row['smape']:8.3f} {row['mase']:8.3f} {row['owa']:7.3f}")
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def common_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """The flags every M4 benchmark takes (``what``: the parameters ``--set``
+    overrides)."""
     parser.add_argument("--subset", choices=[*SUBSETS, "all"], default="all")
     parser.add_argument(
         "--data", type=Path, default=DATA, help="the shared/data folder"
@@ -227,11 +236,14 @@ def main(argv: list[str] | None = None) -> dict:
         nargs="*",
         default=[],
         metavar="PARAM=VALUE",
-        help="override recipe parameters (ablations), e.g. window=96",
+        help=f"override {what} (ablations), e.g. window=96",
     )
     parser.add_argument("--output", help="JSON path (default benchmarks/results/...)")
-    args = parser.parse_args(argv)
 
+
+def run_subsets(args, name: str, run_subset, print_table) -> dict:
+    """Check the data, run ``run_subset(subset, args, overrides, seeds)`` on each
+    subset asked for, print its table and write the JSON (``name``: its stem)."""
     if not (args.data / "m4" / "Hourly-train.csv").exists():
         sys.exit(
             f"M4 data not found under {args.data / 'm4'}: this benchmark reads "
@@ -252,7 +264,23 @@ def main(argv: list[str] | None = None) -> dict:
     }
     for subset in subsets:
         print(f"M4 {subset}: fitting ...", flush=True)
-        result = run_subset(
+        result = run_subset(subset, args, overrides, seeds)
+        print_table(result)
+        out["results"].append(result)
+    suffix = "_validate" if args.validate else ""
+    path = Path(args.output or RESULTS / f"{name}{suffix}.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2))
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    common_arguments(parser, "recipe parameters")
+    args = parser.parse_args(argv)
+
+    def one(subset, args, overrides, seeds):
+        return run_subset(
             subset,
             data=args.data,
             validate=args.validate,
@@ -260,13 +288,8 @@ def main(argv: list[str] | None = None) -> dict:
             n_series=args.series,
             overrides=overrides,
         )
-        print_table(result)
-        out["results"].append(result)
-    suffix = "_validate" if args.validate else ""
-    path = Path(args.output or RESULTS / f"accuracy_m4{suffix}.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2))
-    return out
+
+    return run_subsets(args, "accuracy_m4", one, print_table)
 
 
 if __name__ == "__main__":

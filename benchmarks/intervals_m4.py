@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import platform
 import sys
 import time
 from pathlib import Path
@@ -41,18 +39,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from accuracy_m4 import (  # noqa: E402
-    DATA,
     RECIPES,
     SUBSETS,
     as_panel,
-    parse_overrides,
-    read_m4,
+    common_arguments,
+    load_subset,
+    run_subsets,
 )
 
 import tsrnn  # noqa: E402
 from tsrnn.metrics import coverage, mase, msis, smape  # noqa: E402
 
-RESULTS = HERE / "results"
 ALPHA = 0.05
 #: published rows by M4 user id (sheet "Methods"): 118 is Smyl's ES-RNN
 PUBLISHED = {"Naive": "Naive", "ETS": "ETS", "ARIMA": "ARIMA", 118: "ES-RNN (Smyl)"}
@@ -106,14 +103,9 @@ def _ordered(frame: pd.DataFrame, n: int) -> pd.DataFrame:
     return frame.loc[[f"S{i}" for i in range(n)]]
 
 
-def run_subset(subset: str, args, overrides: dict) -> dict:
+def run_subset(subset: str, args, overrides: dict, seeds: list[int]) -> dict:
     stem, h, m, freq = SUBSETS[subset]
-    train = read_m4(args.data / "m4" / f"{stem}-train.csv", args.series)
-    if args.validate:  # score the last h training values instead of the test file
-        actual = np.array([y[-h:] for y in train])
-        train = [y[:-h] for y in train]
-    else:
-        actual = np.array(read_m4(args.data / "m4" / f"{stem}-test.csv", args.series))
+    train, actual = load_subset(subset, args.data, args.validate, args.series)
     panel = as_panel(train, freq)
     params = {} if args.recipe == "defaults" else dict(RECIPES[subset])
     params.update(overrides)
@@ -131,7 +123,7 @@ def run_subset(subset: str, args, overrides: dict) -> dict:
         train, actual, _ordered(naive.predict(), len(train)), m
     )
     per_seed, heads = [], []
-    for seed in args.seeds:
+    for seed in seeds:
         inner = tsrnn.LSTMForecaster(horizon=h, random_state=seed, **params)
         est = tsrnn.ConformalForecaster(inner, **conformal)
         start = time.perf_counter()
@@ -156,7 +148,7 @@ def run_subset(subset: str, args, overrides: dict) -> dict:
             )
         print(text, flush=True)
     name = "tsrnn LSTM + conformal" + (
-        f" (median of {len(args.seeds)} seeds)" if len(args.seeds) > 1 else ""
+        f" (median of {len(seeds)} seeds)" if len(seeds) > 1 else ""
     )
     rows[name] = {k: float(np.median([s[k] for s in per_seed])) for k in per_seed[0]}
     if heads:
@@ -172,7 +164,7 @@ def run_subset(subset: str, args, overrides: dict) -> dict:
         "recipe": args.recipe,
         "params": params,
         "conformal": conformal,
-        "seeds": args.seeds,
+        "seeds": seeds,
         "fit_seconds": fit_times,
         "naive_fit_seconds": naive_seconds,
         "per_seed": per_seed,
@@ -202,13 +194,7 @@ def print_table(result: dict) -> None:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subset", choices=[*SUBSETS, "all"], default="all")
-    parser.add_argument(
-        "--data", type=Path, default=DATA, help="the shared/data folder"
-    )
-    parser.add_argument(
-        "--validate", action="store_true", help="score the training tail"
-    )
+    common_arguments(parser, "LSTMForecaster parameters")
     parser.add_argument(
         "--recipe",
         choices=["defaults", "m4"],
@@ -218,48 +204,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quantiles", help="quantile heads, e.g. 0.025,0.975")
     parser.add_argument("--method", default="auto", choices=["auto", "split", "cqr"])
     parser.add_argument("--n-origins", type=int, help="calibration origins per series")
-    parser.add_argument("--seeds", default="0", help="comma-separated seeds")
-    parser.add_argument(
-        "--series", type=int, help="only the first N series (smoke runs)"
-    )
-    parser.add_argument("--max-epochs", type=int, help="override max_epochs")
-    parser.add_argument(
-        "--set",
-        nargs="*",
-        default=[],
-        metavar="PARAM=VALUE",
-        help="override LSTMForecaster parameters, e.g. hidden_size=64",
-    )
-    parser.add_argument("--output", help="JSON path (default benchmarks/results/...)")
     args = parser.parse_args(argv)
-    if not (args.data / "m4" / "Hourly-train.csv").exists():
-        sys.exit(
-            f"M4 data not found under {args.data / 'm4'}: this benchmark reads "
-            "shared/data beside the repository (pass --data PATH to point elsewhere)."
-        )
-    overrides = parse_overrides(args.set)
-    if args.max_epochs is not None:
-        overrides["max_epochs"] = args.max_epochs
-    args.seeds = [int(s) for s in args.seeds.split(",")]
-    subsets = list(SUBSETS) if args.subset == "all" else [args.subset]
-    out = {
-        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
-        "python": platform.python_version(),
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "tsrnn": tsrnn.__version__,
-        "results": [],
-    }
-    for subset in subsets:
-        print(f"M4 {subset}: fitting with conformal calibration ...", flush=True)
-        result = run_subset(subset, args, overrides)
-        print_table(result)
-        out["results"].append(result)
-    suffix = "_validate" if args.validate else ""
-    path = Path(args.output or RESULTS / f"intervals_m4{suffix}.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2))
-    return out
+    return run_subsets(args, "intervals_m4", run_subset, print_table)
 
 
 if __name__ == "__main__":
