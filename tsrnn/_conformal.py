@@ -20,7 +20,7 @@ from numbers import Real
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 
-from tsrnn._forecaster import BaseForecaster, naive_scales
+from tsrnn._forecaster import BaseForecaster
 from tsrnn._panel import Panel, read_panel, series_name
 from tsrnn._param_validation import Integral, Interval, StrOptions, _fit_context
 from tsrnn._state import attributes_state, set_attributes_state
@@ -415,9 +415,6 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
                 "X has no observed target value (all NaN): there is nothing to "
                 "forecast or calibrate. Pass a history with observed values."
             )
-        # one scale per series and target, as predict scales the bands: the MASE
-        # scale of the whole history; a flat history (scale 0) has no scores
-        scales, _ = naive_scales(panel.ids, panel.target, panel.axis.season)
         flats = np.array([flat(t) for t in panel.target])
         n_origins, usable = plan_origins(
             panel.target, flats, float(coverage.max()), h, self.n_origins
@@ -445,18 +442,26 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
             f"steps, to forecast from {n_origins} origins in them"
         )
         with _calibration_warnings(held):
-            calibration = self._clone()._fit_panel(panel.select(usable).drop_last(held))
+            calibrated = panel.select(usable)
+            calibration = self._clone()._fit_panel(calibrated.drop_last(held))
             merged, cutoffs, values, _, _ = calibration._rolling_arrays(
-                panel.select(usable).tail(held)
+                calibrated.tail(held)
             )
+        say(
+            f"conformal calibration: {n_origins} origins per series forecast; "
+            "fitting on all the data"
+        )
+        final = self._clone()._fit_panel(panel)
         actual = np.concatenate(
             [
                 t[c[:, None] + np.arange(1, h + 1)]
                 for t, c in zip(merged.target, cutoffs)
             ]
         )  # (N, h, T)
+        # scores in the scale the bands are drawn with (the final fit's MASE scale
+        # of each whole history); a flat history (scale 0) has no score
         scale = np.repeat(
-            np.where(flats[usable], np.nan, scales[usable]),  # flat: no score
+            np.where(flats[usable], np.nan, final._naive_scale[usable]),
             [len(c) for c in cutoffs],
             axis=0,
         )[:, None, :]
@@ -481,12 +486,7 @@ class ConformalForecaster(BaseForecaster, BaseEstimator):
             margins.append(margin)
             counts.append(n)
         self.__dict__.pop("_plan", None)  # the predict plan of an earlier fit
-        say(
-            f"conformal calibration: {int(counts[0].min())} forecasts per horizon "
-            "step calibrated; fitting on all the data"
-        )
-        self.forecaster_ = self._clone()._fit_panel(panel)
-        self._flat = flats
+        self.forecaster_, self._flat = final, flats
         self.coverage_, self.methods_ = coverage, methods
         self.margins_ = np.stack(margins)
         self.n_calibration_ = counts[0]

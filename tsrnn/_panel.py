@@ -66,22 +66,20 @@ class Panel:
 
     def tail(self, n: int) -> Panel:
         """The last ``n`` steps of every series (the context a forecast needs)."""
-        return dataclasses.replace(
-            self,
-            index=[ix[-n:] for ix in self.index],
-            target=[t[-n:] for t in self.target],
-            past=[p[-n:] for p in self.past],
-            future=[f[-n:] for f in self.future],
-        )
+        return self._steps(slice(-n, None))
 
     def drop_last(self, n: int) -> Panel:
         """Every series without its last ``n`` steps (``n`` >= 1)."""
+        return self._steps(slice(None, -n))
+
+    def _steps(self, part: slice) -> Panel:
+        """The same ``part`` of every series, in every role but the static one."""
         return dataclasses.replace(
             self,
-            index=[ix[:-n] for ix in self.index],
-            target=[t[:-n] for t in self.target],
-            past=[p[:-n] for p in self.past],
-            future=[f[:-n] for f in self.future],
+            index=[ix[part] for ix in self.index],
+            target=[t[part] for t in self.target],
+            past=[p[part] for p in self.past],
+            future=[f[part] for f in self.future],
         )
 
     def select(self, rows: list[int]) -> Panel:
