@@ -60,6 +60,17 @@ def _cases():
         index=pd.period_range("2000-01", periods=60, freq="M"),
     )
     data = _panel()
+    covariates = dict(
+        horizon=2,
+        window=7,
+        id_col="id",
+        time_col="t",
+        target="y",
+        past_covariates="temp",
+        future_covariates="promo",
+        static_covariates="size",
+        **TINY,
+    )
     return {
         "regressor-2d-mask": (
             tsrnn.RNNRegressor(**TINY),
@@ -94,17 +105,7 @@ def _cases():
             {},
         ),
         "forecaster-panel-covariates": (
-            tsrnn.GRUForecaster(
-                horizon=2,
-                window=7,
-                id_col="id",
-                time_col="t",
-                target="y",
-                past_covariates="temp",
-                future_covariates="promo",
-                static_covariates="size",
-                **TINY,
-            ),
+            tsrnn.GRUForecaster(**covariates),
             (data,),
             (),
             {"future": _future(data, 2)},
@@ -127,17 +128,7 @@ def _cases():
         ),
         "conformal-panel-covariates": (
             tsrnn.ConformalForecaster(
-                tsrnn.GRUForecaster(
-                    horizon=2,
-                    window=7,
-                    id_col="id",
-                    time_col="t",
-                    target="y",
-                    past_covariates="temp",
-                    future_covariates="promo",
-                    static_covariates="size",
-                    **TINY,
-                ),
+                tsrnn.GRUForecaster(**covariates),
                 coverage=0.9,
             ),
             (data,),
