@@ -24,8 +24,19 @@
    its scaling and forecast index) and the rest, next to the size of the training
    data.
 
-Run: ``python benchmarks/scaling.py [--repeats 3]`` (``--quick`` shrinks everything
-for a smoke test). Writes ``benchmarks/results/scaling.json``.
+3. One global model trained by several processes (``torch.distributed``, gloo,
+   issue 23): the same ``LSTMForecaster`` fit (a fixed budget of gradient steps,
+   global batches of 256 windows) as 1 process x 1 thread, 1 process x 2
+   threads and 2 processes x 1 thread (started as ``torchrun`` starts them).
+   Each process reports its fit time, its training time per gradient step and
+   its peak memory (RSS) added by the fit. On a 2-core machine this shows
+   correctness and overhead, not a speed-up: 2 ranks x 1 thread use the same
+   two cores as 1 rank x 2 threads, and add a gradient all-reduce per step.
+   Weights of the 2-process fit are compared with the 1-process fit's.
+
+Run: ``python benchmarks/scaling.py [--repeats 3] [--parts search pickle ddp]``
+(``--quick`` shrinks everything for a smoke test). Writes
+``benchmarks/results/scaling.json``.
 """
 
 from __future__ import annotations
@@ -35,7 +46,12 @@ import json
 import os
 import pickle
 import platform
+import resource
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,6 +79,9 @@ FULL = dict(
         test_size=24,
     ),
     pickle=dict(sizes=[10, 100, 1000], length=200, window=24, hidden_size=32),
+    ddp=dict(
+        n_series=200, length=500, window=48, horizon=24, hidden_size=64, steps=200
+    ),
 )
 QUICK = dict(
     search=dict(
@@ -77,6 +96,7 @@ QUICK = dict(
         test_size=6,
     ),
     pickle=dict(sizes=[5, 20], length=60, window=6, hidden_size=4),
+    ddp=dict(n_series=4, length=60, window=12, horizon=4, hidden_size=4, steps=4),
 )
 
 #: fitted attributes that grow with the number of series (predict() needs them)
@@ -272,12 +292,136 @@ def pickle_sizes(cfg: dict) -> list[dict]:
     return rows
 
 
+PARTS = ("search", "pickle", "ddp")
+DDP_MODES = {  # name -> (processes, torch threads per process)
+    "1 rank x 1 thread": (1, 1),
+    "1 rank x 2 threads": (1, 2),
+    "2 ranks x 1 thread": (2, 1),
+}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def ddp_child(cfg: dict, threads: int, weights: str) -> dict:
+    """One process of a data-parallel fit (a process group when WORLD_SIZE is set)."""
+    from torch import distributed as dist
+
+    torch.set_num_threads(threads)
+    data = make_panel(cfg["n_series"], cfg["length"])
+    if "WORLD_SIZE" in os.environ:
+        dist.init_process_group("gloo")
+    # warm-up: the same fit on 2 series for one step (lazy imports, allocator)
+    warm = data.loc[data.index.get_level_values(0) < 2]
+    tsrnn.LSTMForecaster(
+        window=cfg["window"], horizon=cfg["horizon"], max_steps=1, n_ensembles=1
+    ).fit(warm)
+    base = peak_mb()
+    model = tsrnn.LSTMForecaster(
+        window=cfg["window"],
+        horizon=cfg["horizon"],
+        hidden_size=cfg["hidden_size"],
+        batch_size=256,
+        max_epochs=None,
+        max_steps=cfg["steps"],
+        early_stopping=False,
+        n_ensembles=1,
+        random_state=0,
+        n_threads=threads,
+    )
+    t0 = time.perf_counter()
+    model.fit(data)
+    seconds = time.perf_counter() - t0
+    training = sum(h["seconds"] for h in model.history_)
+    rank = dist.get_rank() if dist.is_initialized() else 0
+    if rank == 0:
+        torch.save(model.module_.state_dict(), weights)
+    if dist.is_initialized():
+        dist.destroy_process_group()
+    return {
+        "rank": rank,
+        "fit_seconds": seconds,
+        "ms_per_step": 1e3 * training / model.history_[-1]["steps"],
+        "added_mb": peak_mb() - base,
+        "data_mb": data.to_numpy(np.float32).nbytes / 2**20,
+    }
+
+
+def run_ddp_mode(cfg: dict, processes: int, threads: int, weights: Path) -> list:
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    if processes > 1:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env.update(
+            MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), WORLD_SIZE=str(processes)
+        )
+    command = [sys.executable, __file__, "--ddp-child", json.dumps(cfg), str(threads)]
+    procs = [
+        subprocess.Popen(
+            [*command, str(weights)],
+            env=dict(env, RANK=str(rank)) if processes > 1 else env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for rank in range(processes)
+    ]
+    outs = [p.communicate()[0] for p in procs]
+    if any(p.returncode for p in procs):
+        raise RuntimeError(f"a data-parallel fit failed: {outs}")
+    return [json.loads(out.strip().splitlines()[-1]) for out in outs]
+
+
+def data_parallel(cfg: dict, repeats: int, folder: Path) -> dict:
+    """Each mode ``repeats`` times, interleaved; medians of the slowest rank."""
+    runs: dict[str, list] = {name: [] for name in DDP_MODES}
+    for _ in range(repeats):
+        for name, (processes, threads) in DDP_MODES.items():
+            weights = folder / f"ddp_{processes}x{threads}.pt"
+            runs[name].append(run_ddp_mode(cfg, processes, threads, weights))
+    reference = torch.load(folder / "ddp_1x1.pt")
+    together = torch.load(folder / "ddp_2x1.pt")
+    rel = max(
+        float((together[k] - v).norm() / v.norm().clamp_min(1e-12))
+        for k, v in reference.items()
+    )
+
+    def median(name, key):
+        return statistics.median(max(r[key] for r in run) for run in runs[name])
+
+    table = {
+        name: {
+            key: median(name, key)
+            for key in ("fit_seconds", "ms_per_step", "added_mb", "data_mb")
+        }
+        for name in DDP_MODES
+    }
+    step = table["2 ranks x 1 thread"]["ms_per_step"]
+    return {
+        "config": cfg,
+        "runs": runs,
+        "median_of_slowest_rank": table,
+        "step_ratio_2x1_vs_1x2": step / table["1 rank x 2 threads"]["ms_per_step"],
+        "step_ratio_2x1_vs_1x1": step / table["1 rank x 1 thread"]["ms_per_step"],
+        "max_relative_weight_diff_2_ranks_vs_1": rel,
+    }
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
     parser.add_argument("--output", default=str(RESULTS / "scaling.json"))
+    parser.add_argument(
+        "--parts", nargs="+", default=["search", "pickle", "ddp"], choices=PARTS
+    )
+    parser.add_argument("--ddp-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.ddp_child:
+        cfg, threads, weights = args.ddp_child
+        print(json.dumps(ddp_child(json.loads(cfg), int(threads), weights)))
+        return {}
     cfg = QUICK if args.quick else FULL
     import dask
     import distributed
@@ -296,14 +440,28 @@ def main(argv: list[str] | None = None) -> dict:
         "repeats": args.repeats,
         "quick": args.quick,
         "parallelism_2_processes": machine_parallelism(0.5 if args.quick else 2.0),
-        "search": time_searches(cfg["search"], args.repeats),
-        "pickle": pickle_sizes(cfg["pickle"]),
     }
+    if "search" in args.parts:
+        out["search"] = time_searches(cfg["search"], args.repeats)
+        print_search(out, args.repeats)
+    if "pickle" in args.parts:
+        out["pickle"] = pickle_sizes(cfg["pickle"])
+        print_pickle(out, cfg)
+    if "ddp" in args.parts:
+        with tempfile.TemporaryDirectory() as folder:  # each mode's weights
+            out["ddp"] = data_parallel(cfg["ddp"], args.repeats, Path(folder))
+        print_ddp(out["ddp"], args.repeats)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(out, indent=2, default=str))
+    return out
+
+
+def print_search(out: dict, repeats: int) -> None:
     s = out["search"]
     print(
         f"torch {out['torch']}, {out['cores']} cores; GridSearchCV of LSTMForecaster: "
         f"{s['candidates']} candidates x {s['config']['n_splits']} folds = "
-        f"{s['fits']} fits, median of {args.repeats} interleaved runs"
+        f"{s['fits']} fits, median of {repeats} interleaved runs"
     )
     print(f"{'mode':<22}{'threads/proc':>13}{'median s':>10}{'speed-up':>10}")
     for name, sec in s["median_seconds"].items():
@@ -321,6 +479,9 @@ def main(argv: list[str] | None = None) -> dict:
         f"this machine runs 2 busy processes at {out['parallelism_2_processes']:.2f}x "
         "the throughput of one: the ceiling for any 2-worker speed-up"
     )
+
+
+def print_pickle(out: dict, cfg: dict) -> None:
     p = out["pickle"][0]
     print(
         f"\npickle of a fitted LSTMForecaster (window {cfg['pickle']['window']}, "
@@ -337,9 +498,28 @@ def main(argv: list[str] | None = None) -> dict:
             f"{p['per_series_state_bytes'] / 1e3:>15.1f}{p['other_bytes'] / 1e3:>10.1f}"
             f"{p['training_data_bytes'] / 1e3:>15.1f}"
         )
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(out, indent=2, default=str))
-    return out
+
+
+def print_ddp(d: dict, repeats: int) -> None:
+    c = d["config"]
+    print(
+        f"\none LSTMForecaster (hidden {c['hidden_size']}, window {c['window']}) on "
+        f"{c['n_series']} series x {c['length']} steps, {c['steps']} gradient steps "
+        f"of 256 windows; median of {repeats} runs, slowest rank"
+    )
+    print(f"{'mode':<22}{'fit s':>8}{'ms/step':>9}{'added MB/rank':>15}")
+    for name, row in d["median_of_slowest_rank"].items():
+        print(
+            f"{name:<22}{row['fit_seconds']:>8.2f}{row['ms_per_step']:>9.2f}"
+            f"{row['added_mb']:>15.1f}"
+        )
+    print(
+        f"per step, 2 ranks x 1 thread / 1 rank x 2 threads: "
+        f"{d['step_ratio_2x1_vs_1x2']:.2f} (/ 1 rank x 1 thread: "
+        f"{d['step_ratio_2x1_vs_1x1']:.2f}); 2-rank weights vs 1 rank: max "
+        f"relative difference {d['max_relative_weight_diff_2_ranks_vs_1']:.2g}. On 2 "
+        "cores this is overhead, not speed-up: both modes use the same 2 cores."
+    )
 
 
 if __name__ == "__main__":

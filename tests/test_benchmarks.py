@@ -108,6 +108,9 @@ def test_scaling_quick(tmp_path):
     assert search["same_best_params"] is True
     assert search["torch_threads_per_process"]["dask 2 workers"] == [1]
     assert [p["n_series"] for p in result["pickle"]] == [5, 20]
+    ddp = result["ddp"]
+    assert [len(run[0]) for run in ddp["runs"].values()] == [1, 1, 2]  # ranks
+    assert ddp["max_relative_weight_diff_2_ranks_vs_1"] < 1e-5
     assert json.loads(out.read_text())["quick"] is True
 
 

@@ -6,6 +6,7 @@ adds only its input adapter, head size, loss and output adapter.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -279,6 +280,9 @@ class BaseRNN(BaseEstimator):
         """
         self._check_warm_arch(arch)
         config = self._train_config(len(batches[0]))
+        group = getattr(batches[0], "group", None)  # a distributed fit's shard
+        if group is not None and group.rank != 0:  # progress is rank 0's to print
+            config = dataclasses.replace(config, verbose=0)
         reuse = self._warm()
         fork_devices = [device] if device.type == "cuda" else []
         with torch.random.fork_rng(devices=fork_devices):

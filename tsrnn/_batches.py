@@ -374,6 +374,7 @@ def training_windows(
     horizon: int,
     validation_fraction: float,
     early_stopping: bool,
+    group=None,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
     """``(cutoffs, n_pad)`` of the training windows and of the validation windows.
 
@@ -383,6 +384,9 @@ def training_windows(
     windows, at least ``horizon + 2`` windows in all, never shuffled), and the
     training targets end before the first validation target. None: no
     validation windows (a warning says so when early stopping was asked for).
+    ``group``: a distributed fit's :class:`~tsrnn._distributed.Group` (``enc``
+    is this process' shard); validation windows are held out when some process
+    has them (this one's may then be none: empty arrays).
     """
     h, w, pad = horizon, window, enc.pad
     train, valid, t_starts, v_starts = [], [], [], []
@@ -400,6 +404,10 @@ def training_windows(
         t_starts.append(np.full(len(cutoffs), start))
     train_c = np.concatenate(train)
     train_part = (train_c, n_pad(train_c, np.concatenate(t_starts), pad, w))
+    if group is not None:
+        if group.any(bool(valid)) and not valid:
+            return train_part, (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        most = int(group.max(most))
     if not valid:
         if early_stopping:
             # a tail of max(1, round(validation_fraction * n)) windows + horizon + 1

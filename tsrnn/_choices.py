@@ -74,7 +74,7 @@ def refit_fix(transform: str | None, auto: bool) -> str:
 
 
 def resolve(
-    est, panel: Panel, lengths: list[int], fitted: Choices | None
+    est, panel: Panel, lengths: list[int], fitted: Choices | None, group=None
 ) -> tuple[Choices, list[np.ndarray]]:
     """``est``'s settings for a fit on ``panel`` (series ``lengths``), and the
     targets on the chosen scale (:func:`network_targets`, computed once).
@@ -83,7 +83,8 @@ def resolve(
     fit keeps where the parameter is left to choose (``window=None``,
     ``"auto"``): the window and patch size, the target transform and the
     baseline (the scaling and the network were fit on them); None for a fresh
-    fit.
+    fit. ``group`` (a distributed fit's :class:`~tsrnn._distributed.Group`,
+    ``panel`` being this process' shard) makes each choice on the whole panel.
 
     Raises
     ------
@@ -96,7 +97,8 @@ def resolve(
     elif fitted is not None:  # the network was fit on windows of this length
         window = fitted.window
     else:
-        window = default_window(season, horizon, lengths)
+        every = lengths if group is None else group.concat(lengths)
+        window = default_window(season, horizon, every)
     if est.patch_size != "auto":
         patch = int(est.patch_size)
     elif fitted is not None and window == fitted.window:
@@ -135,7 +137,8 @@ def resolve(
         elif est.scaler == "mean":  # the log with mean scaling is unit-dependent
             transform = None
         else:
-            transform = "log" if log_is_better(panel.target, season) else None
+            total = None if group is None else group.sum
+            transform = "log" if log_is_better(panel.target, season, total) else None
     values = network_targets(panel, transform)
     level = LEVELS.get(est.local_level)
     if level == "seasonal" and season <= 1:
@@ -144,7 +147,9 @@ def resolve(
         if fitted is not None:
             level = fitted.local_level
         else:
-            wins = seasonal_baseline_wins(values, horizon, season)
+            wins = seasonal_baseline_wins(
+                values, horizon, season, total=None if group is None else group.sum
+            )
             level = "seasonal" if wins else "last"
     if fitted is not None:
         _check_warm_choices(fitted, transform, level)

@@ -31,6 +31,13 @@ from tsrnn._choices import (
     refit_fix,
     resolve,
 )
+from tsrnn._distributed import (
+    ShardedWindows,
+    current_group,
+    gather_fitted,
+    shard_frame,
+    shard_panel,
+)
 from tsrnn._docs import FORECASTING, RNN, document
 from tsrnn._forecaster import BaseForecaster
 from tsrnn._panel import (
@@ -353,6 +360,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         -------
         self : RNNForecaster
         """
+        X, y = shard_frame(X, y, self._roles(), current_group())
         return self._fit_panel(read_panel(X, y, self._roles(), name="X"))
 
     def _fit_panel(self, panel: Panel) -> RNNForecaster:
@@ -362,8 +370,17 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         quantiles = self._check_quantiles()
         device = resolve_device(self.device)
         horizon = int(self.horizon)
-        lengths = self._check_history(panel)
         warm = self.warm_start and hasattr(self, "center_")
+        group = current_group()  # data-parallel training: this process' shard
+        if group is not None:
+            if warm:
+                raise ValueError(
+                    "warm_start=True cannot continue a fit in a torch.distributed "
+                    "process group (each process holds a shard of the series): set "
+                    "warm_start=False, or continue the fit in one process."
+                )
+            panel = shard_panel(panel, group)
+        lengths = self._check_history(panel)
         chosen, values = resolve(
             self,
             panel,
@@ -371,6 +388,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             Choices(self.window_, self.patch_size_, self._transform(), self._level())
             if warm
             else None,
+            group,
         )
         self.target_transform_ = chosen.target_transform
         covariates = {
@@ -383,7 +401,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         if not warm:
             self.center_, self.scale_ = fit_scaler(values, self.scaler)
             self._cov_center, self._cov_scale = fit_covariate_scaler(
-                np.concatenate([panel.covariates(i) for i in range(len(panel.ids))])
+                np.concatenate([panel.covariates(i) for i in range(len(panel.ids))]),
+                None if group is None else group.gather,
             )
         self.window_, self.patch_size_, self.local_level_ = (
             chosen.window,
@@ -394,8 +413,10 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         self.target_names_ = panel.target_names
         self.series_ids_ = list(panel.ids)
         self.covariates_ = covariates
-        self.mask_channel_ = bool(any(np.isnan(t).any() for t in panel.target)) or (
-            warm and self.mask_channel_  # warm_start keeps the fitted input channels
+        missing = any(np.isnan(t).any() for t in panel.target)
+        self.mask_channel_ = (
+            (missing if group is None else group.any(missing))
+            or (warm and self.mask_channel_)  # warm_start keeps the fitted channels
         )
         self.quantiles_ = quantiles
         enc = self._encode(panel, target_values=values)
@@ -407,13 +428,18 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             horizon=horizon,
             validation_fraction=self.validation_fraction,
             early_stopping=self.early_stopping,
+            group=group,
         )
         tensors = enc.tensors(device)
-        batches = (
-            self._batches(tensors, *train, with_targets=True),
+        batches = tuple(
             None
-            if valid is None
-            else self._batches(tensors, *valid, with_targets=True),
+            if part is None
+            else self._batches(tensors, *part, with_targets=True)
+            if group is None
+            else ShardedWindows.build(
+                self._batches(tensors, *part, with_targets=True), group
+            )
+            for part in (train, valid)
         )
         loss = (
             make_loss(self.loss)
@@ -440,6 +466,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             self._check_warm_arch(arch)
         self._fit_network(arch, batches, loss, self._seed(), device)
         self._remember(panel)
+        if group is not None:  # every process ends with the whole panel's state
+            gather_fitted(self, group)
         return self
 
     def _members(self, n_windows: int, warm: bool) -> int:

@@ -67,7 +67,7 @@ def seasonal_positions(cutoffs, horizon: int, season: int) -> np.ndarray:
 
 
 def seasonal_baseline_wins(
-    series: list[np.ndarray], horizon: int, season: int, recent: int = 2000
+    series: list[np.ndarray], horizon: int, season: int, recent: int = 2000, total=None
 ) -> bool:
     """``local_level="auto"``: does seasonal naive beat the last value over the horizon?
 
@@ -79,7 +79,9 @@ def seasonal_baseline_wins(
     has the lower error on more than half of the series with at least two
     seasons of observed values (shorter ones have too few pairs to vote). A test on the forecast task itself, not on autocorrelation: M4
     Weekly passes M4's 90% seasonality test at lag 52 on 84% of its series, yet
-    seasonal naive beats the last value over 13 weeks on 8% of them.
+    seasonal naive beats the last value over 13 weeks on 8% of them. ``total`` (a
+    distributed fit's sum over its processes) turns this process' counts
+    ``[votes for seasonal naive, votes]`` into the whole panel's.
 
     Examples
     --------
@@ -104,7 +106,9 @@ def seasonal_baseline_wins(
             & np.isfinite(errs).all(axis=0)
         )
         votes.extend((counts @ errs < last.sum(axis=0))[voting])
-    return bool(votes) and float(np.mean(votes)) > 0.5
+    tally = np.array([sum(votes), len(votes)], dtype=np.float64)
+    yes, n = tally if total is None else total(tally)
+    return bool(n > 0 and yes / n > 0.5)
 
 
 def naive_mae(y: np.ndarray, m: int) -> np.ndarray:

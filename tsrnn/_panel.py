@@ -82,6 +82,21 @@ class Panel:
             future=[f[part] for f in self.future],
         )
 
+    @classmethod
+    def concat(cls, parts: list[Panel]) -> Panel:
+        """The series of ``parts`` one after the other (the same roles and axis)."""
+        first = parts[0]
+        joined = lambda name: [x for p in parts for x in getattr(p, name)]  # noqa: E731
+        return dataclasses.replace(
+            first,
+            ids=joined("ids"),
+            index=joined("index"),
+            target=joined("target"),
+            past=joined("past"),
+            future=joined("future"),
+            static=np.concatenate([p.static for p in parts]),
+        )
+
     def select(self, rows: list[int]) -> Panel:
         """The series at positions ``rows``, in that order."""
         return dataclasses.replace(

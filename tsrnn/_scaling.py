@@ -79,7 +79,7 @@ TRANSFORMS: dict[str, tuple[Callable, Callable, float]] = {
 LOG_EVIDENCE = 0.9
 
 
-def log_is_better(series: list[np.ndarray], season: int) -> bool:
+def log_is_better(series: list[np.ndarray], season: int, total=None) -> bool:
     """``target_transform="auto"``: is the log scale better for these targets?
 
     Guerrero's criterion (Guerrero, 1993, "Time-series analysis supported by power
@@ -94,7 +94,9 @@ def log_is_better(series: list[np.ndarray], season: int) -> bool:
     (bike sharing daily, ratio 0.99; US macro series, median 0.95) and won where
     it was clear (M4, CO2, electrical equipment). Decided on more than half of the
     series (each column of a 2-D one) with at least 3 complete blocks, and only
-    when every value is positive.
+    when every value is positive. ``total`` (a distributed fit's sum over its
+    processes) turns this process' counts ``[votes for the log, votes,
+    series with a value <= 0]`` into the whole panel's.
 
     Examples
     --------
@@ -106,12 +108,15 @@ def log_is_better(series: list[np.ndarray], season: int) -> bool:
     False
     """
     block = max(2, int(season))
-    votes = []
+    votes, not_positive = [], 0
     for y in series:
         y = np.asarray(y, dtype=np.float64)
         with np.errstate(invalid="ignore"):
             if (y <= 0).any():
-                return False
+                if total is None:
+                    return False
+                not_positive += 1
+                continue
         for col in y.reshape(len(y), -1).T:
             k = len(col) // block
             blocks = col[len(col) - k * block :].reshape(k, block)
@@ -124,7 +129,9 @@ def log_is_better(series: list[np.ndarray], season: int) -> bool:
                 votes.append(
                     ratio.std() / ratio.mean() < LOG_EVIDENCE * sd.std() / sd.mean()
                 )
-    return bool(votes) and float(np.mean(votes)) > 0.5
+    counts = np.array([sum(votes), len(votes), not_positive], dtype=np.float64)
+    yes, n, not_positive = counts if total is None else total(counts)
+    return bool(not_positive == 0 and n > 0 and yes / n > 0.5)
 
 
 def check_target_scaling(scaler: str | None, target_transform: str | None) -> None:
@@ -276,14 +283,44 @@ def apply_target_transform(
     return forward(values)
 
 
-def fit_covariate_scaler(covariates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fit_covariate_scaler(
+    covariates: np.ndarray, gather=None
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean and standard deviation of each covariate column over every series' rows.
 
     ``covariates`` is ``(n_rows, n_covariates)`` (complete: covariates have no
     NaN). A constant column (every value equal) gets scale 1, a varying one its
-    standard deviation however small; no column: empty arrays.
+    standard deviation however small; no column: empty arrays. ``gather`` (a
+    distributed fit's gather over its processes) pools every process' rows:
+    their counts, means, sums of squared deviations and ranges are combined
+    (Chan, Golub and LeVeque, 1979, "Updating formulae and a pairwise algorithm
+    for computing sample variances").
     """
+    if gather is not None:
+        return _pooled_scaler(gather(_moments(covariates)))
     if covariates.size == 0:
         return np.zeros(covariates.shape[1]), np.ones(covariates.shape[1])
     scale = _checked_scale(covariates, covariates.std(axis=0))
     return covariates.mean(axis=0), np.where(scale > 0, scale, 1.0)
+
+
+def _moments(x: np.ndarray) -> tuple:
+    """``(n, mean, sum of squared deviations, min, max)`` of each column of ``x``."""
+    if len(x) == 0:
+        return 0, None, None, None, None
+    mean = x.mean(axis=0)
+    return len(x), mean, ((x - mean) ** 2).sum(axis=0), x.min(axis=0), x.max(axis=0)
+
+
+def _pooled_scaler(parts: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`fit_covariate_scaler` of the rows whose :func:`_moments` are ``parts``."""
+    parts = [p for p in parts if p[0] > 0]
+    n, mean, m2, low, high = parts[0]
+    for k, mu, s2, lo, hi in parts[1:]:
+        delta = mu - mean
+        m2 = m2 + s2 + delta**2 * n * k / (n + k)
+        mean = mean + delta * k / (n + k)
+        n, low, high = n + k, np.minimum(low, lo), np.maximum(high, hi)
+    std = np.sqrt(m2 / n)
+    scale = np.where(high > low, np.where(std > 0, std, high - low), 0.0)
+    return mean, np.where(scale > 0, scale, 1.0)

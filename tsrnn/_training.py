@@ -182,12 +182,17 @@ def evaluate(module: nn.Module, batches, loss_fn, batch_size: int) -> float:
     (weighted) mean over the whole of ``batches``, however they are cut.
     """
     module.eval()
+    group = getattr(batches, "group", None)  # a shard: this rank's rows, then reduced
+    if group is not None:
+        batches = batches.local
     total = weight = 0.0
     for idx in batch_plan(batches, batch_size):  # a mean: any order will do
         inputs, y, m, _ = batches.gather(idx)
         w = len(y) if m is None else float(m.sum())
         total += float(loss_fn(module(*inputs), y, m)) * w
         weight += w
+    if group is not None:
+        total, weight = (float(v) for v in group.sum([total, weight]))
     return total / weight if weight > 0 else 0.0
 
 
@@ -237,6 +242,10 @@ def train(
     """
     history = [] if history is None else history
     first_epoch = history[-1]["epoch"] + 1 if history else 1
+    # a shard of a distributed fit (tsrnn._distributed): the same global batches
+    # on every rank, each rank back-propagating its part through DDP
+    group = getattr(batches, "group", None)
+    net = module if group is None else group.wrap(module)
     params = [p for p in module.parameters() if p.requires_grad]
     optimizer = torch.optim.Adam(
         params, lr=config.learning_rate, weight_decay=config.weight_decay
@@ -266,16 +275,21 @@ def train(
                     break
                 steps += 1
                 seen += len(idx)
-                inputs, y, m, _ = batches.gather(idx)
                 optimizer.zero_grad(set_to_none=True)
-                loss = loss_fn(module(*inputs), y, m)
-                loss.backward()
+                if group is None:
+                    inputs, y, m, _ = batches.gather(idx)
+                    loss = loss_fn(module(*inputs), y, m)
+                    loss.backward()
+                else:
+                    loss = batches.backward(net, idx, loss_fn)
                 if config.gradient_clip is not None:
                     nn.utils.clip_grad_norm_(params, config.gradient_clip)
                 optimizer.step()
                 if schedule is not None:
                     schedule.step()
                 total += loss.detach() * len(idx)
+            if group is not None:  # each rank's share of every batch's loss
+                total = group.sum_tensor(total)
             train_loss = float(total) / seen  # the one sync per epoch
             valid_loss = (
                 evaluate(module, valid, loss_fn, max(bs, 1024))
