@@ -9,6 +9,19 @@ contiguous tensor and gathers windows by offset.
 Run: ``python benchmarks/memory.py [--sizes 250 500 1000 2000 4000] [--epochs 1]``
 (``--quick`` for a smoke test). Writes ``benchmarks/results/memory.json``.
 
+``--sweep`` (issue 23) measures how the memory of the forecaster's whole path
+grows with the number of series: ``N`` series of ``--length`` steps (default 200)
+as a long frame (``id``, ``t``, ``y``), fitted with the defaults but
+``horizon=24``, a budget of ``--steps`` gradient steps (default 20) and no early
+stopping, then ``predict()``. Each ``N`` runs in a fresh process whose baseline
+is the same fit on 2 series (imports, allocator, lazy initialisation); it
+reports the peak RSS added by reading (``read_panel``), by the fit and by the
+predict, each over the RSS just before it with the peak reset there (Linux
+``/proc/self/clear_refs``, so memory that building the frame used and freed
+hides nothing), as multiples of the raw float32 size of the panel, and the slope of a
+least-squares line through the added memory (MB per MB of raw data). Writes
+``benchmarks/results/memory_sweep.json``.
+
 ``--ragged`` measures ragged sequence input instead (issue 18 item 14): ``N``
 sequences of 12 steps plus one of ``--length`` steps (default 4,000 and 60,000,
 under 1 MB of data) through ``RNNRegressor``: ``ragged-predict`` predicts them
@@ -67,6 +80,114 @@ def ragged_child(runner: str, n_short: int, epochs: int, length: int) -> dict:
         "data_mb": data_mb,
         "added_per_data": (peak_mb() - base) / data_mb,
     }
+
+
+def _status_mb(field: str) -> float:
+    """``VmRSS`` (now) or ``VmHWM`` (peak since the last reset) of this process."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def _reset_peak() -> float:
+    """Reset this process' peak RSS to its RSS now (Linux: ``clear_refs`` 5), and
+    return it: peaks measured after this are of what follows, not of memory that
+    building the data used and freed."""
+    import gc
+
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_mb("VmRSS")
+
+
+def sweep_child(n_series: int, length: int, steps: int) -> dict:
+    """Peak memory added by reading, fitting and predicting ``n_series`` series."""
+    import time
+
+    import numpy as np
+    import pandas as pd
+
+    import tsrnn
+    from tsrnn._panel import Roles, read_panel
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n_series), length),
+            "t": np.tile(np.arange(length), n_series),
+            "y": (rng.uniform(5, 50, n_series).repeat(length))
+            + rng.normal(0, 1, n_series * length),
+        }
+    )
+    params = dict(
+        horizon=24,
+        max_steps=steps,
+        early_stopping=False,
+        id_col="id",
+        time_col="t",
+        random_state=0,
+    )
+    tsrnn.LSTMForecaster(**params).fit(frame[frame["id"] < 2])  # the baseline
+    raw = n_series * length * 4 / 2**20
+    row = {"n_series": n_series, "length": length, "raw_mb": raw}
+    row["baseline_mb"] = base = _reset_peak()
+    t0 = time.perf_counter()
+    read_panel(frame, None, Roles.from_params(id_col="id", time_col="t"))
+    row["read_seconds"] = time.perf_counter() - t0
+    row["read_added_mb"] = _status_mb("VmHWM") - base
+    base = _reset_peak()
+    t0 = time.perf_counter()
+    model = tsrnn.LSTMForecaster(**params).fit(frame)
+    row["fit_seconds"] = time.perf_counter() - t0
+    row["fit_added_mb"] = _status_mb("VmHWM") - base
+    base = _reset_peak()  # the fitted model stays: predict's own memory
+    t0 = time.perf_counter()
+    forecast = model.predict()
+    row["predict_seconds"] = time.perf_counter() - t0
+    row["predict_added_mb"] = _status_mb("VmHWM") - base
+    assert forecast.shape == (n_series * 24, 1)
+    for stage in ("read", "fit", "predict"):
+        row[f"{stage}_per_raw"] = row[f"{stage}_added_mb"] / raw
+    return row
+
+
+def sweep(sizes: list[int], length: int, steps: int, output: str) -> dict:
+    import numpy as np
+
+    rows = []
+    print(
+        f"series x {length} steps; added peak RSS as multiples of the raw float32 data"
+    )
+    print(f"{'series':>9}{'raw MB':>9}{'read':>7}{'fit':>7}{'predict':>9}{'fit s':>8}")
+    for n in sizes:
+        command = [sys.executable, __file__, "--sweep-child", str(n)]
+        command += ["--length", str(length), "--steps", str(steps)]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"N={n} failed:\n{done.stderr[-3000:]}")
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        rows.append(r)
+        print(
+            f"{n:>9,}{r['raw_mb']:>9.1f}{r['read_per_raw']:>6.1f}x"
+            f"{r['fit_per_raw']:>6.1f}x{r['predict_per_raw']:>8.1f}x"
+            f"{r['fit_seconds']:>8.1f}",
+            flush=True,
+        )
+    raw = np.array([r["raw_mb"] for r in rows])
+    slopes = {}
+    for stage in ("read", "fit", "predict"):
+        added = np.array([r[f"{stage}_added_mb"] for r in rows])
+        slope, intercept = np.polyfit(raw, added, 1) if len(rows) > 1 else (0, 0)
+        slopes[stage] = {"slope": float(slope), "intercept_mb": float(intercept)}
+    print(
+        "least-squares slope (MB added per MB of raw data): "
+        + ", ".join(f"{k} {v['slope']:.2f}" for k, v in slopes.items())
+    )
+    out = {"length": length, "steps": steps, "rows": rows, "slopes": slopes}
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(json.dumps(out, indent=2))
+    return out
 
 
 def child(runner: str, n_series: int, epochs: int, length: int) -> dict:
@@ -140,9 +261,28 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--output", default=None)
     parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="memory of reading, fitting and predicting N series (issue 23)",
+    )
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument(
         "--child", nargs=2, metavar=("RUNNER", "N"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--sweep-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.sweep_child:
+        print(json.dumps(sweep_child(args.sweep_child, args.length, args.steps)))
+        return {}
+    if args.sweep:
+        if args.sizes == parser.get_default("sizes"):
+            args.sizes = [1000, 10_000, 100_000]
+        if args.length == LENGTH:
+            args.length = 200
+        if args.quick:
+            args.sizes, args.steps = [20, 40], 2
+        output = args.output or str(RESULTS / "memory_sweep.json")
+        return sweep(args.sizes, args.length, args.steps, output)
     if args.child:
         print(
             json.dumps(

@@ -19,6 +19,7 @@ from torch import distributed as dist
 
 import tsrnn
 import tsrnn._forecasting as forecasting
+import tsrnn._training as training
 
 
 def panel(covariates: bool = False, n_series: int = 6, length: int = 60):
@@ -41,6 +42,13 @@ def panel(covariates: bool = False, n_series: int = 6, length: int = 60):
     return pd.concat(rows, ignore_index=True)
 
 
+def uneven() -> list[pd.DataFrame]:
+    """Rank 0's and rank 1's series for the ``uneven`` mode."""
+    data = panel()
+    short = data[data["t"] < 8].assign(id=lambda d: "short-" + d["id"])
+    return [data[data["id"] < "s3"], short[short["id"] >= "short-s3"]]
+
+
 def main(out: str, mode: str, params: str) -> None:
     torch.set_num_threads(1)
     dist.init_process_group("gloo")
@@ -51,6 +59,11 @@ def main(out: str, mode: str, params: str) -> None:
         ids = data["id"].unique()
         mine = np.array_split(ids, size)[rank]
         data = data[data["id"].isin(mine)]
+    elif mode == "uneven":  # rank 0: 3 long series; rank 1: 3 of 8 steps, no
+        data = uneven()[rank]  # validation windows of its own
+    elif mode == "shuffled":  # the same panel, its series in another order on rank 1
+        parts = [part for _, part in data.groupby("id")]
+        data = pd.concat([parts[i] for i in (4, 0, 5, 2, 1, 3)]) if rank else data
     read, encoded = [], []
     read_panel, encode = forecasting.read_panel, forecasting.encode
 
@@ -62,7 +75,16 @@ def main(out: str, mode: str, params: str) -> None:
         encoded.append(list(p.ids))
         return encode(p, *args, **kwargs)
 
+    batches = []
+    epoch_batches = training._epoch_batches
+
+    def spy_batches(*args):
+        for idx in epoch_batches(*args):
+            batches.append(idx.tolist())
+            yield idx
+
     forecasting.read_panel, forecasting.encode = spy_read, spy_encode
+    training._epoch_batches = spy_batches
     model = tsrnn.LSTMForecaster(id_col="id", time_col="t", **params)
     model.fit(data)
     forecasting.read_panel, forecasting.encode = read_panel, encode
@@ -76,6 +98,7 @@ def main(out: str, mode: str, params: str) -> None:
             "forecast": model.predict(),
             "read": read,
             "encoded": encoded,
+            "batches": batches,
             "window": model.window_,
             "transform": model.target_transform_,
             "level": model.local_level_,

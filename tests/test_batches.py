@@ -50,6 +50,7 @@ def encoded(panel, *, pad, future_rows=None):
 
 def test_encode_stacks_each_series_after_its_padding_rows():
     panel = panel_of([4, 2], past=True)
+    panel.target[1] = panel.target[1].copy()  # read views the caller's frame
     panel.target[1][0, 0] = np.nan  # a missing target
     enc = encoded(panel, pad=3)
     assert enc.offsets.tolist() == [0, 7] and enc.data.shape == (7 + 5, 3)
@@ -60,9 +61,12 @@ def test_encode_stacks_each_series_after_its_padding_rows():
     np.testing.assert_array_equal(enc.observed[10:, 0], [0.0, 1.0])
     np.testing.assert_array_equal(enc.data[10:, 1], [0.0, 1.0])
     np.testing.assert_array_equal(enc.data[3:7, 2], -np.arange(4.0))
-    np.testing.assert_array_equal(enc.targets, enc.data[:, :1])
     tensors = enc.tensors("cpu")
     assert tensors["data"].dtype == torch.float32 and tensors["future"] is None
+    # the targets are the data's target channel, not a copy
+    assert tensors["targets"].data_ptr() == tensors["data"].data_ptr()
+    np.testing.assert_array_equal(tensors["targets"], enc.data[:, :1])
+    assert encoded(panel_of([4, 2]), pad=3).observed is None  # all observed
 
 
 def test_n_pad_counts_the_rows_before_a_series_starts():

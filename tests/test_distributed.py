@@ -78,7 +78,9 @@ def _relative(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((a - b).norm() / b.norm().clamp_min(1e-12))
 
 
-def _check(ranks: list[dict], single, data: pd.DataFrame) -> None:
+def _check(ranks: list[dict], single, data: pd.DataFrame, blocks=None) -> None:
+    # the same global batches on every rank
+    assert ranks[0]["batches"] == ranks[1]["batches"]
     # (a) both ranks end with the same estimator: weights, state, forecast
     for key, value in ranks[0]["weights"].items():
         assert torch.equal(value, ranks[1]["weights"][key]), key
@@ -108,7 +110,7 @@ def _check(ranks: list[dict], single, data: pd.DataFrame) -> None:
     )
     # (c) each rank read and encoded its block of series only
     ids = list(data["id"].unique())
-    blocks = [ids[:3], ids[3:]]
+    blocks = blocks or [ids[:3], ids[3:]]
     for rank, result in enumerate(ranks):
         assert result["read"] == [blocks[rank]]
         assert result["encoded"] == [blocks[rank]]
@@ -149,6 +151,43 @@ def test_ranks_passed_their_own_series_make_the_choices_on_the_whole_panel(tmp_p
     _check(ranks, single, data)
 
 
+def test_a_rank_without_validation_windows_takes_part_in_early_stopping(tmp_path):
+    """Rank 1's series are too short to hold out a validation tail; rank 0's are
+    not: the validation loss is rank 0's windows', as in one process."""
+    params = dict(
+        horizon=4, window=6, hidden_size=8, batch_size=8, max_epochs=3, random_state=0
+    )
+    ranks = _run_ranks(tmp_path, "uneven", params)
+    parts = ddp_worker.uneven()
+    data = pd.concat(parts, ignore_index=True)
+    single = tsrnn.LSTMForecaster(id_col="id", time_col="t", **params).fit(data)
+    assert all(h["valid_loss"] is not None for h in single.history_)
+    blocks = [sorted(part["id"].unique()) for part in parts]
+    _check(ranks, single, data, blocks)
+
+
+def test_the_same_panel_in_another_row_order_and_a_seed_drawn_per_process(tmp_path):
+    """Rank 1 passes the panel's series in another order: the same panel, split
+    in rank 0's order of series. random_state=None draws one seed per process; the
+    ranks train with rank 0's (the same batches)."""
+    params = dict(horizon=4, window=12, hidden_size=8, max_steps=10)
+    ranks = _run_ranks(tmp_path, "shuffled", params)
+    assert ranks[0]["batches"] == ranks[1]["batches"]
+    for key, value in ranks[0]["weights"].items():
+        assert torch.equal(value, ranks[1]["weights"][key]), key
+    assert ranks[0]["ids"] == [f"s{i}" for i in range(6)]
+    assert [r["encoded"] for r in ranks] == [[["s0", "s1", "s2"]], [["s3", "s4", "s5"]]]
+
+
+def test_the_same_series_with_other_values_on_two_ranks_is_refused():
+    from tsrnn._distributed import shard_panel
+
+    frame = ddp_worker.panel(n_series=4)
+    panels = [_read(frame), _read(frame.assign(y=frame["y"] + 100))]
+    with pytest.raises(ValueError, match="held by ranks 0 and 1 of the process group with different values"):
+        shard_panel(panels[0], _Ranks(0, panels))
+
+
 def test_no_group_is_a_single_process_fit():
     assert current_group() is None
 
@@ -166,17 +205,11 @@ class _Ranks:
 
     @staticmethod
     def _sent(panel, like):
-        from tsrnn._distributed import _digest
+        from tsrnn._distributed import _series_digests
 
         if isinstance(like, tuple):
-            axis = panel.axis
-            return (
-                _digest(panel.ids),
-                list(panel.target_names),
-                axis.kind,
-                axis.freqstr,
-            )
-        return list(panel.ids)
+            return (list(panel.target_names), panel.axis.kind, panel.axis.freqstr)
+        return list(_series_digests(panel).items())
 
 
 def _read(frame):

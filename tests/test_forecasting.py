@@ -970,7 +970,8 @@ def test_encode_stacks_scaled_series_after_their_padding():
     )
     # each block: 2 padding rows, the series' steps, its 1 known-ahead row
     assert enc.offsets.tolist() == [0, 6] and enc.pad == 2
-    for array in (enc.data, enc.targets, enc.observed, enc.future):
+    tensors = enc.tensors("cpu")
+    for array in (enc.data, enc.observed):
         assert array.dtype == np.float32
     # channels: target, observed, past, future, static (all scaled)
     pad = [0, 0, 0, 0, 0]
@@ -988,9 +989,9 @@ def test_encode_stacks_scaled_series_after_their_padding():
         [0.0, 0, -0.5, 4, 2],
     ]
     np.testing.assert_allclose(enc.data, expected)
-    np.testing.assert_array_equal(enc.targets[:, 0], enc.data[:, 0])
+    np.testing.assert_array_equal(tensors["targets"][:, 0], enc.data[:, 0])
     np.testing.assert_array_equal(enc.observed[:, 0], enc.data[:, 1])
-    np.testing.assert_array_equal(enc.future[:, 0], enc.data[:, 3])
+    np.testing.assert_array_equal(tensors["future"][:, 0], enc.data[:, 3])
     # without future covariates there is no future block
     empty = [np.zeros((n, 0)) for n in (3, 2)]
     bare = dataclasses.replace(panel, past=empty, future=empty, static=np.zeros((2, 0)))
@@ -1305,3 +1306,65 @@ def test_rolling_forecasts_start_at_the_first_observed_value(name):
     assert out["cutoff"].min() == y.index[15]
     if name == "naive":  # a rising series: the past never holds a future value
         assert (out["y_pred"] <= out["cutoff"].map(y)).all()
+
+
+def test_large_predictions_are_computed_in_bounded_chunks_with_the_same_result(
+    monkeypatch,
+):
+    """Issue 23: forecasts of many windows (a large panel's predict, a long rolling
+    evaluation) are computed at most PREDICT_CHUNK windows at a time: series in
+    chunks, a long series' origins in parts. The frames are the same."""
+    import tsrnn._forecasting as forecasting
+
+    rng = np.random.default_rng(1)
+    rows = []
+    for sid, n in (("a", 60), ("b", 45), ("c", 30), ("d", 50)):
+        t = pd.date_range("2020-01-01", periods=n, freq="D")
+        sales = 10 + np.sin(np.arange(n)) + rng.normal(0, 0.1, n)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "store": sid,
+                    "date": t,
+                    "sales": sales,
+                    "promo": rng.integers(0, 2, n),
+                }
+            )
+        )
+    data = pd.concat(rows, ignore_index=True)
+    est = LSTMForecaster(
+        horizon=3,
+        window=7,
+        id_col="store",
+        time_col="date",
+        target="sales",
+        past_covariates="promo",
+        quantiles=[0.1, 0.9],
+        **TINY,
+    )
+    train = data[data["date"] < "2020-02-01"]
+    new = data[data["store"] == "d"].assign(store="new")  # scaled on its own past
+    est.fit(train)
+
+    def results():
+        return (
+            est.predict(),
+            est.predict(new),
+            est.rolling_forecasts(data[data["date"] >= "2020-02-01"]),  # continued
+        )
+
+    whole = results()
+    calls = []
+    windows = forecasting.RNNForecaster._windows
+
+    def counted(self, panel, cutoffs, *args):
+        calls.append(sum(len(c) for c in cutoffs))
+        return windows(self, panel, cutoffs, *args)
+
+    monkeypatch.setattr(forecasting, "PREDICT_CHUNK", 4)
+    monkeypatch.setattr(forecasting.RNNForecaster, "_windows", counted)
+    est._plan = None  # predict() keeps the tail's inputs: read them again in chunks
+    chunked = results()
+    assert max(calls) <= 4 and len(calls) > 10
+    for a, b in zip(whole, chunked):
+        pd.testing.assert_frame_equal(a, b, rtol=1e-6)

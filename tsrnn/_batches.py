@@ -87,7 +87,7 @@ def batch_plan(batches: BatchSource, batch_size: int) -> list[torch.Tensor]:
     """
     if hasattr(batches, "sorted_batches"):
         return batches.sorted_batches(batch_size)
-    return list(torch.arange(len(batches)).split(batch_size))
+    return [idx for idx in torch.arange(len(batches)).split(batch_size) if len(idx)]
 
 
 class SequenceBatches:
@@ -271,26 +271,24 @@ class SequenceBatches:
 class Encoded:
     """All series stacked along time, each left-padded by ``pad`` rows."""
 
-    data: np.ndarray  # (N, C) float32 network inputs
-    targets: np.ndarray  # (N, T) float32, scaled, NaN -> 0
-    observed: np.ndarray  # (N, T) float32, 1 = observed target
-    future: np.ndarray | None  # (N, Fu) float32 scaled known-ahead covariates
+    data: np.ndarray  # (N, C) float32 network inputs; the first T: scaled targets
+    observed: np.ndarray | None  # (N, T) float32, 1 = observed; None: all observed
     offsets: np.ndarray  # (n_series,) first row of each series' block
     pad: int
+    n_targets: int
+    future: slice | None  # the channels of the known-ahead covariates
 
     def tensors(self, device) -> dict[str, torch.Tensor | None]:
-        """``data``, ``targets``, ``observed`` and ``future`` as tensors on ``device``."""
-
-        def as_tensor(a):
-            if a is None:
-                return None
-            return torch.from_numpy(np.ascontiguousarray(a)).to(device)
-
+        """``data`` as a tensor on ``device``; ``targets`` (NaN as 0) and ``future``
+        are views of its channels, ``observed`` None when every target is."""
+        data = torch.from_numpy(self.data).to(device)
         return {
-            "data": as_tensor(self.data),
-            "targets": as_tensor(self.targets),
-            "observed": as_tensor(self.observed),
-            "future": as_tensor(self.future),
+            "data": data,
+            "targets": data[:, : self.n_targets],
+            "observed": None
+            if self.observed is None
+            else torch.from_numpy(self.observed).to(device),
+            "future": None if self.future is None else data[:, self.future],
         }
 
 
@@ -326,18 +324,18 @@ def encode(
     n_mask = n_t if mask_channel else 0
     n_ch = n_t + n_mask + n_p + n_f + n_s
     data = np.zeros((sizes.sum(), n_ch), dtype=np.float32)
-    targets = np.zeros((sizes.sum(), n_t), dtype=np.float32)
-    observed = np.zeros((sizes.sum(), n_t), dtype=np.float32)
+    # the loss mask exists only where some target is missing (memory O(data))
+    missing = any(np.isnan(t).any() for t in target_values)
+    observed = np.zeros((sizes.sum(), n_t), dtype=np.float32) if missing else None
     c0 = n_t + n_mask
     for i, start in enumerate(offsets):
         length = len(panel.target[i])
         rows = slice(start + pad, start + pad + length)
         y = transform(target_values[i], center[i], scale[i])
         seen = ~np.isnan(y)
-        y = np.where(seen, y, 0.0)
-        data[rows, :n_t] = y
-        targets[rows] = y
-        observed[rows] = seen
+        data[rows, :n_t] = np.where(seen, y, 0.0)
+        if observed is not None:
+            observed[rows] = seen
         if mask_channel:
             data[rows, n_t:c0] = seen
         if n_p + n_f + n_s == 0:
@@ -350,8 +348,16 @@ def encode(
             covs = np.concatenate([covs, ahead])
             rows = slice(rows.start, rows.stop + extra)
         data[rows, c0:] = transform(covs, cov_center, cov_scale)
-    future = data[:, c0 + n_p : c0 + n_p + n_f] if n_f else None
-    return Encoded(data, targets, observed, future, offsets, pad)
+    future = slice(c0 + n_p, c0 + n_p + n_f) if n_f else None
+    return Encoded(data, observed, offsets, pad, n_t, future)
+
+
+def _narrow(values, dtype) -> np.ndarray:
+    """``values`` (non-negative integers) as ``dtype`` when they fit, else int64."""
+    values = np.asarray(values)
+    if values.size and values.max() > np.iinfo(dtype).max:
+        dtype = np.int64
+    return values.astype(dtype, copy=False)
 
 
 def n_pad(
@@ -389,25 +395,22 @@ def training_windows(
     has them (this one's may then be none: empty arrays).
     """
     h, w, pad = horizon, window, enc.pad
-    train, valid, t_starts, v_starts = [], [], [], []
-    most = 0  # windows of the longest series, for the warning below
-    for start, length in zip(enc.offsets, lengths):
-        min_ctx = min(w, length - h)
-        cutoffs = np.arange(start + pad + min_ctx - 1, start + pad + length - h)
-        most = max(most, len(cutoffs))
-        n_val = max(1, round(validation_fraction * len(cutoffs)))
-        if early_stopping and len(cutoffs) >= n_val + h + 1:
-            valid.append(cutoffs[-n_val:])
-            v_starts.append(np.full(n_val, start))
-            cutoffs = cutoffs[: len(cutoffs) - n_val - h + 1]
-        train.append(cutoffs)
-        t_starts.append(np.full(len(cutoffs), start))
-    train_c = np.concatenate(train)
-    train_part = (train_c, n_pad(train_c, np.concatenate(t_starts), pad, w))
-    if group is not None:
-        if group.any(bool(valid)) and not valid:
-            return train_part, (np.zeros(0, np.int64), np.zeros(0, np.int64))
-        most = int(group.max(most))
+    starts = np.asarray(enc.offsets, dtype=np.int64)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    min_ctx = np.minimum(w, lengths - h)
+    first = starts + pad + min_ctx - 1  # each series' first cutoff row
+    count = lengths - h - min_ctx + 1  # and its number of windows
+    most = int(count.max()) if count.size else 0  # for the warning below
+    n_val = np.maximum(1, np.round(validation_fraction * count)).astype(np.int64)
+    held = (count >= n_val + h + 1) if early_stopping else np.zeros(len(count), bool)
+    n_train = np.where(held, count - n_val - h + 1, count)
+    # the training targets end before the first validation target
+    train_part = _windows_of(first, n_train, w - min_ctx)
+    valid = bool(held.any())
+    if group is not None:  # the same collectives on every rank, in this order
+        anywhere, most = group.any(valid), int(group.max(most))
+        if anywhere and not valid:
+            return train_part, (np.zeros(0, np.int32), np.zeros(0, np.int16))
     if not valid:
         if early_stopping:
             # a tail of max(1, round(validation_fraction * n)) windows + horizon + 1
@@ -435,8 +438,23 @@ def training_windows(
                 )
             _warn_user(warning, UserWarning)
         return train_part, None
-    valid_c = np.concatenate(valid)
-    return train_part, (valid_c, n_pad(valid_c, np.concatenate(v_starts), pad, w))
+    v_first = first + count - n_val  # the last n_val windows of each held series
+    v_pad = np.maximum(0, w - min_ctx - (count - n_val))
+    return train_part, _windows_of(v_first[held], n_val[held], v_pad[held])
+
+
+def _windows_of(first: np.ndarray, count: np.ndarray, pad_first: np.ndarray):
+    """``(cutoffs, n_pad)`` of ``count[i]`` consecutive windows from cutoff row
+    ``first[i]``, the first of which has ``pad_first[i]`` padding rows (one fewer
+    for each window after it, down to 0). As narrow as they fit: int32 and int16."""
+    total = int(count.sum())
+    wide = int(first.max(initial=0)) + total >= 2**31
+    itype = np.int64 if wide else np.int32
+    before = np.r_[0, np.cumsum(count)[:-1]].astype(itype)  # windows of earlier series
+    k = np.arange(total, dtype=itype) - np.repeat(before, count)  # position in series
+    cutoffs = np.repeat(first.astype(itype), count) + k
+    pads = np.maximum(0, np.repeat(pad_first.astype(itype), count) - k)
+    return cutoffs, _narrow(pads, np.int16)
 
 
 class WindowBatches:
@@ -495,8 +513,10 @@ class WindowBatches:
             future,
         )
         device = data.device
-        self.cutoffs = torch.as_tensor(cutoffs, dtype=torch.int64, device=device)
-        self.n_pad_cpu = torch.as_tensor(n_pad, dtype=torch.int64)
+        # stored as narrow as they fit (memory O(windows) at 4 + 2 bytes each),
+        # widened to int64 per batch
+        self.cutoffs = torch.as_tensor(_narrow(cutoffs, np.int32), device=device)
+        self.n_pad_cpu = torch.as_tensor(_narrow(n_pad, np.int16))
         self.n_pad = self.n_pad_cpu.to(device)
         self.window, self.horizon, self.n_targets = window, horizon, n_targets
         if local_level not in (None, "last", "seasonal"):
@@ -523,17 +543,17 @@ class WindowBatches:
         are relative to (see ``local_level``); None when ``local_level`` is None.
         """
         dev_idx = idx.to(self.cutoffs.device, non_blocking=True)
-        cutoff = self.cutoffs[dev_idx]
+        cutoff = self.cutoffs[dev_idx].long()
         first = cutoff - (self.window - 1)
         lengths = None
         if self.uniform:
             rows = first[:, None] + self._steps
         else:
-            pad = self.n_pad[dev_idx]
+            pad = self.n_pad[dev_idx].long()
             rows = torch.minimum(
                 first[:, None] + pad[:, None] + self._steps, cutoff[:, None]
             )
-            pad_cpu = self.n_pad_cpu[idx]
+            pad_cpu = self.n_pad_cpu[idx].long()
             if bool(pad_cpu.any()):
                 lengths = self.window - pad_cpu
         x = self.data[rows]
@@ -558,7 +578,8 @@ class WindowBatches:
             if base is not None:
                 y = y - base
             y = y.reshape(len(idx), -1)
-            m = self.observed[ahead].reshape(len(idx), -1)
+            if self.observed is not None:  # None: every target observed
+                m = self.observed[ahead].reshape(len(idx), -1)
         return Batch((x, lengths, extra), y, m, base)
 
     def _baseline(self, cutoff, first_valid, level) -> torch.Tensor:

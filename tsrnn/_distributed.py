@@ -113,10 +113,30 @@ def current_group() -> Group | None:
     return Group(dist.get_rank(), size, device)
 
 
-def _digest(ids) -> str:
-    """A fingerprint of a list of series ids (order included)."""
-    hashed = pd.util.hash_pandas_object(pd.Index(list(ids), dtype=object), index=False)
-    return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()
+def _frame_digest(X) -> str:
+    """A fingerprint of a frame's (or Series') rows: index and values, in order.
+
+    Hashed a million rows at a time, so the row hashes never take more memory
+    than that.
+    """
+    digest = hashlib.sha256()
+    for start in range(0, len(X), 2**20):
+        rows = pd.util.hash_pandas_object(X.iloc[start : start + 2**20], index=True)
+        digest.update(rows.to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _series_digests(panel: Panel) -> dict:
+    """Each series' id -> a fingerprint of its timestamps and values."""
+    out = {}
+    for i, sid in enumerate(panel.ids):
+        index = panel.index[i]
+        times = index.asi8 if hasattr(index, "asi8") else np.asarray(index)
+        digest = hashlib.sha1(np.ascontiguousarray(times).tobytes())
+        for part in (panel.target[i], panel.past[i], panel.future[i], panel.static[i]):
+            digest.update(np.ascontiguousarray(part).tobytes())
+        out[sid] = digest.hexdigest()
+    return out
 
 
 def _block(n: int, group: Group) -> slice:
@@ -132,7 +152,8 @@ def _too_few(n: int, group: Group) -> ValueError:
         f"fit runs in a torch.distributed process group of {group.size} processes "
         f"(data-parallel training, one shard of series per process), but the panel "
         f"has {n} series, so some process would have none. Train with at most {n} "
-        "processes, or call fit outside the process group for a single-process fit."
+        f"process{'es' * (n > 1)}, or call fit outside the process group for a "
+        "single-process fit."
     )
 
 
@@ -160,9 +181,9 @@ def shard_frame(X, y, roles: Roles, group: Group | None):
     keys = _series_keys(X, roles)
     if keys is None:
         return X, y
+    if len(set(group.gather(_frame_digest(X)))) != 1:
+        return X, y  # not the same rows everywhere: told apart after reading
     ids = pd.unique(keys.to_numpy())
-    if len(set(group.gather(_digest(ids)))) != 1:
-        return X, y  # each rank holds its own series (checked after reading)
     if len(ids) < group.size:
         raise _too_few(len(ids), group)
     mine = ids[_block(len(ids), group)]
@@ -190,35 +211,36 @@ def shard_panel(panel: Panel, group: Group) -> Panel:
             "Pass a panel (id_col= or (series_id, time) rows), or call fit outside "
             "the process group."
         )
-    ids = list(panel.ids)
-    seen = group.gather(
-        (_digest(ids), list(panel.target_names), panel.axis.kind, panel.axis.freqstr)
-    )
-    for r, (_, names, kind, freq) in enumerate(seen):
-        if (names, kind, freq) != tuple(seen[0][1:]):
+    seen = group.gather((list(panel.target_names), panel.axis.kind, panel.axis.freqstr))
+    for r, (names, kind, freq) in enumerate(seen):
+        if (names, kind, freq) != seen[0]:
             raise ValueError(
                 f"The processes of the group read different data: rank 0 has targets "
-                f"{seen[0][1]} on a {seen[0][2]} axis of frequency {seen[0][3]!r}, "
+                f"{seen[0][0]} on a {seen[0][1]} axis of frequency {seen[0][2]!r}, "
                 f"rank {r} targets {names} at {freq!r} ({kind}). Pass every rank the "
                 "same columns, and freq= when a shard's frequency cannot be inferred."
             )
-    if len({s[0] for s in seen}) == 1:  # the same panel everywhere: take a block
-        if len(ids) < group.size:
-            raise _too_few(len(ids), group)
-        part = _block(len(ids), group)
-        return panel.select(list(range(part.start, part.stop)))
-    shards = group.gather(ids)
+    shards = group.gather(list(_series_digests(panel).items()))  # in rank order
+    if all(dict(part) == dict(shards[0]) for part in shards):  # the same panel
+        order = [sid for sid, _ in shards[0]]  # rank 0's order of series
+        if len(order) < group.size:
+            raise _too_few(len(order), group)
+        position = {sid: i for i, sid in enumerate(panel.ids)}
+        return panel.select([position[sid] for sid in order[_block(len(order), group)]])
     owner: dict = {}
     for r, part in enumerate(shards):
-        for sid in part:
+        for sid, digest in part:
             if sid in owner:
+                first, other = owner[sid]
+                differ = " with different values" if other != digest else ""
                 raise ValueError(
-                    f"Series {sid!r} is held by ranks {owner[sid]} and {r} of the "
-                    "process group. Pass every rank either the same panel (each "
-                    "trains on its block of series) or its own series, each series "
-                    "on one rank."
+                    f"Series {sid!r} is held by ranks {first} and {r} of the process "
+                    f"group{differ}, but not every rank passed the same series. Pass "
+                    "every rank either the same panel (the same series and values, "
+                    "in any order: each trains on its block of series) or its own "
+                    "series, each series on one rank."
                 )
-            owner[sid] = r
+            owner[sid] = (r, digest)
     if min(len(part) for part in shards) == 0:
         raise _too_few(len(owner), group)
     return panel

@@ -59,6 +59,42 @@ from tsrnn.exceptions import TrainingDivergedError
 
 __all__ = ["RNNForecaster"]
 
+#: forecasts are computed for at most this many windows at a time (series in
+#: chunks, and a long series' origins in parts), so the inputs gathered for a
+#: large panel or a long rolling evaluation take bounded memory; only the
+#: forecasts themselves grow with the data
+PREDICT_CHUNK = 2**16
+
+
+def _chunks(panel: Panel, cutoffs, future_rows, stats):
+    """``(panel, cutoffs, future_rows, stats)`` parts of at most
+    :data:`PREDICT_CHUNK` windows each, in order (see ``RNNForecaster._forecast``)."""
+    center, scale, targets = stats
+    pieces = [  # (series, its cutoffs) in order, a long series' origins cut up
+        (i, cut[k : k + PREDICT_CHUNK])
+        for i, cut in enumerate(cutoffs)
+        for k in range(0, max(len(cut), 1), PREDICT_CHUNK)
+    ]
+    part, size = [], 0
+    for piece in [*pieces, None]:
+        if piece is not None and size + len(piece[1]) <= PREDICT_CHUNK:
+            part.append(piece)
+            size += len(piece[1])
+            continue
+        if part:
+            rows = [i for i, _ in part]
+            yield (
+                panel.select(rows),
+                [cut for _, cut in part],
+                None if future_rows is None else [future_rows[i] for i in rows],
+                (
+                    center[rows],
+                    scale[rows],
+                    None if targets is None else [targets[i] for i in rows],
+                ),
+            )
+        part, size = ([piece], len(piece[1])) if piece is not None else ([], 0)
+
 
 @document(FORECASTING, RNN)
 class RNNForecaster(BaseForecaster, BaseRNN):
@@ -464,7 +500,10 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             self.__dict__.clear()
             self.__dict__.update(saved)
             self._check_warm_arch(arch)
-        self._fit_network(arch, batches, loss, self._seed(), device)
+        seed = self._seed()
+        if group is not None:  # random_state=None draws one seed per process
+            seed = group.gather(seed)[0]
+        self._fit_network(arch, batches, loss, seed, device)
         self._remember(panel)
         if group is not None:  # every process ends with the whole panel's state
             gather_fitted(self, group)
@@ -512,6 +551,13 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         return center, scale, targets
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:
+        if sum(len(c) for c in cutoffs) > PREDICT_CHUNK:  # bounded memory: in parts
+            return np.concatenate(
+                [
+                    self._forecast(*part, None)
+                    for part in _chunks(panel, cutoffs, future_rows, stats)
+                ]
+            )
         center, scale, _ = stats
         device = self._module_device()
         if plan is not None and future_rows is None:

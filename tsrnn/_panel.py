@@ -383,7 +383,11 @@ def read_panel(
             "or pass the target as y."
         )
     pos = {c: i for i, c in enumerate(columns)}
-    take = lambda cols: [pos[c] for c in cols]  # noqa: E731
+
+    def take(cols):  # a run of columns is a slice: each role a view, not a copy
+        p = [pos[c] for c in cols]
+        return slice(p[0], p[-1] + 1) if p and p == list(range(p[0], p[-1] + 1)) else p
+
     t_pos, p_pos, f_pos, s_pos = take(targets), take(past), take(future), take(static)
     statics = []
     for b in blocks:
@@ -392,13 +396,13 @@ def read_panel(
             ("future_covariates", future, f_pos),
             ("static_covariates", static, s_pos),
         ):
-            if p and np.isnan(b.values[:, p]).any():
+            if cols and np.isnan(b.values[:, p]).any():
                 where = "" if b.id is None else f" in series {b.id!r}"
                 raise ValueError(
                     f"{role} {cols} have missing values (NaN){where}. Covariates must "
                     "be complete: fill them (e.g. .ffill()) or drop the column."
                 )
-        if s_pos:
+        if static:
             values = b.values[:, s_pos]
             if (values != values[0]).any():
                 raise ValueError(

@@ -8,6 +8,7 @@ same way everywhere. What the time labels' frequency is, and the regular grid of
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 
@@ -83,6 +84,15 @@ def split_series(
             )
     _check_keys(data, id_col, time_col, name)
     hints = _hints(name, id_col, time_col, data.index.nlevels)
+    if id_col is not None and time_col is not None:  # the keys stay columns: no copy
+        frame = data[[c for c in data.columns if c not in (id_col, time_col)]]
+        values = _numeric_values(
+            list(zip(frame.columns, frame.dtypes)), frame.to_numpy, name
+        )
+        blocks = _series_blocks(
+            data[id_col].to_numpy(), pd.Index(data[time_col]), values, name, hints
+        )
+        return blocks, [str(c) for c in frame.columns], [id_col, time_col]
     if id_col is not None or time_col is not None:
         keys = [c for c in (id_col, time_col) if c is not None]
         data = data.set_index(keys)
@@ -95,18 +105,36 @@ def split_series(
                 "exactly two levels (series_id, time)."
             )
         ids = data.index.get_level_values(0)
-        blocks = []
-        for key, positions in pd.Series(np.arange(len(data)), index=ids).groupby(
-            level=0, sort=False
-        ):
-            rows = positions.to_numpy()
-            index = data.index[rows].get_level_values(1)
-            _check_time_index(index, name, key, hints, rows)
-            blocks.append(SeriesBlock(key, index, values[rows]))
+        times = data.index.get_level_values(1)
+        blocks = _series_blocks(ids, times, values, name, hints)
         return blocks, columns, list(data.index.names)
     _check_time_index(data.index, name, None, hints)
     block = SeriesBlock(None, data.index, values)
     return [block], columns, [data.index.name]
+
+
+def _series_blocks(ids, times: pd.Index, values: np.ndarray, name: str, hints):
+    """The rows of each series id, in order of first appearance, as blocks.
+
+    A panel whose series are each one run of rows (the usual, sorted layout) is
+    cut into views of ``values`` and ``times``: no per-series copies. Otherwise
+    the rows are gathered per series once (a stable sort of the ids).
+    """
+    codes, uniques = pd.factorize(ids, sort=False)
+    uniques = pd.Index(uniques).tolist()  # Python scalars, as pandas' groupby keys
+    order = None
+    if len(codes) > 1 and (codes[1:] < codes[:-1]).any():  # a series in several runs
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+    starts = np.r_[0, np.flatnonzero(codes[1:] != codes[:-1]) + 1, len(codes)]
+    blocks = []
+    for k, (start, stop) in enumerate(itertools.pairwise(starts)):
+        rows = slice(start, stop) if order is None else order[start:stop]
+        index = times[rows]
+        positions = np.arange(start, stop) if order is None else rows
+        _check_time_index(index, name, uniques[k], hints, positions)
+        blocks.append(SeriesBlock(uniques[k], index, values[rows]))
+    return blocks
 
 
 def _numeric_values(dtypes: list[tuple], to_numpy, name: str) -> np.ndarray:

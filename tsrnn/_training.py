@@ -177,9 +177,9 @@ def _state_copy(module: nn.Module) -> dict[str, torch.Tensor]:
 def evaluate(module: nn.Module, batches, loss_fn, batch_size: int) -> float:
     """Mean loss over ``batches`` in fixed order.
 
-    Each batch's loss is weighted by its size, or by the sum of its mask when it
-    has one (observed targets times sample weights), so the result is the masked
-    (weighted) mean over the whole of ``batches``, however they are cut.
+    Each batch's loss is weighted by its number of targets, or by the sum of its
+    mask when it has one (observed targets times sample weights), so the result is
+    the masked (weighted) mean over the whole of ``batches``, however they are cut.
     """
     module.eval()
     group = getattr(batches, "group", None)  # a shard: this rank's rows, then reduced
@@ -188,7 +188,7 @@ def evaluate(module: nn.Module, batches, loss_fn, batch_size: int) -> float:
     total = weight = 0.0
     for idx in batch_plan(batches, batch_size):  # a mean: any order will do
         inputs, y, m, _ = batches.gather(idx)
-        w = len(y) if m is None else float(m.sum())
+        w = y.numel() if m is None else float(m.sum())  # targets in the mean
         total += float(loss_fn(module(*inputs), y, m)) * w
         weight += w
     if group is not None:
@@ -201,7 +201,10 @@ def _epoch_batches(batches, batch_size: int, generator: torch.Generator):
     permutation cut into ``batch_size`` batches."""
     if hasattr(batches, "shuffled_batches"):
         return batches.shuffled_batches(batch_size, generator)
-    return torch.randperm(len(batches), generator=generator).split(batch_size)
+    # int32 where it fits (the same permutation as int64, half the memory)
+    dtype = torch.int32 if len(batches) < 2**31 else torch.int64
+    perm = torch.randperm(len(batches), generator=generator, dtype=dtype)
+    return (idx.long() for idx in perm.split(batch_size))
 
 
 def train(
