@@ -298,3 +298,30 @@ def test_future_supplies_only_the_future_covariates():
     ahead = pd.DataFrame({"promo": [1.0, 0.0, 1.0]}, index=days(3, "2021-01-11"))
     rows = future_rows(panel, ahead.assign(note=7.0), ROLES, 3)
     np.testing.assert_array_equal(rows[0], [[1.0], [0.0], [1.0]])
+
+
+def test_a_sorted_long_panel_is_read_as_views_the_caller_cannot_change_through():
+    """Issue 23: reading a long panel copies neither the frame nor each series;
+    the views are read-only, and what a fitted forecaster keeps (the training
+    tail) is its own copy, so the caller's frame is neither changed nor kept."""
+    from tsrnn import SeasonalNaiveForecaster
+
+    rows = pd.DataFrame(
+        {
+            "id": np.repeat(["a", "b", "c"], 12),
+            "t": np.tile(np.arange(12), 3),
+            "y": np.arange(36.0),
+        }
+    )
+    values = rows["y"].to_numpy()
+    panel = read_panel(rows, None, Roles.from_params(id_col="id", time_col="t"))
+    assert all(np.shares_memory(t, values) for t in panel.target)
+    with pytest.raises(ValueError, match="read-only"):
+        panel.target[0][0, 0] = -1.0
+    model = SeasonalNaiveForecaster(horizon=2, id_col="id", time_col="t").fit(rows)
+    assert not any(np.shares_memory(t, values) for t in model._history.target)
+    # interleaved rows (sorted by time, not by series) are gathered per series
+    mixed = rows.sort_values(["t", "id"], kind="stable")
+    again = read_panel(mixed, None, Roles.from_params(id_col="id", time_col="t"))
+    for a, b in zip(panel.target, again.target):
+        np.testing.assert_array_equal(a, b)

@@ -446,15 +446,24 @@ def training_windows(
 def _windows_of(first: np.ndarray, count: np.ndarray, pad_first: np.ndarray):
     """``(cutoffs, n_pad)`` of ``count[i]`` consecutive windows from cutoff row
     ``first[i]``, the first of which has ``pad_first[i]`` padding rows (one fewer
-    for each window after it, down to 0). As narrow as they fit: int32 and int16."""
+    for each window after it, down to 0). As narrow as they fit (int32 and
+    int16), built in place: about 1.5 times the cutoffs' memory at the peak."""
     total = int(count.sum())
     wide = int(first.max(initial=0)) + total >= 2**31
     itype = np.int64 if wide else np.int32
-    before = np.r_[0, np.cumsum(count)[:-1]].astype(itype)  # windows of earlier series
-    k = np.arange(total, dtype=itype) - np.repeat(before, count)  # position in series
-    cutoffs = np.repeat(first.astype(itype), count) + k
-    pads = np.maximum(0, np.repeat(pad_first.astype(itype), count) - k)
-    return cutoffs, _narrow(pads, np.int16)
+    before = np.r_[0, np.cumsum(count)[:-1]]  # windows of the earlier series
+    # window g of series i (g - before[i] into it) ends at first[i] + g - before[i]
+    cutoffs = np.repeat((first - before).astype(itype), count)
+    cutoffs += np.arange(total, dtype=itype)
+    # padding only in the first pad_first[i] windows of a series (shorter than the
+    # window): set those, the rest stay 0
+    head = np.minimum(pad_first, count)
+    pads = np.zeros(
+        total, dtype=np.int16 if pad_first.max(initial=0) < 2**15 else np.int64
+    )
+    into = np.arange(int(head.sum())) - np.repeat(np.r_[0, np.cumsum(head)[:-1]], head)
+    pads[np.repeat(before, head) + into] = np.repeat(pad_first, head) - into
+    return cutoffs, pads
 
 
 class WindowBatches:

@@ -320,15 +320,13 @@ def gather_fitted(est, group: Group) -> None:
             est.center_,
             est.scale_,
             est._history,
-            est._future_index,
             est._naive_scale,
             est._scale_note,
         )
     )
-    ids, center, scale, history, future, naive, notes = zip(*parts)
+    ids, center, scale, history, naive, notes = zip(*parts)
     est.series_ids_ = [sid for part in ids for sid in part]
     est.center_, est.scale_ = np.concatenate(center), np.concatenate(scale)
     est._history = Panel.concat(list(history))
-    est._future_index = [ix for part in future for ix in part]
     est._naive_scale = np.concatenate(naive)
     est._scale_note = " ".join(note for note in notes if note)

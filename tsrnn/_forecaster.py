@@ -161,7 +161,7 @@ class BaseForecaster:
             self._naive_scale = np.asarray(naive_scale, dtype=np.float64)
             self._scale_note = str(scale_note)
             self._fit_horizon = int(fit_horizon)
-            self._future_index = self._future_labels(self._history, self._fit_horizon)
+            self.__dict__.pop("_future_index_cache", None)
 
     __getstate__ = getstate
     __setstate__ = setstate
@@ -306,6 +306,16 @@ class BaseForecaster:
         name = panel.index_names[-1]
         return [panel.axis.after(ix[-1], h, name=name) for ix in panel.index]
 
+    @property
+    def _future_index(self) -> list[pd.Index]:
+        """The ``horizon`` timestamps after each training series, built on first
+        use (one index per series: not while fitting, not in a saved model)."""
+        labels = self.__dict__.get("_future_index_cache")
+        if labels is None:
+            labels = self._future_labels(self._history, self._fit_horizon)
+            self.__dict__["_future_index_cache"] = labels
+        return labels
+
     def _predict_plan(self) -> PredictPlan:
         """The predict plan of this fit, built on first use (see :class:`PredictPlan`)."""
         plan = self.__dict__.get("_plan")
@@ -320,8 +330,8 @@ class BaseForecaster:
         """
         self.__dict__.pop("_plan", None)
         self._fit_horizon = int(self.horizon)
-        self._history = panel.tail(self.window_)
-        self._future_index = self._future_labels(panel)
+        self._history = panel.tail(self.window_).copy()  # not views of X
+        self.__dict__.pop("_future_index_cache", None)
         # each series' own scale: it never depends on the other series of a panel
         # warned about where the scale is used (rolling_forecasts, backtest), not
         # at fit: a forecast does not use it

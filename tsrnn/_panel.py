@@ -72,6 +72,18 @@ class Panel:
         """Every series without its last ``n`` steps (``n`` >= 1)."""
         return self._steps(slice(None, -n))
 
+    def copy(self) -> Panel:
+        """The same series in arrays and indexes of their own: a part kept after
+        fit (the training tail) holds its steps, never the caller's whole data."""
+        return dataclasses.replace(
+            self,
+            index=[ix.copy(deep=True) for ix in self.index],
+            target=[t.copy() for t in self.target],
+            past=[p.copy() for p in self.past],
+            future=[f.copy() for f in self.future],
+            static=self.static.copy(),
+        )
+
     def _steps(self, part: slice) -> Panel:
         """The same ``part`` of every series, in every role but the static one."""
         return dataclasses.replace(

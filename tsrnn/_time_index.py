@@ -120,13 +120,16 @@ def _series_blocks(ids, times: pd.Index, values: np.ndarray, name: str, hints):
     cut into views of ``values`` and ``times``: no per-series copies. Otherwise
     the rows are gathered per series once (a stable sort of the ids).
     """
-    codes, uniques = pd.factorize(ids, sort=False)
-    uniques = pd.Index(uniques).tolist()  # Python scalars, as pandas' groupby keys
+    ids = np.asarray(ids)
+    starts = np.r_[0, np.flatnonzero(ids[1:] != ids[:-1]) + 1, len(ids)]
     order = None
-    if len(codes) > 1 and (codes[1:] < codes[:-1]).any():  # a series in several runs
+    uniques = pd.Index(ids[starts[:-1]])
+    if uniques.has_duplicates:  # a series in several runs: gather its rows
+        codes, uniques = pd.factorize(ids, sort=False)
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
-    starts = np.r_[0, np.flatnonzero(codes[1:] != codes[:-1]) + 1, len(codes)]
+        starts = np.r_[0, np.flatnonzero(codes[1:] != codes[:-1]) + 1, len(codes)]
+    uniques = pd.Index(uniques).tolist()  # Python scalars, as pandas' groupby keys
     blocks = []
     for k, (start, stop) in enumerate(itertools.pairwise(starts)):
         rows = slice(start, stop) if order is None else order[start:stop]
@@ -324,11 +327,26 @@ def _hints(name: str, id_col, time_col, nlevels: int) -> dict[str, str]:
     }
 
 
+def _strictly_increasing(index: pd.Index) -> bool:
+    """Whether every label of ``index`` is after the one before it.
+
+    Read off the labels' integer form, without building the hash table that
+    ``has_duplicates`` caches on the index (as large as the labels, for each
+    series of a panel, for as long as the series is kept).
+    """
+    values = index.asi8 if hasattr(index, "asi8") else index.to_numpy()
+    if values.dtype.kind not in "iu":
+        return False  # other labels: pandas' checks
+    return bool((values[1:] > values[:-1]).all())
+
+
 def _check_time_index(
     index: pd.Index, name: str, key, hints: dict[str, str], positions=None
 ) -> None:
     """Refuse duplicate or unsorted timestamps; ``positions``: the rows of the data
     that ``index`` labels (default: ``index`` is the data's own index)."""
+    if _strictly_increasing(index):  # sorted, no duplicates: nothing to report
+        return
     where = "" if key is None else f" (series {key!r})"
     if index.has_duplicates:
         dup = index[index.duplicated()][0]
