@@ -14,9 +14,9 @@ from tsrnn._batches import (
     encode,
     gather_in_order,
     n_pad,
-    training_windows,
 )
 from tsrnn._panel import Roles, read_panel
+from tsrnn._windowing import training_windows
 
 
 def panel_of(lengths, *, past=False):

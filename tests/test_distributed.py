@@ -184,7 +184,10 @@ def test_the_same_series_with_other_values_on_two_ranks_is_refused():
 
     frame = ddp_worker.panel(n_series=4)
     panels = [_read(frame), _read(frame.assign(y=frame["y"] + 100))]
-    with pytest.raises(ValueError, match="held by ranks 0 and 1 of the process group with different values"):
+    with pytest.raises(
+        ValueError,
+        match="held by ranks 0 and 1 of the process group with different values",
+    ):
         shard_panel(panels[0], _Ranks(0, panels))
 
 

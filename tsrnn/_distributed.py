@@ -190,8 +190,9 @@ def shard_frame(X, y, roles: Roles, group: Group | None):
     return X[keys.isin(mine).to_numpy()], y
 
 
-def shard_panel(panel: Panel, group: Group) -> Panel:
-    """This rank's shard of ``panel``.
+def shard_panel(panel: Panel, group: Group, warm_start: bool = False) -> Panel:
+    """This rank's shard of ``panel`` (``warm_start``: a fit that would continue
+    an earlier one, refused).
 
     Every rank passed either the same panel (each then takes a contiguous block
     of its series) or its own series (disjoint sets: rank 0's come first in the
@@ -202,8 +203,15 @@ def shard_panel(panel: Panel, group: Group) -> Panel:
     ------
     ValueError
         One series (no panel), fewer series than processes, series held by two
-        ranks, or ranks that read different targets or frequencies.
+        ranks, ranks that read different targets or frequencies, or
+        ``warm_start``.
     """
+    if warm_start:
+        raise ValueError(
+            "warm_start=True cannot continue a fit in a torch.distributed process "
+            "group (each process holds a shard of the series): set "
+            "warm_start=False, or continue the fit in one process."
+        )
     if not panel.panel:
         raise ValueError(
             "fit runs in a torch.distributed process group (data-parallel training "

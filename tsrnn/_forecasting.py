@@ -21,7 +21,6 @@ from tsrnn._batches import (
     encode,
     gather_in_order,
     n_pad,
-    training_windows,
 )
 from tsrnn._choices import (
     LEVELS,
@@ -55,45 +54,15 @@ from tsrnn._scaling import (
     inverse_transform,
 )
 from tsrnn._training import auto_ensembles, make_loss
+from tsrnn._windowing import chunked, training_windows
 from tsrnn.exceptions import TrainingDivergedError
 
 __all__ = ["RNNForecaster"]
 
-#: forecasts are computed for at most this many windows at a time (series in
-#: chunks, and a long series' origins in parts), so the inputs gathered for a
-#: large panel or a long rolling evaluation take bounded memory; only the
-#: forecasts themselves grow with the data
+#: forecasts are computed for at most this many windows at a time (see
+#: :func:`~tsrnn._windowing.chunked`): the inputs gathered for a large panel or
+#: a long rolling evaluation take bounded memory; only the forecasts grow
 PREDICT_CHUNK = 2**16
-
-
-def _chunks(panel: Panel, cutoffs, future_rows, stats):
-    """``(panel, cutoffs, future_rows, stats)`` parts of at most
-    :data:`PREDICT_CHUNK` windows each, in order (see ``RNNForecaster._forecast``)."""
-    center, scale, targets = stats
-    pieces = [  # (series, its cutoffs) in order, a long series' origins cut up
-        (i, cut[k : k + PREDICT_CHUNK])
-        for i, cut in enumerate(cutoffs)
-        for k in range(0, max(len(cut), 1), PREDICT_CHUNK)
-    ]
-    part, size = [], 0
-    for piece in [*pieces, None]:
-        if piece is not None and size + len(piece[1]) <= PREDICT_CHUNK:
-            part.append(piece)
-            size += len(piece[1])
-            continue
-        if part:
-            rows = [i for i, _ in part]
-            yield (
-                panel.select(rows),
-                [cut for _, cut in part],
-                None if future_rows is None else [future_rows[i] for i in rows],
-                (
-                    center[rows],
-                    scale[rows],
-                    None if targets is None else [targets[i] for i in rows],
-                ),
-            )
-        part, size = ([piece], len(piece[1])) if piece is not None else ([], 0)
 
 
 @document(FORECASTING, RNN)
@@ -409,13 +378,7 @@ class RNNForecaster(BaseForecaster, BaseRNN):
         warm = self.warm_start and hasattr(self, "center_")
         group = current_group()  # data-parallel training: this process' shard
         if group is not None:
-            if warm:
-                raise ValueError(
-                    "warm_start=True cannot continue a fit in a torch.distributed "
-                    "process group (each process holds a shard of the series): set "
-                    "warm_start=False, or continue the fit in one process."
-                )
-            panel = shard_panel(panel, group)
+            panel = shard_panel(panel, group, warm_start=warm)
         lengths = self._check_history(panel)
         chosen, values = resolve(
             self,
@@ -500,9 +463,8 @@ class RNNForecaster(BaseForecaster, BaseRNN):
             self.__dict__.clear()
             self.__dict__.update(saved)
             self._check_warm_arch(arch)
-        seed = self._seed()
-        if group is not None:  # random_state=None draws one seed per process
-            seed = group.gather(seed)[0]
+        seed = self._seed()  # random_state=None: rank 0's draw on every process
+        seed = seed if group is None else group.gather(seed)[0]
         self._fit_network(arch, batches, loss, seed, device)
         self._remember(panel)
         if group is not None:  # every process ends with the whole panel's state
@@ -552,10 +514,18 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
     def _forecast(self, panel: Panel, cutoffs, future_rows, stats, plan) -> np.ndarray:
         if sum(len(c) for c in cutoffs) > PREDICT_CHUNK:  # bounded memory: in parts
+            center, scale, targets = stats
+            pick = lambda rows, xs: None if xs is None else [xs[i] for i in rows]  # noqa: E731
             return np.concatenate(
                 [
-                    self._forecast(*part, None)
-                    for part in _chunks(panel, cutoffs, future_rows, stats)
+                    self._forecast(
+                        panel.select(rows),
+                        cuts,
+                        pick(rows, future_rows),
+                        (center[rows], scale[rows], pick(rows, targets)),
+                        None,
+                    )
+                    for rows, cuts in chunked(cutoffs, PREDICT_CHUNK)
                 ]
             )
         center, scale, _ = stats

@@ -4,9 +4,14 @@
 is a (series, start offset) pair over one contiguous tensor, gathered per batch.
 :func:`make_windows` materializes windows as pandas for users who want a table
 (e.g. to train :class:`~tsrnn.RNNRegressor` in a Pipeline).
+:func:`training_windows` gives the forecasters' training and validation windows
+over the stacked series (cutoff rows and padding, as narrow integers), and
+:func:`chunked` cuts many forecast windows into parts of bounded size.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,9 +19,19 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from tsrnn._param_validation import check_positive_int
 from tsrnn._time_index import split_series
-from tsrnn.exceptions import _warn_user
+from tsrnn.exceptions import ParameterFixableWarning, _warn_user
 
-__all__ = ["default_patch_size", "default_window", "make_windows", "window_starts"]
+if TYPE_CHECKING:
+    from tsrnn._batches import Encoded
+
+__all__ = [
+    "chunked",
+    "default_patch_size",
+    "default_window",
+    "make_windows",
+    "training_windows",
+    "window_starts",
+]
 
 
 #: season length -> the longest cycle a default window should cover, where it is
@@ -259,3 +274,119 @@ def make_windows(
         keep = ~Y.isna().any(axis=1).to_numpy()
         X, Y = X[keep], Y[keep]
     return X, Y
+
+
+def training_windows(
+    enc: Encoded,
+    lengths: list[int],
+    *,
+    window: int,
+    horizon: int,
+    validation_fraction: float,
+    early_stopping: bool,
+    group=None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
+    """``(cutoffs, n_pad)`` of the training windows and of the validation windows.
+
+    Every window of each series with at least ``min(window, length - horizon)``
+    input steps. With ``early_stopping`` the validation windows are the temporal
+    tail of every series long enough (the last ``validation_fraction`` of its
+    windows, at least ``horizon + 2`` windows in all, never shuffled), and the
+    training targets end before the first validation target. None: no
+    validation windows (a warning says so when early stopping was asked for).
+    ``group``: a distributed fit's :class:`~tsrnn._distributed.Group` (``enc``
+    is this process' shard); validation windows are held out when some process
+    has them (this one's may then be none: empty arrays).
+    """
+    h, w, pad = horizon, window, enc.pad
+    starts = np.asarray(enc.offsets, dtype=np.int64)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    min_ctx = np.minimum(w, lengths - h)
+    first = starts + pad + min_ctx - 1  # each series' first cutoff row
+    count = lengths - h - min_ctx + 1  # and its number of windows
+    most = int(count.max()) if count.size else 0  # for the warning below
+    n_val = np.maximum(1, np.round(validation_fraction * count)).astype(np.int64)
+    held = (count >= n_val + h + 1) if early_stopping else np.zeros(len(count), bool)
+    n_train = np.where(held, count - n_val - h + 1, count)
+    # the training targets end before the first validation target
+    train_part = _windows_of(first, n_train, w - min_ctx)
+    valid = bool(held.any())
+    if group is not None:  # the same collectives on every rank, in this order
+        anywhere, most = group.any(valid), int(group.max(most))
+        if anywhere and not valid:
+            return train_part, (np.zeros(0, np.int32), np.zeros(0, np.int16))
+    if not valid:
+        if early_stopping:
+            # a tail of max(1, round(validation_fraction * n)) windows + horizon + 1
+            works = np.floor((most - h - 1) / most * 100) / 100 if most else 0.0
+            problem = (
+                "early_stopping=True but no series is long enough to hold out a "
+                f"validation tail with validation_fraction={validation_fraction} and "
+                f"horizon={h}: a series needs max(1, round(validation_fraction * "
+                "its windows)) + horizon + 1 windows (at least horizon + 2 = "
+                f"{h + 2}), and the longest has {most}; training for max_epochs "
+                "without early stopping."
+            )
+            if works > 0 and round(works * most) >= 1:
+                warning = ParameterFixableWarning(
+                    problem,
+                    {"validation_fraction": float(works)},
+                    "(or less)",
+                    remedy="use longer series",
+                )
+            else:
+                warning = ParameterFixableWarning(
+                    problem,
+                    {},
+                    remedy="Use longer series or a smaller window or horizon",
+                )
+            _warn_user(warning, UserWarning)
+        return train_part, None
+    v_first = first + count - n_val  # the last n_val windows of each held series
+    v_pad = np.maximum(0, w - min_ctx - (count - n_val))
+    return train_part, _windows_of(v_first[held], n_val[held], v_pad[held])
+
+
+def _windows_of(first: np.ndarray, count: np.ndarray, pad_first: np.ndarray):
+    """``(cutoffs, n_pad)`` of ``count[i]`` consecutive windows from cutoff row
+    ``first[i]``, the first of which has ``pad_first[i]`` padding rows (one fewer
+    for each window after it, down to 0). As narrow as they fit (int32 and
+    int16), built in place: about 1.5 times the cutoffs' memory at the peak."""
+    total = int(count.sum())
+    wide = int(first.max(initial=0)) + total >= 2**31
+    itype = np.int64 if wide else np.int32
+    before = np.r_[0, np.cumsum(count)[:-1]]  # windows of the earlier series
+    # window g of series i (g - before[i] into it) ends at first[i] + g - before[i]
+    cutoffs = np.repeat((first - before).astype(itype), count)
+    cutoffs += np.arange(total, dtype=itype)
+    # padding only in the first pad_first[i] windows of a series (shorter than the
+    # window): set those, the rest stay 0
+    head = np.minimum(pad_first, count)
+    pads = np.zeros(
+        total, dtype=np.int16 if pad_first.max(initial=0) < 2**15 else np.int64
+    )
+    into = np.arange(int(head.sum())) - np.repeat(np.r_[0, np.cumsum(head)[:-1]], head)
+    pads[np.repeat(before, head) + into] = np.repeat(pad_first, head) - into
+    return cutoffs, pads
+
+
+def chunked(cutoffs: list[np.ndarray], size: int):
+    """``(series, their cutoffs)`` parts of at most ``size`` windows, in order.
+
+    Series are taken whole while they fit; a series with more than ``size``
+    cutoffs is cut into parts of ``size``. Forecasts of a large panel so gather
+    the inputs of one part at a time (bounded memory).
+    """
+    pieces = [  # (series, some of its cutoffs), in order
+        (i, cut[k : k + size])
+        for i, cut in enumerate(cutoffs)
+        for k in range(0, max(len(cut), 1), size)
+    ]
+    part: list = []
+    for i, cut in pieces:
+        if part and sum(len(c) for _, c in part) + len(cut) > size:
+            yield [j for j, _ in part], [c for _, c in part]
+            part = []
+        part.append((i, cut))
+    if part:
+        yield [j for j, _ in part], [c for _, c in part]
