@@ -325,3 +325,52 @@ def test_a_sorted_long_panel_is_read_as_views_the_caller_cannot_change_through()
     again = read_panel(mixed, None, Roles.from_params(id_col="id", time_col="t"))
     for a, b in zip(panel.target, again.target):
         np.testing.assert_array_equal(a, b)
+
+
+def test_arrow_tables_and_parquet_paths_read_as_the_same_panel(tmp_path):
+    """Issue 23: data that was never a pandas frame: a pyarrow Table, a Parquet
+    file, a folder of Parquet files (a dataset) give the frame's forecasts; the
+    caller's table is not changed; target= reads only the roles' columns."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from tsrnn import LSTMForecaster
+
+    rng = np.random.default_rng(0)
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "store": f"s{i}",
+                    "date": pd.date_range("2024-01-01", periods=40 + 5 * i, freq="D"),
+                    "sales": 10 + i + rng.normal(0, 1, 40 + 5 * i),
+                    "note": "free text",  # not a number: left out by target=
+                }
+            )
+            for i in range(3)
+        ],
+        ignore_index=True,
+    )
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table, tmp_path / "all.parquet")
+    (tmp_path / "parts").mkdir()
+    for i, (_, part) in enumerate(frame.groupby("store")):
+        pq.write_table(
+            pa.Table.from_pandas(part, preserve_index=False),
+            tmp_path / "parts" / f"{i}.parquet",
+        )
+    params = dict(
+        horizon=3,
+        target="sales",
+        id_col="store",
+        time_col="date",
+        max_steps=3,
+        random_state=0,
+    )
+    expected = LSTMForecaster(**params).fit(frame).predict()
+    for data in (table, tmp_path / "all.parquet", str(tmp_path / "parts")):
+        got = LSTMForecaster(**params).fit(data).predict()
+        pd.testing.assert_frame_equal(got, expected)
+    assert table.num_rows == len(frame) and table.column_names == list(frame.columns)
+    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+        LSTMForecaster(**params).fit(tmp_path / "missing.parquet")

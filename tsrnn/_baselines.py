@@ -108,8 +108,10 @@ class SeasonalNaiveForecaster(BaseForecaster, BaseEstimator):
 
         Parameters
         ----------
-        X : Series or DataFrame
+        X : Series, DataFrame, pyarrow Table or Parquet path
+            The series, in the forms of :class:`~tsrnn.RNNForecaster`.
         y : Series or DataFrame, optional
+            The target, when ``X`` holds only covariates.
 
         Returns
         -------

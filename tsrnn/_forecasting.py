@@ -355,9 +355,10 @@ class RNNForecaster(BaseForecaster, BaseRNN):
 
         Parameters
         ----------
-        X : Series or DataFrame
+        X : Series, DataFrame, pyarrow Table or Parquet path
             The series (see the class docstring for the forms), or the covariates
-            when ``y`` is given.
+            when ``y`` is given. A ``pyarrow.Table``, ``pyarrow.dataset.Dataset``
+            or the path of a Parquet file or folder is read as the frame it holds.
         y : Series or DataFrame, optional
             The target; ``X`` must have the same index (it is not realigned).
 

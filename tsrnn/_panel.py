@@ -24,6 +24,7 @@ __all__ = [
     "Roles",
     "extend_history",
     "first_difference",
+    "from_arrow",
     "future_rows",
     "join_target",
     "read_panel",
@@ -338,15 +339,51 @@ def _check_covariate_frame(X: pd.DataFrame, roles: Roles) -> None:
         )
 
 
+def from_arrow(data, roles: Roles, name: str = "X"):
+    """``data`` as pandas when it is Arrow data: a ``pyarrow.Table``, a
+    ``pyarrow.dataset.Dataset``, or the path of a Parquet file or of a folder of
+    them (a Parquet dataset); anything else as it is.
+
+    With ``target=`` named, only the columns of the roles are read. A table or
+    dataset of the caller's is converted, never changed; one read from a path
+    hands its buffers over as it converts (``self_destruct``), so the Arrow copy
+    and the pandas one do not both stay in memory.
+    """
+    import os
+
+    if isinstance(data, (str, os.PathLike)):
+        import pyarrow.dataset as ds
+
+        if not os.path.exists(data):
+            raise FileNotFoundError(
+                f"{name}={os.fspath(data)!r} is read as the path of a Parquet file or "
+                "folder, but there is no such file or folder."
+            )
+        data = ds.dataset(data, format="parquet")
+    kind = type(data).__module__.split(".")[0]
+    if kind != "pyarrow":
+        return data
+    names = list(data.schema.names)
+    if roles.target:
+        used = [roles.id_col, roles.time_col, *roles.target, *roles.past]
+        used += [*roles.future, *roles.static]
+        names = [c for c in names if c in used]
+    if hasattr(data, "to_table") and not hasattr(data, "to_pandas"):  # a dataset
+        table = data.to_table(columns=names)
+        return table.to_pandas(split_blocks=True, self_destruct=True)
+    return data.select(names).to_pandas(split_blocks=True)
+
+
 def read_panel(
     X, y, roles: Roles, *, name: str = "X", targets: list[str] | None = None
 ) -> Panel:
     """Read ``X`` (and ``y``) as series split by column ``roles``.
 
     ``targets`` (the names seen in fit) overrides ``roles.target``; by default the
-    target is every column that is not a covariate.
+    target is every column that is not a covariate. ``X`` may also be Arrow data
+    (see :func:`from_arrow`).
     """
-    frame = join_target(X, y, name)
+    frame = join_target(from_arrow(X, roles, name), y, name)
     past, future, static = roles.past, roles.future, roles.static
     keys = [("id_col", roles.id_col), ("time_col", roles.time_col)]
     covariates = [
