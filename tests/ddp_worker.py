@@ -2,8 +2,9 @@
 
 Run as ``python ddp_worker.py OUT_DIR MODE PARAMS_JSON`` with ``RANK``,
 ``WORLD_SIZE``, ``MASTER_ADDR`` and ``MASTER_PORT`` set (as ``torchrun`` sets
-them). ``MODE`` is ``same`` (every rank passes the whole panel) or ``own`` (each
-rank passes its block of series). Writes ``rank{RANK}.pt``: the weights, the
+them). ``MODE`` is ``same`` (every rank passes the whole panel), ``own`` (each
+rank passes its block of series), ``uneven``, ``shuffled`` or ``parquet`` (see
+``main``). Writes ``rank{RANK}.pt``: the weights, the
 fitted per-series state, the history, the forecast, and which series this rank
 read and encoded.
 """
@@ -61,6 +62,8 @@ def main(out: str, mode: str, params: str) -> None:
         data = data[data["id"].isin(mine)]
     elif mode == "uneven":  # rank 0: 3 long series; rank 1: 3 of 8 steps, no
         data = uneven()[rank]  # validation windows of its own
+    elif mode == "parquet":  # the same Parquet folder: each rank reads its rows
+        data = os.path.join(out, "panel")
     elif mode == "shuffled":  # the same panel, its series in another order on rank 1
         parts = [part for _, part in data.groupby("id")]
         data = pd.concat([parts[i] for i in (4, 0, 5, 2, 1, 3)]) if rank else data

@@ -179,6 +179,24 @@ def test_the_same_panel_in_another_row_order_and_a_seed_drawn_per_process(tmp_pa
     assert [r["encoded"] for r in ranks] == [[["s0", "s1", "s2"]], [["s3", "s4", "s5"]]]
 
 
+def test_a_parquet_folder_is_read_a_block_of_series_per_rank(tmp_path):
+    """Every rank passes the path of the same Parquet folder: each reads the rows
+    of its block of series only (a filter on the ids), and the model is the one
+    process' fit of the panel."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    data = ddp_worker.panel()
+    (tmp_path / "panel").mkdir()
+    for i, (_, part) in enumerate(data.groupby("id", sort=False)):
+        table = pa.Table.from_pandas(part, preserve_index=False)
+        pq.write_table(table, tmp_path / "panel" / f"part{i}.parquet")
+    params = dict(horizon=4, window=12, hidden_size=8, max_steps=10, random_state=0)
+    ranks = _run_ranks(tmp_path, "parquet", params)
+    single = tsrnn.LSTMForecaster(id_col="id", time_col="t", **params).fit(data)
+    _check(ranks, single, data)
+
+
 def test_the_same_series_with_other_values_on_two_ranks_is_refused():
     from tsrnn._distributed import shard_panel
 

@@ -36,7 +36,7 @@ import pandas as pd
 import torch
 from torch import distributed as dist
 
-from tsrnn._panel import Panel, Roles
+from tsrnn._panel import Panel, Roles, from_arrow
 
 __all__ = [
     "Group",
@@ -178,6 +178,7 @@ def shard_frame(X, y, roles: Roles, group: Group | None):
     """
     if group is None or y is not None:
         return X, y
+    X = _arrow_shard(X, roles, group)
     keys = _series_keys(X, roles)
     if keys is None:
         return X, y
@@ -188,6 +189,33 @@ def shard_frame(X, y, roles: Roles, group: Group | None):
         raise _too_few(len(ids), group)
     mine = ids[_block(len(ids), group)]
     return X[keys.isin(mine).to_numpy()], y
+
+
+def _arrow_shard(X, roles: Roles, group: Group):
+    """A Parquet path or Arrow dataset with ``id_col``: this rank's rows as pandas
+    when every rank holds the same ids (read by a filter on the ids of its
+    block), else ``X`` as it is (read whole, then told apart)."""
+    import os
+
+    if roles.id_col is None or roles.time_col is None:
+        return X
+    if isinstance(X, (str, os.PathLike)) and os.path.exists(X):
+        import pyarrow.dataset as ds
+
+        X = ds.dataset(X, format="parquet")
+    if type(X).__module__.split(".")[0] != "pyarrow" or not hasattr(X, "to_table"):
+        return X
+    import pyarrow.dataset as ds
+
+    ids = pd.unique(X.to_table(columns=[roles.id_col]).column(0).to_numpy())
+    digest = hashlib.sha256(pd.util.hash_array(np.asarray(ids, dtype=object)).tobytes())
+    if len(set(group.gather(digest.hexdigest()))) != 1:
+        return X
+    if len(ids) < group.size:
+        raise _too_few(len(ids), group)
+    mine = ids[_block(len(ids), group)].tolist()
+    rows = X.to_table(filter=ds.field(roles.id_col).isin(mine))
+    return from_arrow(rows, roles)
 
 
 def shard_panel(panel: Panel, group: Group, warm_start: bool = False) -> Panel:
