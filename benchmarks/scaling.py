@@ -338,6 +338,7 @@ def ddp_child(cfg: dict, threads: int, weights: str) -> dict:
     if rank == 0:
         torch.save(model.module_.state_dict(), weights)
     if dist.is_initialized():
+        dist.barrier()  # leave together
         dist.destroy_process_group()
     return {
         "rank": rank,

@@ -73,6 +73,7 @@ def torchrun_main() -> None:
         mae = error(model.predict())
         print(f"{dist.get_world_size()} processes, one model: MAE {mae:.2f} °F")
         tsrnn.save(model, "ddp_panel_model")
+    dist.barrier()  # every rank leaves together, after rank 0 has saved
     dist.destroy_process_group()
 
 
@@ -89,6 +90,7 @@ def dask_rank(address: str, port: int, ranks: dict, dask_worker=None) -> pd.Data
     try:
         return fit().predict()
     finally:
+        dist.barrier()  # every worker leaves the group together
         dist.destroy_process_group()
 
 

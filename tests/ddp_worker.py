@@ -108,6 +108,7 @@ def main(out: str, mode: str, params: str) -> None:
         },
         os.path.join(out, f"rank{rank}.pt"),
     )
+    dist.barrier()  # leave together (a rank leaving early can abort gloo's threads)
     dist.destroy_process_group()
 
 
