@@ -6,7 +6,8 @@ split into target, past, future and static covariates, one time axis) ->
 tensor, scaled, left-padded) -> windows as (cutoff, padding) offsets
 (:class:`~tsrnn._batches.WindowBatches`) -> the shared network and training loop
 -> forecasts back in original units (:mod:`tsrnn._scaling`) with future
-timestamps (:class:`~tsrnn._forecaster.BaseForecaster`). Only the hooks live here;
+timestamps (:class:`~tsrnn._forecaster.BaseForecaster`). Only the hooks live here
+(encoding and windowing with the fitted scaling: :mod:`tsrnn._forecast_windows`);
 the fixed-cell twins are in :mod:`tsrnn._fixed_cell`.
 """
 
@@ -15,19 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from tsrnn._base import BaseRNN, resolve_device
-from tsrnn._batches import (
-    Encoded,
-    WindowBatches,
-    encode,
-    gather_in_order,
-    n_pad,
-)
 from tsrnn._choices import (
     LEVELS,
     Choices,
     check_warm_data,
-    network_targets,
-    refit_fix,
     resolve,
 )
 from tsrnn._distributed import (
@@ -38,6 +30,7 @@ from tsrnn._distributed import (
     shard_panel,
 )
 from tsrnn._docs import FORECASTING, RNN, document
+from tsrnn._forecast_windows import WindowInputs
 from tsrnn._forecaster import BaseForecaster
 from tsrnn._panel import (
     Panel,
@@ -66,7 +59,7 @@ PREDICT_CHUNK = 2**16
 
 
 @document(FORECASTING, RNN)
-class RNNForecaster(BaseForecaster, BaseRNN):
+class RNNForecaster(WindowInputs, BaseForecaster, BaseRNN):
     """Recurrent network forecaster for one series, a multivariate frame or a panel.
 
     One global model is trained on windows of every series (windows are offsets
@@ -563,65 +556,3 @@ class RNNForecaster(BaseForecaster, BaseRNN):
                 "with target_transform=None."
             )
         return out
-
-    def _windows(self, panel, cutoffs, future_rows, stats, device):
-        """One gathered window per cutoff, and the baseline each forecast adds back."""
-        enc = self._encode(panel, *stats, future_rows)
-        starts = np.repeat(enc.offsets, [len(c) for c in cutoffs])
-        rows = np.concatenate(cutoffs) + starts + enc.pad
-        batches = self._batches(
-            enc.tensors(device),
-            rows,
-            n_pad(rows, starts, enc.pad, self.window_),
-            with_targets=False,
-        )
-        windows = gather_in_order(batches)
-        if windows[0].baseline is None:  # local_level=False
-            levels = np.zeros((len(rows), int(self.horizon), len(self.target_names_)))
-        else:
-            levels = np.concatenate([w.baseline.cpu().numpy() for w in windows])
-        return windows, levels.astype(np.float64)
-
-    def _model_targets(self, panel: Panel) -> list[np.ndarray]:
-        """Each series' targets as the fitted network reads them."""
-        t = self._transform()
-        return network_targets(panel, t, refit_fix(t, self.target_transform == "auto"))
-
-    def _encode(
-        self,
-        panel: Panel,
-        center=None,
-        scale=None,
-        target_values=None,
-        future_rows=None,
-    ) -> Encoded:
-        return encode(
-            panel,
-            center=self.center_ if center is None else center,
-            scale=self.scale_ if scale is None else scale,
-            cov_center=self._cov_center,
-            cov_scale=self._cov_scale,
-            pad=self.window_ - 1,
-            mask_channel=self.mask_channel_,
-            future_rows=future_rows,
-            target_values=(
-                self._model_targets(panel) if target_values is None else target_values
-            ),
-        )
-
-    def _batches(
-        self, tensors: dict, cutoffs, pads, *, with_targets: bool
-    ) -> WindowBatches:
-        return WindowBatches(
-            tensors["data"],
-            tensors["targets"] if with_targets else None,
-            tensors["observed"] if with_targets else None,
-            cutoffs,
-            pads,
-            window=self.window_,
-            horizon=int(self.horizon),
-            n_targets=len(self.target_names_),
-            future=tensors["future"],
-            local_level=self._level(),
-            season=self._axis.season,
-        )
