@@ -19,6 +19,7 @@ import torch
 from torch import distributed as dist
 
 import tsrnn
+import tsrnn._forecast_windows as windows
 import tsrnn._forecasting as forecasting
 import tsrnn._training as training
 
@@ -68,7 +69,7 @@ def main(out: str, mode: str, params: str) -> None:
         parts = [part for _, part in data.groupby("id")]
         data = pd.concat([parts[i] for i in (4, 0, 5, 2, 1, 3)]) if rank else data
     read, encoded = [], []
-    read_panel, encode = forecasting.read_panel, forecasting.encode
+    read_panel, encode = forecasting.read_panel, windows.encode
 
     def spy_read(X, *args, **kwargs):
         read.append(sorted(X["id"].unique()))
@@ -86,11 +87,11 @@ def main(out: str, mode: str, params: str) -> None:
             batches.append(idx.tolist())
             yield idx
 
-    forecasting.read_panel, forecasting.encode = spy_read, spy_encode
+    forecasting.read_panel, windows.encode = spy_read, spy_encode
     training._epoch_batches = spy_batches
     model = tsrnn.LSTMForecaster(id_col="id", time_col="t", **params)
     model.fit(data)
-    forecasting.read_panel, forecasting.encode = read_panel, encode
+    forecasting.read_panel, windows.encode = read_panel, encode
     torch.save(
         {
             "weights": model.module_.state_dict(),

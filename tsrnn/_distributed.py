@@ -36,7 +36,7 @@ import pandas as pd
 import torch
 from torch import distributed as dist
 
-from tsrnn._panel import Panel, Roles, from_arrow
+from tsrnn._panel import Panel, Roles, arrow_source, from_arrow, is_arrow
 
 __all__ = [
     "Group",
@@ -195,15 +195,10 @@ def _arrow_shard(X, roles: Roles, group: Group):
     """A Parquet path or Arrow dataset with ``id_col``: this rank's rows as pandas
     when every rank holds the same ids (read by a filter on the ids of its
     block), else ``X`` as it is (read whole, then told apart)."""
-    import os
-
     if roles.id_col is None or roles.time_col is None:
         return X
-    if isinstance(X, (str, os.PathLike)) and os.path.exists(X):
-        import pyarrow.dataset as ds
-
-        X = ds.dataset(X, format="parquet")
-    if type(X).__module__.split(".")[0] != "pyarrow" or not hasattr(X, "to_table"):
+    X = arrow_source(X)
+    if not is_arrow(X) or not hasattr(X, "to_table"):  # a dataset, not a table
         return X
     import pyarrow.dataset as ds
 

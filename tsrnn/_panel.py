@@ -22,10 +22,12 @@ from tsrnn.exceptions import _listed, _warn_user
 __all__ = [
     "Panel",
     "Roles",
+    "arrow_source",
     "extend_history",
     "first_difference",
     "from_arrow",
     "future_rows",
+    "is_arrow",
     "join_target",
     "read_panel",
     "role_names",
@@ -339,6 +341,27 @@ def _check_covariate_frame(X: pd.DataFrame, roles: Roles) -> None:
         )
 
 
+def arrow_source(data, name: str = "X"):
+    """``data``, or the Parquet dataset at ``data`` when it is a path."""
+    import os
+
+    if not isinstance(data, (str, os.PathLike)):
+        return data
+    import pyarrow.dataset as ds
+
+    if not os.path.exists(data):
+        raise FileNotFoundError(
+            f"{name}={os.fspath(data)!r} is read as the path of a Parquet file or "
+            "folder, but there is no such file or folder."
+        )
+    return ds.dataset(data, format="parquet")
+
+
+def is_arrow(data) -> bool:
+    """Whether ``data`` is a pyarrow object (a table, a dataset)."""
+    return type(data).__module__.split(".")[0] == "pyarrow"
+
+
 def from_arrow(data, roles: Roles, name: str = "X"):
     """``data`` as pandas when it is Arrow data: a ``pyarrow.Table``, a
     ``pyarrow.dataset.Dataset``, or the path of a Parquet file or of a folder of
@@ -349,19 +372,8 @@ def from_arrow(data, roles: Roles, name: str = "X"):
     hands its buffers over as it converts (``self_destruct``), so the Arrow copy
     and the pandas one do not both stay in memory.
     """
-    import os
-
-    if isinstance(data, (str, os.PathLike)):
-        import pyarrow.dataset as ds
-
-        if not os.path.exists(data):
-            raise FileNotFoundError(
-                f"{name}={os.fspath(data)!r} is read as the path of a Parquet file or "
-                "folder, but there is no such file or folder."
-            )
-        data = ds.dataset(data, format="parquet")
-    kind = type(data).__module__.split(".")[0]
-    if kind != "pyarrow":
+    data = arrow_source(data, name)
+    if not is_arrow(data):
         return data
     names = list(data.schema.names)
     if roles.target:
