@@ -14,7 +14,9 @@ grows with the number of series: ``N`` series of ``--length`` steps (default 200
 as a long frame (``id``, ``t``, ``y``), fitted with the defaults but
 ``horizon=24``, a budget of ``--steps`` gradient steps (default 20) and no early
 stopping, then ``predict()``. Each ``N`` runs in a fresh process whose baseline
-is the same fit on 2 series (imports, allocator, lazy initialisation); it
+is the same network fitted on 8 series (imports, allocator, lazy initialisation,
+and the working memory of a batch: the defaults resolve to batches of 512
+windows and one network for every ``N`` >= 1,000, checked); it
 reports the peak RSS added by reading (``read_panel``), by the fit and by the
 predict, each over the RSS just before it with the peak reset there (Linux
 ``/proc/self/clear_refs``, so memory that building the frame used and freed
@@ -132,7 +134,12 @@ def sweep_child(n_series: int, length: int, steps: int) -> dict:
         time_col="t",
         random_state=0,
     )
-    tsrnn.LSTMForecaster(**params).fit(frame[frame["id"] < 2])  # the baseline
+    # the baseline: the same network, trained on 8 series with the batch size and
+    # ensemble size the defaults resolve to for every N of the sweep (checked
+    # below), so that its working memory (activations of a batch of 512 windows)
+    # is in the baseline and the added memory is what grows with the data
+    network = dict(batch_size=512, n_ensembles=1)
+    tsrnn.LSTMForecaster(**params, **network).fit(frame[frame["id"] < 8])
     raw = n_series * length * 4 / 2**20
     row = {"n_series": n_series, "length": length, "raw_mb": raw}
     row["baseline_mb"] = base = _reset_peak()
@@ -145,6 +152,10 @@ def sweep_child(n_series: int, length: int, steps: int) -> dict:
     model = tsrnn.LSTMForecaster(**params).fit(frame)
     row["fit_seconds"] = time.perf_counter() - t0
     row["fit_added_mb"] = _status_mb("VmHWM") - base
+    resolved = dict(batch_size=model.batch_size_, n_ensembles=model.n_ensembles_)
+    if resolved != network and n_series >= 1000:
+        raise RuntimeError(f"the defaults resolved to {resolved}, not {network}")
+    row.update(resolved)
     base = _reset_peak()  # the fitted model stays: predict's own memory
     t0 = time.perf_counter()
     forecast = model.predict()

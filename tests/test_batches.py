@@ -1,5 +1,6 @@
 """tsrnn._batches: batch sources, the stacked encoding of a panel, window offsets."""
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -16,7 +17,7 @@ from tsrnn._batches import (
     n_pad,
 )
 from tsrnn._panel import Roles, read_panel
-from tsrnn._windowing import training_windows
+from tsrnn._windowing import WindowRuns, training_windows
 
 
 def panel_of(lengths, *, past=False):
@@ -33,7 +34,7 @@ def panel_of(lengths, *, past=False):
     return read_panel(pd.concat(parts, names=["id", "t"]), None, roles)
 
 
-def encoded(panel, *, pad, future_rows=None):
+def encoded(panel, *, future_rows=None):
     n = len(panel.ids)
     return encode(
         panel,
@@ -41,40 +42,36 @@ def encoded(panel, *, pad, future_rows=None):
         scale=np.full((n, 1), 2.0),
         cov_center=np.zeros(panel.past[0].shape[1] + panel.future[0].shape[1]),
         cov_scale=np.ones(panel.past[0].shape[1] + panel.future[0].shape[1]),
-        pad=pad,
         mask_channel=True,
         target_values=[t.copy() for t in panel.target],
         future_rows=future_rows,
     )
 
 
-def test_encode_stacks_each_series_after_its_padding_rows():
+def test_encode_stacks_the_series_one_block_after_the_other():
     panel = panel_of([4, 2], past=True)
-    panel.target[1] = panel.target[1].copy()  # read views the caller's frame
-    panel.target[1][0, 0] = np.nan  # a missing target
-    enc = encoded(panel, pad=3)
-    assert enc.offsets.tolist() == [0, 7] and enc.data.shape == (7 + 5, 3)
-    assert not enc.data[:3].any() and not enc.data[7:10].any()  # padding rows: 0
+    targets = [t.copy() for t in panel.target]  # read views the caller's frame
+    targets[1][0, 0] = np.nan  # a missing target
+    enc = encoded(dataclasses.replace(panel, target=targets))
+    assert enc.offsets.tolist() == [0, 4] and enc.data.shape == (4 + 2, 3)
     # channels: scaled target, observed flag, covariates
-    np.testing.assert_array_equal(enc.data[3:7, 0], np.arange(4.0) / 2)
-    np.testing.assert_array_equal(enc.data[10:, 0], [0.0, 101 / 2])  # NaN -> 0
-    np.testing.assert_array_equal(enc.observed[10:, 0], [0.0, 1.0])
-    np.testing.assert_array_equal(enc.data[10:, 1], [0.0, 1.0])
-    np.testing.assert_array_equal(enc.data[3:7, 2], -np.arange(4.0))
+    np.testing.assert_array_equal(enc.data[:4, 0], np.arange(4.0) / 2)
+    np.testing.assert_array_equal(enc.data[4:, 0], [0.0, 101 / 2])  # NaN -> 0
+    np.testing.assert_array_equal(enc.observed[4:, 0], [0.0, 1.0])
+    np.testing.assert_array_equal(enc.data[4:, 1], [0.0, 1.0])
+    np.testing.assert_array_equal(enc.data[:4, 2], -np.arange(4.0))
     tensors = enc.tensors("cpu")
     assert tensors["data"].dtype == torch.float32 and tensors["future"] is None
     # the targets are the data's target channel, not a copy
     assert tensors["targets"].data_ptr() == tensors["data"].data_ptr()
     np.testing.assert_array_equal(tensors["targets"], enc.data[:, :1])
-    assert encoded(panel_of([4, 2]), pad=3).observed is None  # all observed
+    assert encoded(panel_of([4, 2])).observed is None  # all observed
 
 
 def test_n_pad_counts_the_rows_before_a_series_starts():
-    # series block at row 0 with 3 padding rows; a window of 4 ending at row 4
-    # starts at row 1, two rows before the series' first step (row 3)
-    assert n_pad(
-        np.array([4, 6, 7]), np.array([0, 0, 0]), pad=3, window=4
-    ).tolist() == [
+    # series block at row 3; a window of 4 ending at row 4 starts at row 1, two
+    # rows before the series' first step
+    assert n_pad(np.array([4, 6, 7]), np.array([3, 3, 3]), window=4).tolist() == [
         2,
         0,
         0,
@@ -83,9 +80,9 @@ def test_n_pad_counts_the_rows_before_a_series_starts():
 
 def test_training_windows_hold_out_the_temporal_tail():
     panel = panel_of([40, 30])
-    enc = encoded(panel, pad=4)
+    enc = encoded(panel)
     h = 3
-    (train, train_pad), (valid, valid_pad) = training_windows(
+    train_runs, valid_runs = training_windows(
         enc,
         [40, 30],
         window=5,
@@ -93,15 +90,17 @@ def test_training_windows_hold_out_the_temporal_tail():
         validation_fraction=0.2,
         early_stopping=True,
     )
+    (train, train_pad), (valid, valid_pad) = train_runs.windows(), valid_runs.windows()
     assert not train_pad.any() and not valid_pad.any()
+    assert len(train_runs.count) == 2  # one run per series: O(series) memory
     for start, length in zip(enc.offsets, [40, 30]):
-        t = train[(train >= start) & (train < start + 4 + length)]
-        v = valid[(valid >= start) & (valid < start + 4 + length)]
-        assert v.max() + h == start + 4 + length - 1  # the last target is the last step
+        t = train[(train >= start) & (train < start + length)]
+        v = valid[(valid >= start) & (valid < start + length)]
+        assert v.max() + h == start + length - 1  # the last target is the last step
         assert t.max() + h < v.min() + 1  # training targets end before validation's
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        (every, _), none = training_windows(
+        every, none = training_windows(
             enc,
             [40, 30],
             window=5,
@@ -112,13 +111,29 @@ def test_training_windows_hold_out_the_temporal_tail():
     assert none is None and len(every) == (40 - 5 - h + 1) + (30 - 5 - h + 1)
     with pytest.warns(UserWarning, match="no series is long enough"):
         training_windows(
-            encoded(panel_of([6]), pad=4),
+            encoded(panel_of([6])),
             [6],
             window=5,
             horizon=h,
             validation_fraction=0.2,
             early_stopping=True,
         )
+
+
+def test_window_runs_number_windows_run_after_run():
+    # run 0: cutoffs 10, 11, 12 (padding 2, 1, 0); run 1: none; run 2: 30, 31
+    runs = WindowRuns(np.array([10, 20, 30]), np.array([3, 0, 2]), np.array([2, 5, 0]))
+    assert len(runs) == 5
+    cutoffs, pads = runs.windows()
+    assert cutoffs.tolist() == [10, 11, 12, 30, 31]
+    assert pads.tolist() == [2, 1, 0, 0, 0]
+    located = runs.locate(np.array([4, 0, 3]))
+    assert [x.tolist() for x in located] == [[31, 10, 30], [0, 2, 0]]
+    data = torch.arange(40.0)[:, None]
+    batches = WindowBatches(data, None, None, runs, window=3, horizon=1, n_targets=1)
+    (x, lengths, _), *_ = batches.gather(torch.tensor([0, 4], dtype=torch.int32))
+    assert len(batches) == 5 and lengths.tolist() == [1, 3]
+    np.testing.assert_array_equal(x[:, :, 0].numpy(), [[10, 10, 10], [29, 30, 31]])
 
 
 def test_batches_are_named_and_read_in_order():
@@ -138,13 +153,19 @@ def test_batches_are_named_and_read_in_order():
 def test_window_batches_read_valid_steps_first_and_the_future_rows():
     panel = panel_of([3])
     ahead = [np.zeros((2, 0))]
-    enc = encoded(panel, pad=4, future_rows=ahead)
-    rows = np.array([enc.pad + 2])  # cutoff: the last step
-    pads = n_pad(rows, np.array([0]), enc.pad, 5)
+    enc = encoded(panel, future_rows=ahead)
+    rows = np.array([2])  # cutoff: the last step
+    pads = n_pad(rows, np.array([0]), 5)
     assert pads.tolist() == [2]
     t = enc.tensors("cpu")
     batches = WindowBatches(
-        t["data"], None, None, rows, pads, window=5, horizon=2, n_targets=1
+        t["data"],
+        None,
+        None,
+        WindowRuns.single(rows, pads),
+        window=5,
+        horizon=2,
+        n_targets=1,
     )
     (x, lengths, extra), y, m, _ = batches.gather(torch.arange(1))
     assert lengths.tolist() == [3] and y is None and m is None and extra is None
@@ -158,8 +179,7 @@ def offset_batches(values, cutoffs, pads, *, window, horizon, level, season=1):
         data,
         data.clone(),
         torch.ones_like(data),
-        np.asarray(cutoffs),
-        np.asarray(pads),
+        WindowRuns.single(cutoffs, pads),
         window=window,
         horizon=horizon,
         n_targets=1,

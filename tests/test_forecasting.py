@@ -963,27 +963,21 @@ def test_encode_stacks_scaled_series_after_their_padding():
         scale=np.array([[2.0], [5.0]]),
         cov_center=np.array([1.0, 0.0, 8.0]),  # past, future, static
         cov_scale=np.array([2.0, 1.0, 0.5]),
-        pad=2,
         mask_channel=True,
         target_values=panel.target,
         future_rows=[np.array([[3.0]]), np.array([[4.0]])],
     )
-    # each block: 2 padding rows, the series' steps, its 1 known-ahead row
-    assert enc.offsets.tolist() == [0, 6] and enc.pad == 2
+    # each block: the series' steps, then its 1 known-ahead row
+    assert enc.offsets.tolist() == [0, 4]
     tensors = enc.tensors("cpu")
     for array in (enc.data, enc.observed):
         assert array.dtype == np.float32
     # channels: target, observed, past, future, static (all scaled)
-    pad = [0, 0, 0, 0, 0]
     expected = [
-        pad,
-        pad,
         [0.0, 1, 0.0, 0, -2],  # a: (1 - 1) / 2, observed, (1 - 1) / 2, 0, (7 - 8) / 0.5
         [0.0, 0, 0.5, 1, -2],  # a: missing target -> 0 and observed 0
         [2.0, 1, 1.0, 0, -2],
         [0.0, 0, -0.5, 3, -2],  # a, ahead: the future value (3) and the static
-        pad,
-        pad,
         [0.0, 1, 1.5, 1, 2],  # b: (10 - 10) / 5, (4 - 1) / 2, 1, (9 - 8) / 0.5
         [2.0, 1, 2.0, 1, 2],
         [0.0, 0, -0.5, 4, 2],
@@ -1001,7 +995,6 @@ def test_encode_stacks_scaled_series_after_their_padding():
         scale=np.ones((2, 1)),
         cov_center=np.zeros(0),
         cov_scale=np.ones(0),
-        pad=0,
         mask_channel=False,
         target_values=bare.target,
     )

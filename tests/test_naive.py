@@ -17,6 +17,7 @@ from tsrnn._naive import (
     seasonal_lags,
     seasonal_positions,
 )
+from tsrnn._windowing import WindowRuns
 from tsrnn.metrics import mase, naive2_forecast, seasonal_naive_forecast
 
 
@@ -47,8 +48,7 @@ def test_every_seasonal_naive_is_the_same_forecast(season):
         data,
         None,
         None,
-        np.array([39]),
-        np.array([0]),
+        WindowRuns.single([39], [0]),
         window=max(season, 2),
         horizon=h,
         n_targets=1,

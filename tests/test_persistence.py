@@ -349,3 +349,35 @@ def test_cuda_model_saves_and_loads_on_cpu(tmp_path, monkeypatch):
     np.testing.assert_allclose(loaded.predict(X), expected, atol=1e-5)
     unpickled = pickle.loads(pickle.dumps(est))
     assert unpickled.device_ == "cpu"
+
+
+def test_the_training_tail_is_written_as_one_array_per_role():
+    """A model of many series is saved as a few arrays, not one per series; a
+    tail written per series (as earlier versions did) is read back the same."""
+    from tsrnn._state import panel_from_state
+
+    n, length = 50, 30
+    frame = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n), length),
+            "t": np.tile(pd.date_range("2024-01-01", periods=length, freq="D"), n),
+            "y": np.random.default_rng(0).normal(10, 1, n * length),
+        }
+    )
+    est = tsrnn.SeasonalNaiveForecaster(horizon=3, id_col="id", time_col="t")
+    est.fit(frame)
+    history = est._persisted_state()["history"]
+    for role in ("index", "target", "past", "future"):
+        assert history[role]["lengths"].tolist() == [est.window_] * n
+        assert len(history[role]["rows"]) == n * est.window_
+    tail = est._history
+    listed = dict(history)
+    for role in ("index", "target", "past", "future"):
+        listed[role] = list(getattr(tail, role))
+    for state in (history, listed):
+        back = panel_from_state(state, est._axis)
+        for role in ("index", "target", "past", "future"):
+            for got, want in zip(getattr(back, role), getattr(tail, role), strict=True):
+                np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    loaded = pickle.loads(pickle.dumps(est))
+    pd.testing.assert_frame_equal(loaded.predict(), est.predict())

@@ -12,6 +12,7 @@ the training loop and :func:`gather_in_order` know nothing else about it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -22,6 +23,7 @@ from tsrnn._naive import seasonal_lags
 from tsrnn._padding import step_rows
 from tsrnn._panel import Panel
 from tsrnn._scaling import transform
+from tsrnn._windowing import WindowRuns
 
 __all__ = [
     "Batch",
@@ -267,12 +269,11 @@ class SequenceBatches:
 
 @dataclass
 class Encoded:
-    """All series stacked along time, each left-padded by ``pad`` rows."""
+    """All series stacked along time, one block of rows after the other."""
 
     data: np.ndarray  # (N, C) float32 network inputs; the first T: scaled targets
     observed: np.ndarray | None  # (N, T) float32, 1 = observed; None: all observed
     offsets: np.ndarray  # (n_series,) first row of each series' block
-    pad: int
     n_targets: int
     future: slice | None  # the channels of the known-ahead covariates
 
@@ -297,17 +298,17 @@ def encode(
     scale: np.ndarray,
     cov_center: np.ndarray,
     cov_scale: np.ndarray,
-    pad: int,
     mask_channel: bool,
-    target_values: list[np.ndarray],
+    target_values: Sequence[np.ndarray],
     future_rows: list[np.ndarray] | None = None,
 ) -> Encoded:
     """Scale and stack ``panel``; ``future_rows`` appends known-ahead rows per series.
 
     ``target_values`` are the targets as the network reads them (``panel.target``
-    after ``target_transform``; same shapes). Each series' block is ``pad`` zero
-    rows, its steps, then its ``future_rows`` (known-ahead covariates; other
-    channels 0). Targets are scaled ``(y - center) / scale`` and covariates
+    after ``target_transform``; same shapes). Each series' block is its steps,
+    then its ``future_rows`` (known-ahead covariates; other channels 0): a window
+    that begins before its series reads its valid steps only (``n_pad``), so no
+    padding rows are stored. Targets are scaled ``(y - center) / scale`` and covariates
     ``(x - cov_center) / cov_scale``; a missing target is 0 with ``observed`` 0.
     """
     n_t = panel.target[0].shape[1]
@@ -317,7 +318,7 @@ def encode(
         panel.static.shape[1],
     )
     extra = 0 if future_rows is None else future_rows[0].shape[0]
-    sizes = np.array([pad + len(t) + extra for t in panel.target])
+    sizes = np.array([len(t) + extra for t in panel.target])
     offsets = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
     n_mask = n_t if mask_channel else 0
     n_ch = n_t + n_mask + n_p + n_f + n_s
@@ -328,7 +329,7 @@ def encode(
     c0 = n_t + n_mask
     for i, start in enumerate(offsets):
         length = len(panel.target[i])
-        rows = slice(start + pad, start + pad + length)
+        rows = slice(start, start + length)
         y = transform(target_values[i], center[i], scale[i])
         seen = ~np.isnan(y)
         data[rows, :n_t] = np.where(seen, y, 0.0)
@@ -347,37 +348,28 @@ def encode(
             rows = slice(rows.start, rows.stop + extra)
         data[rows, c0:] = transform(covs, cov_center, cov_scale)
     future = slice(c0 + n_p, c0 + n_p + n_f) if n_f else None
-    return Encoded(data, observed, offsets, pad, n_t, future)
+    return Encoded(data, observed, offsets, n_t, future)
 
 
-def _narrow(values, dtype) -> np.ndarray:
-    """``values`` (non-negative integers) as ``dtype`` when they fit, else int64."""
-    values = np.asarray(values)
-    if values.size and values.max() > np.iinfo(dtype).max:
-        dtype = np.int64
-    return values.astype(dtype, copy=False)
-
-
-def n_pad(
-    cutoffs: np.ndarray, block_start: np.ndarray, pad: int, window: int
-) -> np.ndarray:
-    """Padding rows at the start of each window: where it begins before its series.
+def n_pad(cutoffs: np.ndarray, block_start: np.ndarray, window: int) -> np.ndarray:
+    """Padding rows at the start of each window: the steps it would read before
+    its series begins (never read: the window holds its valid steps only).
 
     ``cutoffs`` are rows of the stacked tensor (see :func:`encode`), ``block_start``
-    the first row of each window's series block, ``pad`` the block's padding rows.
+    the first row of each window's series block.
     """
-    first = cutoffs - (window - 1) - block_start
-    return np.maximum(0, pad - first)
+    return np.maximum(0, block_start - (cutoffs - (window - 1)))
 
 
 class WindowBatches:
     """Forecasting windows as offsets into one contiguous tensor: memory O(data).
 
-    Series are stacked along time in ``data`` (each left-padded so that a window
-    may start before the series does). A window is its cutoff row ``cutoff`` (the
-    last input step) and ``n_pad``, the number of padding rows at its start. A
+    Series are stacked along time in ``data``, one block of rows after the other.
+    A window is its cutoff row ``cutoff`` (the last input step) and ``n_pad``, the
+    number of its steps before its series begins (a short series' windows). A
     batch gathers rows ``cutoff - window + 1 + n_pad ...`` (valid steps first, as
-    packing needs) and the ``horizon`` target rows after ``cutoff``.
+    packing needs; the rows after them repeat ``cutoff`` and are never shown to
+    the network) and the ``horizon`` target rows after ``cutoff``.
 
     Parameters
     ----------
@@ -387,8 +379,9 @@ class WindowBatches:
         Scaled targets with NaN replaced by 0 (None when only predicting).
     observed : Tensor of shape (n_rows, n_targets) or None
         1.0 where a target is observed: the loss mask.
-    cutoffs, n_pad : ndarray of shape (n_windows,), int64
-        Each window's cutoff row and its number of padding rows (see :func:`n_pad`).
+    windows : WindowRuns
+        Each window's cutoff row and its number of padding rows (see :func:`n_pad`),
+        as runs of consecutive cutoffs (memory O(runs)).
     window, horizon, n_targets : int
     future : Tensor of shape (n_rows, n_future) or None
         Known-ahead covariates; their ``horizon`` rows after the cutoff go to the
@@ -409,8 +402,7 @@ class WindowBatches:
         data,
         targets,
         observed,
-        cutoffs,
-        n_pad,
+        windows: WindowRuns,
         *,
         window,
         horizon,
@@ -426,18 +418,22 @@ class WindowBatches:
             future,
         )
         device = data.device
-        # stored as narrow as they fit (memory O(windows) at 4 + 2 bytes each),
-        # widened to int64 per batch
-        self.cutoffs = torch.as_tensor(_narrow(cutoffs, np.int32), device=device)
-        self.n_pad_cpu = torch.as_tensor(_narrow(n_pad, np.int16))
-        self.n_pad = self.n_pad_cpu.to(device)
+        # runs of consecutive windows (three integers per series in training),
+        # located per batch on the CPU
+        self._first = torch.as_tensor(windows.first, dtype=torch.int64)
+        self._pad_first = torch.as_tensor(windows.pad_first, dtype=torch.int64)
+        count = torch.as_tensor(windows.count, dtype=torch.int64)
+        self._end = torch.cumsum(count, 0)
+        self._before = self._end - count
+        self._singles = bool((count == 1).all())  # forecasts: one window per run
+        self._n = int(self._end[-1]) if len(count) else 0
         self.window, self.horizon, self.n_targets = window, horizon, n_targets
         if local_level not in (None, "last", "seasonal"):
             raise ValueError(f"unknown local_level {local_level!r}")
         self.local_level = local_level
         # the row seasonal naive repeats for each lead time, counted back from the cutoff
         self._lags = torch.as_tensor(seasonal_lags(horizon, season), device=device)
-        self.uniform = not bool(self.n_pad_cpu.any())
+        self.uniform = not bool((self._pad_first > 0).any())
         self._steps = torch.arange(window, device=device)
         self._ahead = torch.arange(1, horizon + 1, device=device)
 
@@ -447,7 +443,16 @@ class WindowBatches:
         return float(self.window)
 
     def __len__(self) -> int:
-        return self.cutoffs.shape[0]
+        return self._n
+
+    def _locate(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Cutoff rows and padding rows (int64, CPU) of windows ``idx``."""
+        idx = idx.long()
+        if self._singles:
+            return self._first[idx], self._pad_first[idx]
+        run = torch.searchsorted(self._end, idx, right=True)
+        into = idx - self._before[run]
+        return self._first[run] + into, (self._pad_first[run] - into).clamp_(min=0)
 
     def gather(self, idx: torch.Tensor) -> Batch:
         """The :class:`Batch` of windows ``idx``; inputs ``(x, lengths, extra)``.
@@ -455,18 +460,18 @@ class WindowBatches:
         Its ``baseline`` ``(len(idx), horizon, n_targets)`` is what the targets
         are relative to (see ``local_level``); None when ``local_level`` is None.
         """
-        dev_idx = idx.to(self.cutoffs.device, non_blocking=True)
-        cutoff = self.cutoffs[dev_idx].long()
+        cutoff_cpu, pad_cpu = self._locate(idx)
+        device = self.data.device
+        cutoff = cutoff_cpu.to(device, non_blocking=True)
         first = cutoff - (self.window - 1)
         lengths = None
         if self.uniform:
             rows = first[:, None] + self._steps
         else:
-            pad = self.n_pad[dev_idx].long()
+            pad = pad_cpu.to(device, non_blocking=True)
             rows = torch.minimum(
                 first[:, None] + pad[:, None] + self._steps, cutoff[:, None]
             )
-            pad_cpu = self.n_pad_cpu[idx].long()
             if bool(pad_cpu.any()):
                 lengths = self.window - pad_cpu
         x = self.data[rows]

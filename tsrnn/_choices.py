@@ -14,9 +14,8 @@ continue on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from tsrnn._naive import seasonal_baseline_wins
 from tsrnn._panel import Panel, series_name, warn_short_series
@@ -47,16 +46,36 @@ class Choices:
     local_level: str | None
 
 
-def network_targets(
-    panel: Panel, transform: str | None, fix: str = ""
-) -> list[np.ndarray]:
+def network_targets(panel: Panel, transform: str | None, fix: str = "") -> Sequence:
     """Each series' targets as the network reads them: through ``transform``
     (``fix``: the remedy an out-of-domain value's error gives, see
-    :func:`~tsrnn._scaling.apply_target_transform`)."""
-    return [
-        apply_target_transform(t, transform, series_name(sid), fix)
-        for sid, t in zip(panel.ids, panel.target)
-    ]
+    :func:`~tsrnn._scaling.apply_target_transform`).
+
+    ``panel.target`` itself without a transform; otherwise each series is
+    transformed when it is read (and again at each read), so the transformed
+    panel never exists in memory at once beside the network's inputs.
+    """
+    if transform is None:
+        return panel.target
+    return _Transformed(panel, transform, fix)
+
+
+class _Transformed(Sequence):
+    """``panel``'s targets through a target transform, one series at a time."""
+
+    def __init__(self, panel: Panel, transform: str, fix: str) -> None:
+        self.panel, self.transform, self.fix = panel, transform, fix
+
+    def __len__(self) -> int:
+        return len(self.panel.target)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(len(self))[i]]
+        sid = self.panel.ids[i]
+        return apply_target_transform(
+            self.panel.target[i], self.transform, series_name(sid), self.fix
+        )
 
 
 def refit_fix(transform: str | None, auto: bool) -> str:
@@ -75,7 +94,7 @@ def refit_fix(transform: str | None, auto: bool) -> str:
 
 def resolve(
     est, panel: Panel, lengths: list[int], fitted: Choices | None, group=None
-) -> tuple[Choices, list[np.ndarray]]:
+) -> tuple[Choices, Sequence]:
     """``est``'s settings for a fit on ``panel`` (series ``lengths``), and the
     targets on the chosen scale (:func:`network_targets`, computed once).
 

@@ -10,11 +10,14 @@ estimator (parameters, fit, the forecasting hooks) lives in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from tsrnn._batches import Encoded, WindowBatches, encode, gather_in_order, n_pad
 from tsrnn._choices import network_targets, refit_fix
 from tsrnn._panel import Panel
+from tsrnn._windowing import WindowRuns
 
 __all__ = ["WindowInputs"]
 
@@ -26,11 +29,10 @@ class WindowInputs:
         """One gathered window per cutoff, and the baseline each forecast adds back."""
         enc = self._encode(panel, *stats, future_rows)
         starts = np.repeat(enc.offsets, [len(c) for c in cutoffs])
-        rows = np.concatenate(cutoffs) + starts + enc.pad
+        rows = np.concatenate(cutoffs) + starts
         batches = self._batches(
             enc.tensors(device),
-            rows,
-            n_pad(rows, starts, enc.pad, self.window_),
+            WindowRuns.single(rows, n_pad(rows, starts, self.window_)),
             with_targets=False,
         )
         windows = gather_in_order(batches)
@@ -40,7 +42,7 @@ class WindowInputs:
             levels = np.concatenate([w.baseline.cpu().numpy() for w in windows])
         return windows, levels.astype(np.float64)
 
-    def _model_targets(self, panel: Panel) -> list[np.ndarray]:
+    def _model_targets(self, panel: Panel) -> Sequence[np.ndarray]:
         """Each series' targets as the fitted network reads them."""
         t = self._transform()
         return network_targets(panel, t, refit_fix(t, self.target_transform == "auto"))
@@ -59,7 +61,6 @@ class WindowInputs:
             scale=self.scale_ if scale is None else scale,
             cov_center=self._cov_center,
             cov_scale=self._cov_scale,
-            pad=self.window_ - 1,
             mask_channel=self.mask_channel_,
             future_rows=future_rows,
             target_values=(
@@ -68,14 +69,13 @@ class WindowInputs:
         )
 
     def _batches(
-        self, tensors: dict, cutoffs, pads, *, with_targets: bool
+        self, tensors: dict, windows: WindowRuns, *, with_targets: bool
     ) -> WindowBatches:
         return WindowBatches(
             tensors["data"],
             tensors["targets"] if with_targets else None,
             tensors["observed"] if with_targets else None,
-            cutoffs,
-            pads,
+            windows,
             window=self.window_,
             horizon=int(self.horizon),
             n_targets=len(self.target_names_),

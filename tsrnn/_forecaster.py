@@ -24,6 +24,7 @@ from tsrnn._panel import (
     warn_left_out,
 )
 from tsrnn._param_validation import Integral, Interval, check_is_fitted
+from tsrnn._ragged import Ragged
 from tsrnn._state import (
     attributes_state,
     getstate,
@@ -69,7 +70,7 @@ class PredictPlan:
     network inputs on its device, for the RNN).
     """
 
-    def __init__(self, history: Panel, future_index: list[pd.Index]) -> None:
+    def __init__(self, history: Panel, future_index: Ragged) -> None:
         self.history, self.future_index = history, future_index
         self.inputs = None
         self._columns: pd.Index | None = None
@@ -298,16 +299,25 @@ class BaseForecaster:
             copy=False,
         )
 
-    def _future_labels(
-        self, panel: Panel, horizon: int | None = None
-    ) -> list[pd.Index]:
-        """The ``horizon`` timestamps after each series of ``panel``."""
+    def _future_labels(self, panel: Panel, horizon: int | None = None) -> Ragged:
+        """The ``horizon`` timestamps after each series of ``panel``.
+
+        Built once per distinct last timestamp (a panel's series mostly end
+        together) and shared by the series that end there: memory O(series).
+        """
         h = int(self.horizon) if horizon is None else horizon
         name = panel.index_names[-1]
-        return [panel.axis.after(ix[-1], h, name=name) for ix in panel.index]
+        index = panel.index
+        if isinstance(index, Ragged):
+            last = index.data[index.stops - 1]
+        else:
+            last = pd.Index([ix[-1] for ix in index])
+        codes, uniques = pd.factorize(last)
+        after = [panel.axis.after(u, h, name=name) for u in uniques]
+        return Ragged(after[0].append(after[1:]), codes * h, codes * h + h)
 
     @property
-    def _future_index(self) -> list[pd.Index]:
+    def _future_index(self) -> Ragged:
         """The ``horizon`` timestamps after each training series, built on first
         use (one index per series: not while fitting, not in a saved model)."""
         labels = self.__dict__.get("_future_index_cache")
@@ -414,13 +424,12 @@ class BaseForecaster:
         return table.reshape(-1, table.shape[2])
 
     @staticmethod
-    def _frame_index(panel: Panel, index: list[pd.Index]) -> pd.Index:
+    def _frame_index(panel: Panel, index: Ragged) -> pd.Index:
+        """The forecast frame's index: ``(id, time)`` rows of each series' labels."""
         if panel.panel:
-            ids = np.repeat(
-                np.array(panel.ids, dtype=object), [len(ix) for ix in index]
-            )
+            ids = np.fromiter(panel.ids, dtype=object, count=len(panel.ids))
             return pd.MultiIndex.from_arrays(
-                [ids, index[0].append(index[1:]) if len(index) > 1 else index[0]],
+                [ids.repeat(index.lengths), index.compact().data],
                 names=panel.index_names,
             )
         name = panel.index_names[-1]

@@ -427,10 +427,10 @@ class RNNForecaster(WindowInputs, BaseForecaster, BaseRNN):
         batches = tuple(
             None
             if part is None
-            else self._batches(tensors, *part, with_targets=True)
+            else self._batches(tensors, part, with_targets=True)
             if group is None
             else ShardedWindows.build(
-                self._batches(tensors, *part, with_targets=True), group
+                self._batches(tensors, part, with_targets=True), group
             )
             for part in (train, valid)
         )
@@ -460,6 +460,7 @@ class RNNForecaster(WindowInputs, BaseForecaster, BaseRNN):
         seed = self._seed()  # random_state=None: rank 0's draw on every process
         seed = seed if group is None else group.gather(seed)[0]
         self._fit_network(arch, batches, loss, seed, device)
+        del enc, tensors, batches, train, valid  # before the kept tail is copied
         self._remember(panel)
         if group is not None:  # every process ends with the whole panel's state
             gather_fitted(self, group)

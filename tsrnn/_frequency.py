@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tsrnn._time_index import SeriesBlock
+from tsrnn._time_index import SeriesBlock, SeriesBlocks
 from tsrnn.exceptions import ParameterFixableError, _first, _warn_user
 
 __all__ = [
@@ -174,16 +174,18 @@ def _follows(index: pd.Index, axis: TimeAxis) -> bool:
     return index.equals(axis.range(index[0], len(index)))
 
 
-def common_axis(blocks: list[SeriesBlock], *, name: str) -> TimeAxis:
+def common_axis(blocks: SeriesBlocks, *, name: str) -> TimeAxis:
     """The one time axis of all series; every series must follow it exactly.
 
     The axis is read off the longest series that tells it (a short one can look
     like another frequency: three weekdays look daily).
     """
-    longest_first = sorted(blocks, key=lambda b: -len(b.index))
+    lengths = blocks.index.lengths
+    longest_first = (blocks[k] for k in np.argsort(-lengths, kind="stable"))
     axes = (infer_axis(b.index, name=name, key=b.id) for b in longest_first)
     axis = next((a for a in axes if a is not None), None)
     if axis is None:
+        longest_first = [blocks[int(np.argmax(lengths))]]
         problem = (
             f"The frequency of {name} cannot be inferred from fewer than 3 timestamps."
         )
@@ -357,7 +359,7 @@ def grid_error(index: pd.Index, problem: str, *, panel: bool, freq=None) -> Valu
     )
 
 
-def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
+def on_grid(blocks: SeriesBlocks, freq, *, name: str) -> SeriesBlocks:
     """Each series on the regular grid of ``freq`` (the forecasters' ``freq=``).
 
     A missing step becomes a row of NaN; a label that is not on the grid (which
@@ -366,7 +368,7 @@ def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
 
     Parameters
     ----------
-    blocks : list of SeriesBlock
+    blocks : SeriesBlocks
     freq : str or int
         A pandas offset alias ('h', 'B', 'W-SUN', 'MS', ...) for a DatetimeIndex
         or PeriodIndex, an int step for an integer index.
@@ -405,7 +407,7 @@ def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
         values = np.full((len(grid), block.values.shape[1]), np.nan)
         values[pos] = block.values
         out.append(SeriesBlock(block.id, grid, values))
-    on = sum(len(b.index) for b in blocks)
+    on = int(blocks.index.lengths.sum())
     steps = sum(len(b.index) for b in out)
     if steps > 2 * on:  # most of the grid is missing: misread times, wrong freq?
         _warn_user(
@@ -416,7 +418,7 @@ def on_grid(blocks: list[SeriesBlock], freq, *, name: str) -> list[SeriesBlock]:
             "the data were recorded at.",
             UserWarning,
         )
-    return out
+    return SeriesBlocks.of(out)
 
 
 def _check_not_finer(index: pd.Index, grid: pd.Index, freq, name: str) -> None:

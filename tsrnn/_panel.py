@@ -10,12 +10,14 @@ and the common time axis. No estimator, no torch.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from tsrnn._frequency import TimeAxis, common_axis, on_grid
+from tsrnn._ragged import Ragged, concat
 from tsrnn._time_index import split_series
 from tsrnn.exceptions import _listed, _warn_user
 
@@ -39,13 +41,18 @@ __all__ = [
 
 @dataclass
 class Panel:
-    """Series of one fit/predict call, split by role. Row ``i`` of each list is series ``i``."""
+    """Series of one fit/predict call, split by role. Item ``i`` of each role is series ``i``.
+
+    A role is a list, or a :class:`~tsrnn._ragged.Ragged` (blocks of one array,
+    as :func:`read_panel` reads a frame: memory O(series), not O(series x
+    objects)); both index as ``panel.target[i]``.
+    """
 
     ids: list
-    index: list[pd.Index]
-    target: list[np.ndarray]  # (L, T) float64, NaN = missing
-    past: list[np.ndarray]  # (L, P)
-    future: list[np.ndarray]  # (L, Fu)
+    index: Sequence[pd.Index]
+    target: Sequence[np.ndarray]  # (L, T) float64, NaN = missing
+    past: Sequence[np.ndarray]  # (L, P)
+    future: Sequence[np.ndarray]  # (L, Fu)
     static: np.ndarray  # (n_series, S)
     axis: TimeAxis
     index_names: list
@@ -78,51 +85,48 @@ class Panel:
     def copy(self) -> Panel:
         """The same series in arrays and indexes of their own: a part kept after
         fit (the training tail) holds its steps, never the caller's whole data."""
-        return dataclasses.replace(
-            self,
-            index=[ix.copy(deep=True) for ix in self.index],
-            target=[t.copy() for t in self.target],
-            past=[p.copy() for p in self.past],
-            future=[f.copy() for f in self.future],
+        return self._each(
+            lambda r: r.compact(),
+            lambda seq: [
+                x.copy(deep=True) if isinstance(x, pd.Index) else x.copy() for x in seq
+            ],
             static=self.static.copy(),
         )
 
     def _steps(self, part: slice) -> Panel:
         """The same ``part`` of every series, in every role but the static one."""
-        return dataclasses.replace(
-            self,
-            index=[ix[part] for ix in self.index],
-            target=[t[part] for t in self.target],
-            past=[p[part] for p in self.past],
-            future=[f[part] for f in self.future],
+        return self._each(lambda r: r.steps(part), lambda seq: [x[part] for x in seq])
+
+    def select(self, rows: list[int]) -> Panel:
+        """The series at positions ``rows``, in that order."""
+        return self._each(
+            lambda r: r.take(rows),
+            lambda seq: [seq[i] for i in rows],
+            ids=[self.ids[i] for i in rows],
+            static=self.static[rows],
         )
+
+    def _each(self, ragged, listed, **changes) -> Panel:
+        """Every per-step role through ``ragged`` (a Ragged role) or ``listed``
+        (a list role), with ``changes`` to the other fields."""
+        for role in ROLES:
+            seq = getattr(self, role)
+            changes[role] = ragged(seq) if isinstance(seq, Ragged) else listed(seq)
+        return dataclasses.replace(self, **changes)
 
     @classmethod
     def concat(cls, parts: list[Panel]) -> Panel:
         """The series of ``parts`` one after the other (the same roles and axis)."""
-        first = parts[0]
-        joined = lambda name: [x for p in parts for x in getattr(p, name)]  # noqa: E731
         return dataclasses.replace(
-            first,
-            ids=joined("ids"),
-            index=joined("index"),
-            target=joined("target"),
-            past=joined("past"),
-            future=joined("future"),
+            parts[0],
+            ids=[x for p in parts for x in p.ids],
             static=np.concatenate([p.static for p in parts]),
+            **{role: concat([getattr(p, role) for p in parts]) for role in ROLES},
         )
 
-    def select(self, rows: list[int]) -> Panel:
-        """The series at positions ``rows``, in that order."""
-        return dataclasses.replace(
-            self,
-            ids=[self.ids[i] for i in rows],
-            index=[self.index[i] for i in rows],
-            target=[self.target[i] for i in rows],
-            past=[self.past[i] for i in rows],
-            future=[self.future[i] for i in rows],
-            static=self.static[rows],
-        )
+
+#: the roles of a :class:`Panel` with one item per step of each series
+ROLES = ("index", "target", "past", "future")
 
 
 def series_name(sid, name: str = "X") -> str:
@@ -450,36 +454,39 @@ def read_panel(
         return slice(p[0], p[-1] + 1) if p and p == list(range(p[0], p[-1] + 1)) else p
 
     t_pos, p_pos, f_pos, s_pos = take(targets), take(past), take(future), take(static)
-    statics = []
-    for b in blocks:
-        for role, cols, p in (
-            ("past_covariates", past, p_pos),
-            ("future_covariates", future, f_pos),
-            ("static_covariates", static, s_pos),
-        ):
-            if cols and np.isnan(b.values[:, p]).any():
-                where = "" if b.id is None else f" in series {b.id!r}"
-                raise ValueError(
-                    f"{role} {cols} have missing values (NaN){where}. Covariates must "
-                    "be complete: fill them (e.g. .ffill()) or drop the column."
-                )
-        if static:
-            values = b.values[:, s_pos]
-            if (values != values[0]).any():
-                raise ValueError(
-                    f"static_covariates {static} vary within series {b.id!r}; a static "
-                    "covariate is one constant per series. Use past_covariates instead."
-                )
-            statics.append(values[0])
-        else:
-            statics.append(np.zeros(0))
+    table, starts, stops = blocks.values.data, blocks.values.starts, blocks.values.stops
+    series_of = lambda row: blocks.ids[np.searchsorted(stops, row, "right")]  # noqa: E731
+    for role, cols, p in (
+        ("past_covariates", past, p_pos),
+        ("future_covariates", future, f_pos),
+        ("static_covariates", static, s_pos),
+    ):
+        missing = np.flatnonzero(np.isnan(table[:, p]).any(axis=1)) if cols else []
+        if len(missing):
+            sid = series_of(missing[0])
+            where = "" if sid is None else f" in series {sid!r}"
+            raise ValueError(
+                f"{role} {cols} have missing values (NaN){where}. Covariates must "
+                "be complete: fill them (e.g. .ffill()) or drop the column."
+            )
+    statics = table[starts][:, s_pos] if static else np.zeros((len(starts), 0))
+    if static:
+        lengths = stops - starts
+        varies = (table[:, s_pos] != np.repeat(statics, lengths, axis=0)).any(axis=1)
+        if varies.any():
+            raise ValueError(
+                f"static_covariates {static} vary within series "
+                f"{series_of(np.flatnonzero(varies)[0])!r}; a static covariate is one "
+                "constant per series. Use past_covariates instead."
+            )
+    role = lambda cols: Ragged(table, starts, stops, cols)  # noqa: E731
     return Panel(
-        ids=[b.id for b in blocks],
-        index=[b.index for b in blocks],
-        target=[b.values[:, t_pos] for b in blocks],
-        past=[b.values[:, p_pos] for b in blocks],
-        future=[b.values[:, f_pos] for b in blocks],
-        static=np.asarray(statics, dtype=np.float64).reshape(len(blocks), len(static)),
+        ids=list(blocks.ids),
+        index=blocks.index,
+        target=role(t_pos),
+        past=role(p_pos),
+        future=role(f_pos),
+        static=np.asarray(statics, dtype=np.float64).reshape(len(starts), len(static)),
         axis=common_axis(blocks, name=name),
         index_names=index_names,
         target_names=list(targets),

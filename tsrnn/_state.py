@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from tsrnn._frequency import TimeAxis
-from tsrnn._panel import Panel
+from tsrnn._panel import ROLES, Panel
+from tsrnn._ragged import Ragged
 from tsrnn._version import __version__
 from tsrnn.exceptions import VersionMismatchWarning, _warn_user
 
@@ -46,27 +47,40 @@ def set_attributes_state(est, state: dict[str, Any]) -> None:
 
 
 def panel_state(panel: Panel) -> dict[str, Any]:
-    """A :class:`~tsrnn._panel.Panel` as plain lists of arrays and indexes."""
-    return {
+    """A :class:`~tsrnn._panel.Panel` as plain values: each per-step role one
+    array (or index) of every series' steps and the series' lengths, so that a
+    model of many series is written as a few arrays, not one per series."""
+    state = {
         "ids": list(panel.ids),
-        "index": list(panel.index),
-        "target": list(panel.target),
-        "past": list(panel.past),
-        "future": list(panel.future),
         "static": panel.static,
         "index_names": list(panel.index_names),
         "target_names": list(panel.target_names),
     }
+    for role in ROLES:
+        seq = getattr(panel, role)
+        stacked = seq.compact() if isinstance(seq, Ragged) else Ragged.stack(list(seq))
+        state[role] = {"rows": stacked.data, "lengths": stacked.lengths}
+    return state
+
+
+def _role(value, dtype=None):
+    """A role of :func:`panel_state` back as a Ragged; the list form written by
+    an earlier tsrnn version is read as it was written."""
+    if isinstance(value, dict):
+        rows = value["rows"] if dtype is None else np.asarray(value["rows"], dtype)
+        stops = np.cumsum(np.asarray(value["lengths"], dtype=np.int64))
+        return Ragged(rows, stops - np.asarray(value["lengths"]), stops)
+    return list(value) if dtype is None else [np.asarray(a, dtype) for a in value]
 
 
 def panel_from_state(state: dict[str, Any], axis: TimeAxis) -> Panel:
     """The inverse of :func:`panel_state`, on the time ``axis`` of the fit."""
     return Panel(
         ids=list(state["ids"]),
-        index=list(state["index"]),
-        target=[np.asarray(a, dtype=np.float64) for a in state["target"]],
-        past=[np.asarray(a, dtype=np.float64) for a in state["past"]],
-        future=[np.asarray(a, dtype=np.float64) for a in state["future"]],
+        index=_role(state["index"]),
+        target=_role(state["target"], np.float64),
+        past=_role(state["past"], np.float64),
+        future=_role(state["future"], np.float64),
         static=np.asarray(state["static"], dtype=np.float64),
         axis=axis,
         index_names=list(state["index_names"]),

@@ -8,16 +8,17 @@ same way everywhere. What the time labels' frequency is, and the regular grid of
 
 from __future__ import annotations
 
-import itertools
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from tsrnn._ragged import Ragged
 from tsrnn.exceptions import ParameterFixableError
 
-__all__ = ["SeriesBlock", "split_series"]
+__all__ = ["SeriesBlock", "SeriesBlocks", "split_series"]
 
 
 class NonNumericError(ParameterFixableError, TypeError):
@@ -33,9 +34,32 @@ class SeriesBlock:
     values: np.ndarray  # float64 (n_steps, n_columns)
 
 
+class SeriesBlocks(Sequence):
+    """The series of a frame as :class:`SeriesBlock` items, each built when asked
+    for from ``index`` and ``values`` (blocks of the frame's rows, see
+    :class:`~tsrnn._ragged.Ragged`): memory O(series), not a pandas Index and an
+    array per series."""
+
+    def __init__(self, ids: list, index: Ragged, values: Ragged) -> None:
+        self.ids, self.index, self.values = ids, index, values
+
+    @classmethod
+    def of(cls, blocks: list[SeriesBlock]) -> SeriesBlocks:
+        """Blocks built one by one (``freq=``'s grid), stacked in one array."""
+        values = Ragged.stack([b.values for b in blocks])
+        index = Ragged.stack([b.index for b in blocks])
+        return cls([b.id for b in blocks], index, values)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, k) -> SeriesBlock:
+        return SeriesBlock(self.ids[k], self.index[k], self.values[k])
+
+
 def split_series(
     data, *, id_col=None, time_col=None, name: str
-) -> tuple[list[SeriesBlock], list[str], list[str | None]]:
+) -> tuple[SeriesBlocks, list[str], list[str | None]]:
     """Split a Series, a time-indexed DataFrame or a long panel into series.
 
     Parameters
@@ -51,7 +75,7 @@ def split_series(
 
     Returns
     -------
-    blocks : list of SeriesBlock
+    blocks : SeriesBlocks
         In order of first appearance.
     columns : list of str
         Variable names (a Series' name, or ``"y"``).
@@ -67,7 +91,7 @@ def split_series(
             ).reshape(-1, 1)
             _check_keys(data, None, None, name)
             _check_time_index(data.index, name, None, _hints(name, None, None, 1))
-            return [SeriesBlock(None, data.index, values)], [column], [data.index.name]
+            return _one(data.index, values), [column], [data.index.name]
         data = data.to_frame(name="y" if data.name is None else data.name)
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
@@ -109,35 +133,53 @@ def split_series(
         blocks = _series_blocks(ids, times, values, name, hints)
         return blocks, columns, list(data.index.names)
     _check_time_index(data.index, name, None, hints)
-    block = SeriesBlock(None, data.index, values)
-    return [block], columns, [data.index.name]
+    return _one(data.index, values), columns, [data.index.name]
+
+
+def _one(index: pd.Index, values: np.ndarray) -> SeriesBlocks:
+    """A single series (no id) as blocks."""
+    ends = np.array([len(index)])
+    return SeriesBlocks([None], Ragged(index, [0], ends), Ragged(values, [0], ends))
 
 
 def _series_blocks(ids, times: pd.Index, values: np.ndarray, name: str, hints):
     """The rows of each series id, in order of first appearance, as blocks.
 
     A panel whose series are each one run of rows (the usual, sorted layout) is
-    cut into views of ``values`` and ``times``: no per-series copies. Otherwise
+    cut into blocks of ``values`` and ``times`` themselves: no copy. Otherwise
     the rows are gathered per series once (a stable sort of the ids).
     """
     ids = np.asarray(ids)
-    starts = np.r_[0, np.flatnonzero(ids[1:] != ids[:-1]) + 1, len(ids)]
+    starts = np.r_[0, np.flatnonzero(ids[1:] != ids[:-1]) + 1]
     order = None
-    uniques = pd.Index(ids[starts[:-1]])
+    uniques = pd.Index(ids[starts])
     if uniques.has_duplicates:  # a series in several runs: gather its rows
         codes, uniques = pd.factorize(ids, sort=False)
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
-        starts = np.r_[0, np.flatnonzero(codes[1:] != codes[:-1]) + 1, len(codes)]
+        starts = np.r_[0, np.flatnonzero(codes[1:] != codes[:-1]) + 1]
+        times, values = times.take(order), values[order]
+    stops = np.r_[starts[1:], len(ids)]
     uniques = pd.Index(uniques).tolist()  # Python scalars, as pandas' groupby keys
-    blocks = []
-    for k, (start, stop) in enumerate(itertools.pairwise(starts)):
-        rows = slice(start, stop) if order is None else order[start:stop]
-        index = times[rows]
-        positions = np.arange(start, stop) if order is None else rows
-        _check_time_index(index, name, uniques[k], hints, positions)
-        blocks.append(SeriesBlock(uniques[k], index, values[rows]))
-    return blocks
+    labels = times.asi8 if hasattr(times, "asi8") else times.to_numpy()
+    if labels.dtype.kind in "iu":  # each series strictly increasing: one pass
+        later = np.r_[labels[1:] > labels[:-1], True]
+        later[stops - 1] = True  # a series may start before the last one ended
+        suspects = np.unique(np.searchsorted(stops, np.flatnonzero(~later), "right"))
+    else:
+        suspects = range(len(starts))
+    for k in suspects:
+        rows = np.arange(starts[k], stops[k])
+        _check_time_index(
+            times[starts[k] : stops[k]],
+            name,
+            uniques[k],
+            hints,
+            rows if order is None else order[rows],
+        )
+    return SeriesBlocks(
+        uniques, Ragged(times, starts, stops), Ragged(values, starts, stops)
+    )
 
 
 def _numeric_values(dtypes: list[tuple], to_numpy, name: str) -> np.ndarray:

@@ -11,6 +11,7 @@ over the stacked series (cutoff rows and padding, as narrow integers), and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from tsrnn._batches import Encoded
 
 __all__ = [
+    "WindowRuns",
     "chunked",
     "default_patch_size",
     "default_window",
@@ -285,8 +287,8 @@ def training_windows(
     validation_fraction: float,
     early_stopping: bool,
     group=None,
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
-    """``(cutoffs, n_pad)`` of the training windows and of the validation windows.
+) -> tuple[WindowRuns, WindowRuns | None]:
+    """The training windows and the validation windows, one run per series.
 
     Every window of each series with at least ``min(window, length - horizon)``
     input steps. With ``early_stopping`` the validation windows are the temporal
@@ -296,25 +298,25 @@ def training_windows(
     validation windows (a warning says so when early stopping was asked for).
     ``group``: a distributed fit's :class:`~tsrnn._distributed.Group` (``enc``
     is this process' shard); validation windows are held out when some process
-    has them (this one's may then be none: empty arrays).
+    has them (this one's may then be none: no runs).
     """
-    h, w, pad = horizon, window, enc.pad
+    h, w = horizon, window
     starts = np.asarray(enc.offsets, dtype=np.int64)
     lengths = np.asarray(lengths, dtype=np.int64)
     min_ctx = np.minimum(w, lengths - h)
-    first = starts + pad + min_ctx - 1  # each series' first cutoff row
+    first = starts + min_ctx - 1  # each series' first cutoff row
     count = lengths - h - min_ctx + 1  # and its number of windows
     most = int(count.max()) if count.size else 0  # for the warning below
     n_val = np.maximum(1, np.round(validation_fraction * count)).astype(np.int64)
     held = (count >= n_val + h + 1) if early_stopping else np.zeros(len(count), bool)
     n_train = np.where(held, count - n_val - h + 1, count)
     # the training targets end before the first validation target
-    train_part = _windows_of(first, n_train, w - min_ctx)
+    train_part = WindowRuns(first, n_train, w - min_ctx)
     valid = bool(held.any())
     if group is not None:  # the same collectives on every rank, in this order
         anywhere, most = group.any(valid), int(group.max(most))
         if anywhere and not valid:
-            return train_part, (np.zeros(0, np.int32), np.zeros(0, np.int16))
+            return train_part, WindowRuns(*(np.zeros((3, 0), np.int64)))
     if not valid:
         if early_stopping:
             # a tail of max(1, round(validation_fraction * n)) windows + horizon + 1
@@ -344,30 +346,48 @@ def training_windows(
         return train_part, None
     v_first = first + count - n_val  # the last n_val windows of each held series
     v_pad = np.maximum(0, w - min_ctx - (count - n_val))
-    return train_part, _windows_of(v_first[held], n_val[held], v_pad[held])
+    return train_part, WindowRuns(v_first[held], n_val[held], v_pad[held])
 
 
-def _windows_of(first: np.ndarray, count: np.ndarray, pad_first: np.ndarray):
-    """``(cutoffs, n_pad)`` of ``count[i]`` consecutive windows from cutoff row
-    ``first[i]``, the first of which has ``pad_first[i]`` padding rows (one fewer
-    for each window after it, down to 0). As narrow as they fit (int32 and
-    int16), built in place: about 1.5 times the cutoffs' memory at the peak."""
-    total = int(count.sum())
-    wide = int(first.max(initial=0)) + total >= 2**31
-    itype = np.int64 if wide else np.int32
-    before = np.r_[0, np.cumsum(count)[:-1]]  # windows of the earlier series
-    # window g of series i (g - before[i] into it) ends at first[i] + g - before[i]
-    cutoffs = np.repeat((first - before).astype(itype), count)
-    cutoffs += np.arange(total, dtype=itype)
-    # padding only in the first pad_first[i] windows of a series (shorter than the
-    # window): set those, the rest stay 0
-    head = np.minimum(pad_first, count)
-    pads = np.zeros(
-        total, dtype=np.int16 if pad_first.max(initial=0) < 2**15 else np.int64
-    )
-    into = np.arange(int(head.sum())) - np.repeat(np.r_[0, np.cumsum(head)[:-1]], head)
-    pads[np.repeat(before, head) + into] = np.repeat(pad_first, head) - into
-    return cutoffs, pads
+@dataclass(frozen=True)
+class WindowRuns:
+    """Windows as runs of consecutive cutoffs: memory O(runs), not O(windows).
+
+    Run ``i`` is ``count[i]`` windows whose cutoff rows (the last input step, a
+    row of the stacked tensor of :func:`~tsrnn._batches.encode`) are ``first[i],
+    first[i] + 1, ...``; the first has ``pad_first[i]`` padding rows (steps
+    before its series starts), one fewer for each window after it, down to 0.
+    The training windows of a series are one run, so a million series of a few
+    hundred steps take three integers per series, not one per window; windows
+    are numbered run after run, and a batch of numbers finds its runs by a
+    binary search (:meth:`locate`).
+    """
+
+    first: np.ndarray  # (n_runs,) int64
+    count: np.ndarray  # (n_runs,) int64, >= 0
+    pad_first: np.ndarray  # (n_runs,) int64, >= 0
+
+    @classmethod
+    def single(cls, cutoffs, n_pad) -> WindowRuns:
+        """One run per window: ``cutoffs[k]`` with ``n_pad[k]`` padding rows."""
+        cutoffs = np.asarray(cutoffs, dtype=np.int64)
+        return cls(
+            cutoffs, np.ones(len(cutoffs), np.int64), np.asarray(n_pad, np.int64)
+        )
+
+    def __len__(self) -> int:
+        return int(self.count.sum())
+
+    def locate(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(cutoffs, n_pad)`` of the windows numbered ``idx`` (int64 arrays)."""
+        end = np.cumsum(self.count)
+        run = np.searchsorted(end, idx, side="right")
+        into = idx - (end[run] - self.count[run])
+        return self.first[run] + into, np.maximum(0, self.pad_first[run] - into)
+
+    def windows(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(cutoffs, n_pad)`` of every window, in order (O(windows))."""
+        return self.locate(np.arange(len(self), dtype=np.int64))
 
 
 def chunked(cutoffs: list[np.ndarray], size: int):
