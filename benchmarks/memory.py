@@ -14,15 +14,20 @@ grows with the number of series: ``N`` series of ``--length`` steps (default 200
 as a long frame (``id``, ``t``, ``y``), fitted with the defaults but
 ``horizon=24``, a budget of ``--steps`` gradient steps (default 20) and no early
 stopping, then ``predict()``. Each ``N`` runs in a fresh process whose baseline
-is the same network fitted on 8 series (imports, allocator, lazy initialisation,
-and the working memory of a batch: the defaults resolve to batches of 512
-windows and one network for every ``N`` >= 1,000, checked); it
+follows a warm-up fit on 8 series (imports, lazy initialisation); it
 reports the peak RSS added by reading (``read_panel``), by the fit and by the
 predict, each over the RSS just before it with the peak reset there (Linux
 ``/proc/self/clear_refs``, so memory that building the frame used and freed
 hides nothing), as multiples of the raw float32 size of the panel, and the slope of a
-least-squares line through the added memory (MB per MB of raw data). Writes
-``benchmarks/results/memory_sweep.json``.
+least-squares line through the added memory (MB per MB of raw data). The
+network's working memory (activations and optimizer state of batches of 512
+windows, the same at every ``N``: the defaults resolve to that batch size and
+one network for every ``N`` >= 1,000, checked) is measured as the peak added by
+fitting the same network on 8 series; ``fit-net`` is the fit's added memory
+beyond it, as a multiple of the data. Writes
+``benchmarks/results/memory_sweep.json``. ``--repeats R`` runs each ``N`` ``R``
+times and reports the medians (which arena of malloc a freed block returns to
+depends on thread timing, so single runs of a small ``N`` vary by tens of MB).
 
 ``--ragged`` measures ragged sequence input instead (issue 18 item 14): ``N``
 sequences of 12 steps plus one of ``--length`` steps (default 4,000 and 60,000,
@@ -134,14 +139,18 @@ def sweep_child(n_series: int, length: int, steps: int) -> dict:
         time_col="t",
         random_state=0,
     )
-    # the baseline: the same network, trained on 8 series with the batch size and
-    # ensemble size the defaults resolve to for every N of the sweep (checked
-    # below), so that its working memory (activations of a batch of 512 windows)
-    # is in the baseline and the added memory is what grows with the data
+    # the network's working memory: the same network (the batch size and ensemble
+    # size the defaults resolve to for every N of the sweep, checked below)
+    # fitted on 8 series, measured as the fit is (after a warm-up: imports and
+    # lazy initialisation); what the fit adds beyond it grows with the data
     network = dict(batch_size=512, n_ensembles=1)
-    tsrnn.LSTMForecaster(**params, **network).fit(frame[frame["id"] < 8])
+    small = frame[frame["id"] < 8]
+    tsrnn.LSTMForecaster(**params, **network).fit(small)  # warm-up
     raw = n_series * length * 4 / 2**20
     row = {"n_series": n_series, "length": length, "raw_mb": raw}
+    base = _reset_peak()
+    tsrnn.LSTMForecaster(**params, **network).fit(small)
+    row["network_mb"] = _status_mb("VmHWM") - base
     row["baseline_mb"] = base = _reset_peak()
     t0 = time.perf_counter()
     read_panel(frame, None, Roles.from_params(id_col="id", time_col="t"))
@@ -164,28 +173,42 @@ def sweep_child(n_series: int, length: int, steps: int) -> dict:
     assert forecast.shape == (n_series * 24, 1)
     for stage in ("read", "fit", "predict"):
         row[f"{stage}_per_raw"] = row[f"{stage}_added_mb"] / raw
+    row["fit_data_per_raw"] = (row["fit_added_mb"] - row["network_mb"]) / raw
     return row
 
 
-def sweep(sizes: list[int], length: int, steps: int, output: str) -> dict:
+def sweep(
+    sizes: list[int], length: int, steps: int, output: str, repeats: int = 1
+) -> dict:
     import numpy as np
 
     rows = []
     print(
         f"series x {length} steps; added peak RSS as multiples of the raw float32 data"
     )
-    print(f"{'series':>9}{'raw MB':>9}{'read':>7}{'fit':>7}{'predict':>9}{'fit s':>8}")
+    print(
+        f"{'series':>9}{'raw MB':>9}{'read':>7}{'fit':>7}{'fit-net':>8}"
+        f"{'predict':>9}{'fit s':>8}"
+    )
     for n in sizes:
         command = [sys.executable, __file__, "--sweep-child", str(n)]
         command += ["--length", str(length), "--steps", str(steps)]
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode:
-            raise RuntimeError(f"N={n} failed:\n{done.stderr[-3000:]}")
-        r = json.loads(done.stdout.strip().splitlines()[-1])
+        runs = []
+        for _ in range(repeats):  # malloc's arenas make one run noisy: medians
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode:
+                raise RuntimeError(f"N={n} failed:\n{done.stderr[-3000:]}")
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        r = {
+            k: float(np.median([run[k] for run in runs])) if isinstance(v, float) else v
+            for k, v in runs[0].items()
+        }
+        r["runs"] = runs if repeats > 1 else None
         rows.append(r)
         print(
             f"{n:>9,}{r['raw_mb']:>9.1f}{r['read_per_raw']:>6.1f}x"
-            f"{r['fit_per_raw']:>6.1f}x{r['predict_per_raw']:>8.1f}x"
+            f"{r['fit_per_raw']:>6.1f}x{r['fit_data_per_raw']:>7.1f}x"
+            f"{r['predict_per_raw']:>8.1f}x"
             f"{r['fit_seconds']:>8.1f}",
             flush=True,
         )
@@ -199,7 +222,13 @@ def sweep(sizes: list[int], length: int, steps: int, output: str) -> dict:
         "least-squares slope (MB added per MB of raw data): "
         + ", ".join(f"{k} {v['slope']:.2f}" for k, v in slopes.items())
     )
-    out = {"length": length, "steps": steps, "rows": rows, "slopes": slopes}
+    out = {
+        "length": length,
+        "steps": steps,
+        "repeats": repeats,
+        "rows": rows,
+        "slopes": slopes,
+    }
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(json.dumps(out, indent=2))
     return out
@@ -282,6 +311,9 @@ def main(argv: list[str] | None = None) -> dict:
     )
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument(
+        "--repeats", type=int, default=1, help="--sweep: runs per N (medians)"
+    )
+    parser.add_argument(
         "--child", nargs=2, metavar=("RUNNER", "N"), help=argparse.SUPPRESS
     )
     parser.add_argument("--sweep-child", type=int, help=argparse.SUPPRESS)
@@ -297,7 +329,7 @@ def main(argv: list[str] | None = None) -> dict:
         if args.quick:
             args.sizes, args.steps = [20, 40], 2
         output = args.output or str(RESULTS / "memory_sweep.json")
-        return sweep(args.sizes, args.length, args.steps, output)
+        return sweep(args.sizes, args.length, args.steps, output, args.repeats)
     if args.child:
         print(
             json.dumps(

@@ -1324,3 +1324,72 @@ def test_cli_errors_are_one_line(capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "invalid choice" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_refit_refused_for_the_target_transform_leaves_the_model_as_it_was(warm):
+    """A value outside target_transform's domain is refused before the fit
+    changes anything: the fitted model still forecasts as before (found by a
+    differential test of issue 23's lazily transformed targets)."""
+    y = pd.Series(
+        np.arange(40.0) % 7 + 5, index=pd.date_range("2021-01-01", periods=40, freq="D")
+    )
+    est = tsrnn.LSTMForecaster(
+        horizon=2,
+        window=7,
+        local_level="last",
+        target_transform="log" if warm else None,
+        warm_start=warm,
+        hidden_size=8,
+        max_steps=10,
+        n_ensembles=1,
+        random_state=0,
+    ).fit(y)
+    before = est.predict()
+    attrs = {k: v for k, v in vars(est).items() if k.endswith("_") and k != "module_"}
+    bad = y.copy()
+    bad.iloc[3], bad.iloc[5] = np.nan, -1.0  # a missing value would add a channel
+    if not warm:
+        est.set_params(target_transform="log")
+    with pytest.raises(ValueError, match=r"needs target values > 0; X has 1 value"):
+        est.fit(bad)
+    for k, v in attrs.items():
+        assert repr(getattr(est, k)) == repr(v), k
+    pd.testing.assert_frame_equal(est.predict(y), before)
+
+
+def test_the_first_series_with_a_covariate_problem_is_named_whatever_its_role():
+    """Covariates are checked over the whole frame at once, yet the error names
+    the first series with a problem, and in it: past, future, static NaN, then a
+    static that varies."""
+    t = pd.date_range("2021-01-01", periods=12, freq="D")
+    frame = pd.concat(
+        [
+            pd.DataFrame({"id": k, "t": t, "y": 1.0, "p": 1.0, "f": 1.0, "s": 0.0})
+            for k in "abc"
+        ],
+        ignore_index=True,
+    )
+    est = tsrnn.LSTMForecaster(
+        horizon=2,
+        id_col="id",
+        time_col="t",
+        past_covariates="p",
+        future_covariates="f",
+        static_covariates="s",
+    )
+    cases = [
+        ({(3, "f"): np.nan, (15, "p"): np.nan}, r"future_covariates \['f'\].*'a'"),
+        ({(3, "s"): 1.0, (15, "p"): np.nan}, r"static_covariates \['s'\] vary.*'a'"),
+        ({(3, "s"): np.nan, (4, "f"): np.nan}, r"future_covariates \['f'\].*'a'"),
+        ({(27, "p"): np.nan, (15, "s"): 2.0}, r"static_covariates \['s'\] vary.*'b'"),
+    ]
+    for changes, match in cases:
+        bad = frame.copy()
+        for (row, col), value in changes.items():
+            bad.loc[row, col] = value
+        with pytest.raises(ValueError, match=match):
+            est.fit(bad)
+        # interleaved rows (gathered per series) name the same series
+        with pytest.raises(ValueError, match=match):
+            est.fit(bad.sort_values(["t", "id"], kind="stable"))

@@ -1,5 +1,7 @@
 """tsrnn._panel: pandas in, one array per series and role out; future rows; history."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from tsrnn._panel import (
     read_panel,
     role_names,
 )
+from tsrnn._ragged import Ragged, concat
 
 
 def days(n, start="2021-01-01"):
@@ -374,3 +377,58 @@ def test_arrow_tables_and_parquet_paths_read_as_the_same_panel(tmp_path):
     assert table.num_rows == len(frame) and table.column_names == list(frame.columns)
     with pytest.raises(FileNotFoundError, match="no such file or folder"):
         LSTMForecaster(**params).fit(tmp_path / "missing.parquet")
+
+
+def test_a_long_panel_is_read_into_roles_of_two_integers_per_series():
+    """Issue 23: each role is one array and the series' row ranges (a Ragged),
+    not an Index and arrays per series; unsorted or duplicate times are still
+    found, per series, in the one pass over the frame."""
+    n, length = 500, 7
+    rows = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n), length),
+            "t": np.tile(np.arange(length), n),
+            "y": np.arange(n * length, dtype=float),
+            "x": -np.arange(n * length, dtype=float),
+        }
+    )
+    roles = Roles.from_params(id_col="id", time_col="t", past_covariates="x")
+    panel = read_panel(rows, None, roles)
+    for role in ("index", "target", "past", "future"):
+        seq = getattr(panel, role)
+        assert isinstance(seq, Ragged) and seq.lengths.tolist() == [length] * n
+    assert panel.target.data is panel.past.data  # one table, columns per role
+    np.testing.assert_array_equal(panel.past[3][:, 0], -panel.target[3][:, 0])
+    assert list(panel.index[499]) == list(range(length))
+    late = rows.copy()
+    late.loc[late.index[[3 * length + 4, 3 * length + 5]], "t"] = [5, 4]  # swapped
+    with pytest.raises(ValueError, match=r"series 3.*not sorted by time"):
+        read_panel(late, None, roles)
+    late["t"] = np.tile(np.arange(length), n)
+    late.loc[late.index[length * n - 1], "t"] = length - 2  # the last series
+    with pytest.raises(ValueError, match=r"series 499.*duplicate timestamps"):
+        read_panel(late, None, roles)
+
+
+def test_ragged_blocks_slice_take_compact_and_concatenate():
+    data = np.arange(20.0).reshape(10, 2)
+    r = Ragged(data, [0, 3, 7], [3, 7, 10], slice(0, 1))
+    assert [b[:, 0].tolist() for b in r] == [[0, 2, 4], [6, 8, 10, 12], [14, 16, 18]]
+    assert np.shares_memory(r[1], data)  # a block is a view
+    for part in (slice(-2, None), slice(None, -1), slice(1, 3), slice(5, None)):
+        got = [b[:, 0].tolist() for b in r.steps(part)]
+        assert got == [b[part][:, 0].tolist() for b in r]
+    assert [b[0, 0] for b in r.take([2, 0])] == [14, 0]
+    assert [b[0, 0] for b in r[1:]] == [6, 14]
+    own = r.steps(slice(-2, None)).compact()
+    assert own.data.shape == (6, 1) and not np.shares_memory(own.data, data)
+    both = concat([r, own])
+    assert len(both) == 6 and both[4][:, 0].tolist() == [10, 12]
+    assert concat([[np.zeros(1)], r])[1][0, 0] == 0  # a list part: a list
+    times = pd.date_range("2024-01-01", periods=10, freq="D")
+    ix = Ragged(times, [0, 4], [4, 10])
+    stacked = Ragged.stack([ix[1], ix[0]])
+    assert list(stacked[0]) == list(times[4:]) and list(stacked[1]) == list(times[:4])
+    back = pickle.loads(pickle.dumps(r.steps(slice(-1, None))))
+    assert len(back.data) == 3  # pickled as its own rows only
+    assert [b[0, 0] for b in back] == [4, 12, 18]

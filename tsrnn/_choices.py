@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from tsrnn._naive import seasonal_baseline_wins
 from tsrnn._panel import Panel, series_name, warn_short_series
-from tsrnn._scaling import apply_target_transform, log_is_better
+from tsrnn._scaling import apply_target_transform, check_target_domain, log_is_better
 from tsrnn._windowing import default_patch_size, default_window
 from tsrnn.exceptions import _warn_user
 
@@ -53,10 +53,14 @@ def network_targets(panel: Panel, transform: str | None, fix: str = "") -> Seque
 
     ``panel.target`` itself without a transform; otherwise each series is
     transformed when it is read (and again at each read), so the transformed
-    panel never exists in memory at once beside the network's inputs.
+    panel never exists in memory at once beside the network's inputs. Every
+    series' domain is checked here, in order, before the caller changes
+    anything: a value outside it raises now, not at a later read.
     """
     if transform is None:
         return panel.target
+    for sid, t in zip(panel.ids, panel.target):
+        check_target_domain(t, transform, series_name(sid), fix)
     return _Transformed(panel, transform, fix)
 
 

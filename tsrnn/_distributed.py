@@ -36,7 +36,8 @@ import pandas as pd
 import torch
 from torch import distributed as dist
 
-from tsrnn._panel import Panel, Roles, arrow_source, from_arrow, is_arrow
+from tsrnn._arrow import arrow_source, from_arrow, is_arrow
+from tsrnn._panel import Panel, Roles
 
 __all__ = [
     "Group",

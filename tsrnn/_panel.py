@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tsrnn._arrow import from_arrow
 from tsrnn._frequency import TimeAxis, common_axis, on_grid
 from tsrnn._ragged import Ragged, concat
 from tsrnn._time_index import split_series
@@ -24,12 +25,9 @@ from tsrnn.exceptions import _listed, _warn_user
 __all__ = [
     "Panel",
     "Roles",
-    "arrow_source",
     "extend_history",
     "first_difference",
-    "from_arrow",
     "future_rows",
-    "is_arrow",
     "join_target",
     "read_panel",
     "role_names",
@@ -345,51 +343,6 @@ def _check_covariate_frame(X: pd.DataFrame, roles: Roles) -> None:
         )
 
 
-def arrow_source(data, name: str = "X"):
-    """``data``, or the Parquet dataset at ``data`` when it is a path."""
-    import os
-
-    if not isinstance(data, (str, os.PathLike)):
-        return data
-    import pyarrow.dataset as ds
-
-    if not os.path.exists(data):
-        raise FileNotFoundError(
-            f"{name}={os.fspath(data)!r} is read as the path of a Parquet file or "
-            "folder, but there is no such file or folder."
-        )
-    return ds.dataset(data, format="parquet")
-
-
-def is_arrow(data) -> bool:
-    """Whether ``data`` is a pyarrow object (a table, a dataset)."""
-    return type(data).__module__.split(".")[0] == "pyarrow"
-
-
-def from_arrow(data, roles: Roles, name: str = "X"):
-    """``data`` as pandas when it is Arrow data: a ``pyarrow.Table``, a
-    ``pyarrow.dataset.Dataset``, or the path of a Parquet file or of a folder of
-    them (a Parquet dataset); anything else as it is.
-
-    With ``target=`` named, only the columns of the roles are read. A table or
-    dataset of the caller's is converted, never changed; one read from a path
-    hands its buffers over as it converts (``self_destruct``), so the Arrow copy
-    and the pandas one do not both stay in memory.
-    """
-    data = arrow_source(data, name)
-    if not is_arrow(data):
-        return data
-    names = list(data.schema.names)
-    if roles.target:
-        used = [roles.id_col, roles.time_col, *roles.target, *roles.past]
-        used += [*roles.future, *roles.static]
-        names = [c for c in names if c in used]
-    if hasattr(data, "to_table") and not hasattr(data, "to_pandas"):  # a dataset
-        table = data.to_table(columns=names)
-        return table.to_pandas(split_blocks=True, self_destruct=True)
-    return data.select(names).to_pandas(split_blocks=True)
-
-
 def read_panel(
     X, y, roles: Roles, *, name: str = "X", targets: list[str] | None = None
 ) -> Panel:
@@ -455,30 +408,39 @@ def read_panel(
 
     t_pos, p_pos, f_pos, s_pos = take(targets), take(past), take(future), take(static)
     table, starts, stops = blocks.values.data, blocks.values.starts, blocks.values.stops
-    series_of = lambda row: blocks.ids[np.searchsorted(stops, row, "right")]  # noqa: E731
+    statics = table[starts][:, s_pos] if static else np.zeros((len(starts), 0))
+    # each check's first series with a problem: the earliest series is reported,
+    # and in it the first check in this order (as reading series by series would)
+    checks = []
     for role, cols, p in (
         ("past_covariates", past, p_pos),
         ("future_covariates", future, f_pos),
         ("static_covariates", static, s_pos),
     ):
-        missing = np.flatnonzero(np.isnan(table[:, p]).any(axis=1)) if cols else []
-        if len(missing):
-            sid = series_of(missing[0])
-            where = "" if sid is None else f" in series {sid!r}"
-            raise ValueError(
-                f"{role} {cols} have missing values (NaN){where}. Covariates must "
-                "be complete: fill them (e.g. .ffill()) or drop the column."
-            )
-    statics = table[starts][:, s_pos] if static else np.zeros((len(starts), 0))
+        if cols:
+            checks.append((np.isnan(table[:, p]).any(axis=1), role, cols, "missing"))
     if static:
-        lengths = stops - starts
-        varies = (table[:, s_pos] != np.repeat(statics, lengths, axis=0)).any(axis=1)
-        if varies.any():
+        repeated = np.repeat(statics, stops - starts, axis=0)
+        checks.append(((table[:, s_pos] != repeated).any(axis=1), "", static, "vary"))
+    found = [
+        (int(np.searchsorted(stops, np.argmax(bad), "right")), k)
+        for k, (bad, *_) in enumerate(checks)
+        if bad.any()
+    ]
+    if found:
+        series, k = min(found)
+        _, role, cols, problem = checks[k]
+        sid = blocks.ids[series]
+        if problem == "vary":
             raise ValueError(
-                f"static_covariates {static} vary within series "
-                f"{series_of(np.flatnonzero(varies)[0])!r}; a static covariate is one "
-                "constant per series. Use past_covariates instead."
+                f"static_covariates {static} vary within series {sid!r}; a static "
+                "covariate is one constant per series. Use past_covariates instead."
             )
+        where = "" if sid is None else f" in series {sid!r}"
+        raise ValueError(
+            f"{role} {cols} have missing values (NaN){where}. Covariates must "
+            "be complete: fill them (e.g. .ffill()) or drop the column."
+        )
     role = lambda cols: Ragged(table, starts, stops, cols)  # noqa: E731
     return Panel(
         ids=list(blocks.ids),

@@ -25,6 +25,7 @@ __all__ = [
     "SCALERS",
     "TRANSFORMS",
     "apply_target_transform",
+    "check_target_domain",
     "check_target_scaling",
     "divisor",
     "fit_covariate_scaler",
@@ -266,7 +267,16 @@ def apply_target_transform(
     """
     if transform is None:
         return values
-    forward, _, bound = TRANSFORMS[transform]
+    check_target_domain(values, transform, where, fix)
+    return TRANSFORMS[transform][0](values)
+
+
+def check_target_domain(
+    values: np.ndarray, transform: str, where: str = "X", fix: str = ""
+) -> None:
+    """Raise the error of :func:`apply_target_transform` for a value of ``values``
+    outside ``transform``'s domain (nothing is transformed)."""
+    bound = TRANSFORMS[transform][2]
     with np.errstate(invalid="ignore"):
         outside = values <= bound
     if outside.any():
@@ -280,7 +290,6 @@ def apply_target_transform(
                 "shift the target, or target_transform=None."
             )
         )
-    return forward(values)
 
 
 def fit_covariate_scaler(
