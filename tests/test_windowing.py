@@ -1,11 +1,13 @@
 """make_windows and window_starts: shapes, labels, index, panels, errors."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from tsrnn import make_windows
-from tsrnn._windowing import window_starts
+from tsrnn._windowing import chunked, window_starts
 
 from helpers import warned_from
 
@@ -167,3 +169,19 @@ def test_bad_data(data, exc, match):
 
 
 # -- WindowBatches: the forecasters' offset windows and their baselines -------------
+
+
+def test_chunks_hold_at_most_size_windows_in_order():
+    rng = np.random.default_rng(0)
+    cutoffs = [np.arange(n) for n in rng.integers(0, 9, 2000)]
+    parts = list(chunked(cutoffs, 16))
+    assert all(sum(len(c) for c in cuts) <= 16 for _, cuts in parts)
+    # consecutive parts could not have been one: each is full up to its next piece
+    for (_, cuts), (_, after) in itertools.pairwise(parts):
+        assert sum(len(c) for c in cuts) + len(after[0]) > 16
+    series = [i for rows, _ in parts for i in rows]
+    assert series == list(range(2000))  # every series once, in order
+    pairs = [(i, c) for rows, cuts in parts for i, c in zip(rows, cuts)]
+    assert all(np.array_equal(c, cutoffs[i]) for i, c in pairs)
+    long = list(chunked([np.arange(40)], 16))  # a long series is cut in parts
+    assert [len(cuts[0]) for _, cuts in long] == [16, 16, 8]

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from tsrnn._naive import seasonal_baseline_wins
 from tsrnn._panel import Panel, series_name, warn_short_series
 from tsrnn._scaling import apply_target_transform, check_target_domain, log_is_better
@@ -97,7 +99,7 @@ def refit_fix(transform: str | None, auto: bool) -> str:
 
 
 def resolve(
-    est, panel: Panel, lengths: list[int], fitted: Choices | None, group=None
+    est, panel: Panel, lengths: np.ndarray, fitted: Choices | None, group=None
 ) -> tuple[Choices, Sequence]:
     """``est``'s settings for a fit on ``panel`` (series ``lengths``), and the
     targets on the chosen scale (:func:`network_targets`, computed once).

@@ -85,7 +85,7 @@ class Group:
 
     def concat(self, values) -> np.ndarray:
         """Every rank's ``values`` (1-D), one after the other in rank order."""
-        return np.concatenate([np.asarray(v) for v in self.gather(list(values))])
+        return np.concatenate([np.asarray(v) for v in self.gather(np.asarray(values))])
 
     def wrap(self, module: torch.nn.Module) -> torch.nn.Module:
         """``module`` for training: its gradients averaged over the ranks."""

@@ -192,7 +192,7 @@ class BaseForecaster:
             )
         return np.unique(np.r_[q, 0.5])
 
-    def _check_history(self, panel: Panel) -> list[int]:
+    def _check_history(self, panel: Panel) -> np.ndarray:
         """Each series' length, once every series can train a ``horizon`` forecast.
 
         Raises
@@ -213,7 +213,7 @@ class BaseForecaster:
                     f"{horizon + 1} (one input step and {horizon} targets). Use a "
                     "smaller horizon or a longer series."
                 )
-        return [len(t) for t in panel.target]
+        return panel.lengths
 
     def _read(self, X, y) -> Panel:
         """New data for a fitted forecaster: its targets, at its frequency."""

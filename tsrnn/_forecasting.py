@@ -394,7 +394,7 @@ class RNNForecaster(WindowInputs, BaseForecaster, BaseRNN):
         if not warm:
             self.center_, self.scale_ = fit_scaler(values, self.scaler)
             self._cov_center, self._cov_scale = fit_covariate_scaler(
-                np.concatenate([panel.covariates(i) for i in range(len(panel.ids))]),
+                panel.covariate_rows(),
                 None if group is None else group.gather,
             )
         self.window_, self.patch_size_, self.local_level_ = (

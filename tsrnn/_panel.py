@@ -72,6 +72,35 @@ class Panel:
             axis=1,
         )
 
+    @property
+    def lengths(self) -> np.ndarray:
+        """Each series' number of steps (int64)."""
+        if isinstance(self.target, Ragged):
+            return self.target.lengths
+        return np.array([len(t) for t in self.target], dtype=np.int64)
+
+    def covariate_rows(self) -> np.ndarray:
+        """Every series' :meth:`covariates`, one series after the other
+        ``(total steps, P + Fu + S)``: one copy of the covariate columns, none
+        per series."""
+        lengths = self.lengths
+        if not self.past[0].shape[1] + self.future[0].shape[1] + self.static.shape[1]:
+            return np.zeros((int(lengths.sum()), 0))
+
+        def rows(seq) -> np.ndarray:
+            if isinstance(seq, Ragged):
+                return seq.compact().data
+            return np.concatenate(list(seq))
+
+        return np.concatenate(
+            [
+                rows(self.past),
+                rows(self.future),
+                np.repeat(self.static, lengths, axis=0),
+            ],
+            axis=1,
+        )
+
     def tail(self, n: int) -> Panel:
         """The last ``n`` steps of every series (the context a forecast needs)."""
         return self._steps(slice(-n, None))

@@ -403,10 +403,12 @@ def chunked(cutoffs: list[np.ndarray], size: int):
         for k in range(0, max(len(cut), 1), size)
     ]
     part: list = []
+    held = 0  # windows in part
     for i, cut in pieces:
-        if part and sum(len(c) for _, c in part) + len(cut) > size:
+        if part and held + len(cut) > size:
             yield [j for j, _ in part], [c for _, c in part]
-            part = []
+            part, held = [], 0
         part.append((i, cut))
+        held += len(cut)
     if part:
         yield [j for j, _ in part], [c for _, c in part]
