@@ -1,10 +1,11 @@
-"""Panels: pandas in, one array per series and role out; future covariate rows.
+"""Panels: pandas in, each role as one block of rows per series out; future rows.
 
 :func:`read_panel` reads every input form (a Series, a frame indexed by time, a
 long panel keyed by ``(series_id, time)`` or by ``id_col`` / ``time_col``) into a
 :class:`Panel`: each series' index, its target, past and future covariates
-(arrays ``(n_steps, n_columns)``, NaN = missing target), its static covariates
-and the common time axis. No estimator, no torch.
+(blocks ``(n_steps, n_columns)`` of one array, NaN = missing target; see
+:mod:`tsrnn._ragged`), its static covariates and the common time axis. No
+estimator, no torch.
 """
 
 from __future__ import annotations
