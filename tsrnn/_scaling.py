@@ -198,8 +198,13 @@ def fit_scaler(
     (array([[2.]]), array([[1.]]))
     """
     fit = SCALERS[scaler]
-    centers, scales = [], []
-    for values in series:
+    if not len(series):
+        return np.zeros((0, 0)), np.zeros((0, 0))
+    # rows written in place: no list of small arrays per series (whose memory
+    # Python's allocator would keep through the fit)
+    centers = np.empty((len(series), series[0].shape[1]))
+    scales = np.empty_like(centers)
+    for i, values in enumerate(series):
         seen = ~np.isnan(values).all(axis=0)
         center, scale = _identity(values)  # targets with no observed value keep these
         if seen.any():
@@ -212,9 +217,8 @@ def fit_scaler(
                 const = seen.copy()
                 const[seen] = scale[seen] == 0
                 center[const] = np.fmax.reduce(values[:, const], axis=0)
-        scales.append(scale)
-        centers.append(center)
-    return np.asarray(centers), np.asarray(scales)
+        scales[i], centers[i] = scale, center
+    return centers, scales
 
 
 def transform(values: np.ndarray, center: np.ndarray, scale: np.ndarray) -> np.ndarray:
