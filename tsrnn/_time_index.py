@@ -163,9 +163,10 @@ def _series_blocks(ids, times: pd.Index, values: np.ndarray, name: str, hints):
     uniques = pd.Index(uniques).tolist()  # Python scalars, as pandas' groupby keys
     labels = times.asi8 if hasattr(times, "asi8") else times.to_numpy()
     if labels.dtype.kind in "iu":  # each series strictly increasing: one pass
-        later = np.r_[labels[1:] > labels[:-1], True]
-        later[stops - 1] = True  # a series may start before the last one ended
-        suspects = np.unique(np.searchsorted(stops, np.flatnonzero(~later), "right"))
+        back = np.empty(len(labels), dtype=bool)  # not after the row before
+        np.less_equal(labels[1:], labels[:-1], out=back[:-1])
+        back[stops - 1] = False  # a series may start before the last one ended
+        suspects = np.unique(np.searchsorted(stops, np.flatnonzero(back), "right"))
     else:
         suspects = range(len(starts))
     for k in suspects:
