@@ -420,20 +420,14 @@ class WindowBatches:
         device = data.device
         # runs of consecutive windows (three integers per series in training),
         # located per batch on the CPU
-        self._first = torch.as_tensor(windows.first, dtype=torch.int64)
-        self._pad_first = torch.as_tensor(windows.pad_first, dtype=torch.int64)
-        count = torch.as_tensor(windows.count, dtype=torch.int64)
-        self._end = torch.cumsum(count, 0)
-        self._before = self._end - count
-        self._singles = bool((count == 1).all())  # forecasts: one window per run
-        self._n = int(self._end[-1]) if len(count) else 0
+        self.windows = windows
         self.window, self.horizon, self.n_targets = window, horizon, n_targets
         if local_level not in (None, "last", "seasonal"):
             raise ValueError(f"unknown local_level {local_level!r}")
         self.local_level = local_level
         # the row seasonal naive repeats for each lead time, counted back from the cutoff
         self._lags = torch.as_tensor(seasonal_lags(horizon, season), device=device)
-        self.uniform = not bool((self._pad_first > 0).any())
+        self.uniform = not bool((windows.pad_first > 0).any())
         self._steps = torch.arange(window, device=device)
         self._ahead = torch.arange(1, horizon + 1, device=device)
 
@@ -443,16 +437,7 @@ class WindowBatches:
         return float(self.window)
 
     def __len__(self) -> int:
-        return self._n
-
-    def _locate(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Cutoff rows and padding rows (int64, CPU) of windows ``idx``."""
-        idx = idx.long()
-        if self._singles:
-            return self._first[idx], self._pad_first[idx]
-        run = torch.searchsorted(self._end, idx, right=True)
-        into = idx - self._before[run]
-        return self._first[run] + into, (self._pad_first[run] - into).clamp_(min=0)
+        return len(self.windows)
 
     def gather(self, idx: torch.Tensor) -> Batch:
         """The :class:`Batch` of windows ``idx``; inputs ``(x, lengths, extra)``.
@@ -460,7 +445,7 @@ class WindowBatches:
         Its ``baseline`` ``(len(idx), horizon, n_targets)`` is what the targets
         are relative to (see ``local_level``); None when ``local_level`` is None.
         """
-        cutoff_cpu, pad_cpu = self._locate(idx)
+        cutoff_cpu, pad_cpu = map(torch.from_numpy, self.windows.locate(idx.numpy()))
         device = self.data.device
         cutoff = cutoff_cpu.to(device, non_blocking=True)
         first = cutoff - (self.window - 1)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from tsrnn._arrow import from_arrow
 from tsrnn._frequency import TimeAxis, common_axis, on_grid
-from tsrnn._ragged import Ragged, concat
+from tsrnn._ragged import Ragged, concat, contiguous
 from tsrnn._time_index import split_series
 from tsrnn.exceptions import _listed, _warn_user
 
@@ -87,16 +87,10 @@ class Panel:
         lengths = self.lengths
         if not self.past[0].shape[1] + self.future[0].shape[1] + self.static.shape[1]:
             return np.zeros((int(lengths.sum()), 0))
-
-        def rows(seq) -> np.ndarray:
-            if isinstance(seq, Ragged):
-                return seq.compact().data
-            return np.concatenate(list(seq))
-
         return np.concatenate(
             [
-                rows(self.past),
-                rows(self.future),
+                contiguous(self.past).data,
+                contiguous(self.future).data,
                 np.repeat(self.static, lengths, axis=0),
             ],
             axis=1,

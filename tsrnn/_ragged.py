@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["Ragged", "concat", "ranges"]
+__all__ = ["Ragged", "concat", "contiguous", "ranges"]
 
 
 def ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
@@ -69,15 +69,15 @@ class Ragged(Sequence):
         self.columns = columns
 
     @classmethod
+    def from_lengths(cls, data, lengths) -> Ragged:
+        """The blocks of ``lengths`` rows of ``data``, back to back."""
+        stops = np.cumsum(np.asarray(lengths, dtype=np.int64))
+        return cls(data, stops - np.asarray(lengths, dtype=np.int64), stops)
+
+    @classmethod
     def stack(cls, blocks: list) -> Ragged:
         """One Ragged over a copy of ``blocks`` (arrays or Indexes) stacked."""
-        lengths = np.array([len(b) for b in blocks], dtype=np.int64)
-        stops = np.cumsum(lengths)
-        if isinstance(blocks[0], pd.Index):
-            data = blocks[0].append(list(blocks[1:])) if len(blocks) > 1 else blocks[0]
-        else:
-            data = np.concatenate(blocks)
-        return cls(data, stops - lengths, stops)
+        return cls.from_lengths(_join(blocks), [len(b) for b in blocks])
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -113,11 +113,10 @@ class Ragged(Sequence):
     def compact(self) -> Ragged:
         """The same blocks in an array of their own: only their rows, contiguous
         (what a fitted model keeps must not hold the caller's whole data)."""
-        stops = np.cumsum(self.lengths)
-        starts = stops - self.lengths
-        total = int(stops[-1]) if len(stops) else 0
         if self._width() == 0:  # no columns (a role without covariates)
-            return Ragged(np.zeros((total, 0)), starts, stops)
+            return Ragged.from_lengths(
+                np.zeros((int(self.lengths.sum()), 0)), self.lengths
+            )
         at = ranges(self.starts, self.stops)
         if isinstance(self.data, pd.Index):
             data = self.data.take(at)
@@ -127,38 +126,39 @@ class Ragged(Sequence):
             data = self.data[at, self.columns]
         else:
             data = self.data[np.ix_(at, self.columns)]
-        return Ragged(data, starts, stops)
+        return Ragged.from_lengths(data, self.lengths)
 
     def _width(self) -> int | None:
         """The number of columns of each block (None: 1-D data or an Index)."""
         if isinstance(self.data, pd.Index) or self.data.ndim == 1:
             return None
-        if self.columns is None:
-            return self.data.shape[1]
-        return (
-            len(range(self.data.shape[1])[self.columns])
-            if isinstance(self.columns, slice)
-            else len(self.columns)
-        )
+        empty = self.data[:0]
+        return (empty if self.columns is None else empty[:, self.columns]).shape[1]
 
     def __reduce__(self):  # pickled as its own rows only
         part = self.compact()
         return (Ragged, (part.data, part.starts, part.stops))
 
 
+def contiguous(seq: Sequence) -> Ragged:
+    """The blocks of ``seq`` (a Ragged or a list) back to back in one array of
+    their own."""
+    return seq.compact() if isinstance(seq, Ragged) else Ragged.stack(list(seq))
+
+
 def concat(parts: list[Sequence]) -> Sequence:
     """The blocks of ``parts`` one after the other: a Ragged over one copy when
     every part is a Ragged, else a list."""
-    if all(isinstance(p, Ragged) for p in parts):
-        own = [p.compact() for p in parts]
-        offset = np.cumsum([0] + [len(p.data) for p in own[:-1]])
-        if isinstance(own[0].data, pd.Index):
-            data = own[0].data.append([p.data for p in own[1:]])
-        else:
-            data = np.concatenate([p.data for p in own])
-        return Ragged(
-            data,
-            np.concatenate([p.starts + o for p, o in zip(own, offset)]),
-            np.concatenate([p.stops + o for p, o in zip(own, offset)]),
-        )
-    return [x for p in parts for x in p]
+    if not all(isinstance(p, Ragged) for p in parts):
+        return [x for p in parts for x in p]
+    own = [p.compact() for p in parts]
+    return Ragged.from_lengths(
+        _join([p.data for p in own]), np.concatenate([p.lengths for p in own])
+    )
+
+
+def _join(parts: list):
+    """Arrays (or pandas Indexes) one after the other."""
+    if isinstance(parts[0], pd.Index):
+        return parts[0].append(list(parts[1:])) if len(parts) > 1 else parts[0]
+    return np.concatenate(parts)

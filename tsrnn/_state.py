@@ -17,7 +17,7 @@ import numpy as np
 
 from tsrnn._frequency import TimeAxis
 from tsrnn._panel import ROLES, Panel
-from tsrnn._ragged import Ragged
+from tsrnn._ragged import Ragged, contiguous
 from tsrnn._version import __version__
 from tsrnn.exceptions import VersionMismatchWarning, _warn_user
 
@@ -57,8 +57,7 @@ def panel_state(panel: Panel) -> dict[str, Any]:
         "target_names": list(panel.target_names),
     }
     for role in ROLES:
-        seq = getattr(panel, role)
-        stacked = seq.compact() if isinstance(seq, Ragged) else Ragged.stack(list(seq))
+        stacked = contiguous(getattr(panel, role))
         state[role] = {"rows": stacked.data, "lengths": stacked.lengths}
     return state
 
@@ -68,8 +67,7 @@ def _role(value, dtype=None):
     an earlier tsrnn version is read as it was written."""
     if isinstance(value, dict):
         rows = value["rows"] if dtype is None else np.asarray(value["rows"], dtype)
-        stops = np.cumsum(np.asarray(value["lengths"], dtype=np.int64))
-        return Ragged(rows, stops - np.asarray(value["lengths"]), stops)
+        return Ragged.from_lengths(rows, value["lengths"])
     return list(value) if dtype is None else [np.asarray(a, dtype) for a in value]
 
 

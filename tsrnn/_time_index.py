@@ -161,8 +161,8 @@ def _series_blocks(ids, times: pd.Index, values: np.ndarray, name: str, hints):
         times, values = times.take(order), values[order]
     stops = np.r_[starts[1:], len(ids)]
     uniques = pd.Index(uniques).tolist()  # Python scalars, as pandas' groupby keys
-    labels = times.asi8 if hasattr(times, "asi8") else times.to_numpy()
-    if labels.dtype.kind in "iu":  # each series strictly increasing: one pass
+    labels = _integer_labels(times)
+    if labels is not None:  # each series strictly increasing: one pass
         back = np.empty(len(labels), dtype=bool)  # not after the row before
         np.less_equal(labels[1:], labels[:-1], out=back[:-1])
         back[stops - 1] = False  # a series may start before the last one ended
@@ -377,10 +377,17 @@ def _strictly_increasing(index: pd.Index) -> bool:
     ``has_duplicates`` caches on the index (as large as the labels, for each
     series of a panel, for as long as the series is kept).
     """
-    values = index.asi8 if hasattr(index, "asi8") else index.to_numpy()
-    if values.dtype.kind not in "iu":
+    values = _integer_labels(index)
+    if values is None:
         return False  # other labels: pandas' checks
     return bool((values[1:] > values[:-1]).all())
+
+
+def _integer_labels(index: pd.Index) -> np.ndarray | None:
+    """The labels' integer form (datetimes, periods and integers; no copy), or
+    None for other labels."""
+    values = index.asi8 if hasattr(index, "asi8") else index.to_numpy()
+    return values if values.dtype.kind in "iu" else None
 
 
 def _check_time_index(

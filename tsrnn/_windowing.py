@@ -11,7 +11,7 @@ over the stacked series (cutoff rows and padding, as narrow integers), and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -366,6 +366,14 @@ class WindowRuns:
     first: np.ndarray  # (n_runs,) int64
     count: np.ndarray  # (n_runs,) int64, >= 0
     pad_first: np.ndarray  # (n_runs,) int64, >= 0
+    #: derived: each run's end in the window numbering, and whether every run
+    #: is one window (forecasts: located without a search)
+    end: np.ndarray = field(init=False, repr=False)
+    singles: bool = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "end", np.cumsum(self.count))
+        object.__setattr__(self, "singles", bool((self.count == 1).all()))
 
     @classmethod
     def single(cls, cutoffs, n_pad) -> WindowRuns:
@@ -376,13 +384,14 @@ class WindowRuns:
         )
 
     def __len__(self) -> int:
-        return int(self.count.sum())
+        return int(self.end[-1]) if len(self.end) else 0
 
     def locate(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(cutoffs, n_pad)`` of the windows numbered ``idx`` (int64 arrays)."""
-        end = np.cumsum(self.count)
-        run = np.searchsorted(end, idx, side="right")
-        into = idx - (end[run] - self.count[run])
+        if self.singles:
+            return self.first[idx], self.pad_first[idx]
+        run = np.searchsorted(self.end, idx, side="right")
+        into = idx - (self.end[run] - self.count[run])
         return self.first[run] + into, np.maximum(0, self.pad_first[run] - into)
 
     def windows(self) -> tuple[np.ndarray, np.ndarray]:
